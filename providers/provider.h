@@ -1,0 +1,90 @@
+// Provider: the one interface between ptrd's reconciler and a PTR API.
+//
+// Providers are thin adapters: they speak canonical text (IP addresses in RFC 5952
+// / dotted-quad form, hostnames lower case with one trailing dot) and never decide
+// what should change; the reconciler does. Implementations live one per folder
+// (providers/powerdns, providers/noc) and are picked by makeProvider().
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "providers/result.h"
+
+namespace ptrd::providers {
+
+// One address the provider lists on this account.
+struct OwnedAddress {
+  std::string ip;          // canonical text
+  std::string ptr;         // current PTR target, canonical; empty when none
+  std::string defaultPtr;  // the provider's default PTR, canonical; empty if it has none
+  bool custom = false;     // ptr differs from the default (a user set it)
+};
+
+struct Inventory {
+  std::vector<OwnedAddress> addresses;
+  // Reverse zones the account controls (canonical, trailing dot), e.g.
+  // "113.0.203.in-addr.arpa.": every address under them is owned even when it
+  // has no record yet (PowerDNS). Empty for providers that list every address (noc).
+  std::vector<std::string> ownedZones;
+};
+
+struct Change {
+  enum class Action { kSet, kReset };
+  std::string ip;           // canonical text
+  std::string reverseName;  // e.g. "10.113.0.203.in-addr.arpa."
+  Action action = Action::kSet;
+  std::string hostname;     // canonical target for kSet; empty for kReset
+};
+
+struct ChangeResult {
+  enum class Status { kApplied, kInvalid, kNotYours, kFailed };
+  std::string ip;
+  Status status = Status::kFailed;
+  std::string ptr;     // PTR the provider reports after the change, canonical
+  std::string reason;  // provider's text for anything but kApplied
+};
+
+const char* statusName(ChangeResult::Status s);  // "applied", "invalid", "not_yours", "failed"
+const char* actionName(Change::Action a);        // "set", "reset"
+
+// Told about every HTTP request a provider makes, for
+// ptrd_provider_requests_total{provider, operation, code}. code is the HTTP status,
+// or 0 when no response came (timeout, connection refused).
+using RequestObserver = std::function<void(const std::string& operation, int code)>;
+
+struct ProviderConfig {
+  std::string type;              // "powerdns" | "noc"
+  std::string url;
+  std::string apiKeyFile;        // powerdns: X-API-Key; noc: bearer token (tokenFile)
+  size_t batchSize = 500;        // noc: <= 500; powerdns: rrsets per PATCH
+  std::string defaultTemplate;   // powerdns: reset target, e.g. "{dashed}.static.example.net."; empty = delete
+  std::string caFile;            // extra CA bundle for TLS; verification is never off
+  std::chrono::milliseconds requestTimeout{10000};
+  std::chrono::milliseconds jobTimeout{300000};  // noc: how long to wait for one bulk job
+  std::string stateFile;         // noc: in-flight job ids survive restarts (issue: daemon)
+};
+
+class Provider {
+ public:
+  virtual ~Provider() = default;
+  virtual std::string type() const = 0;
+  // Largest batch apply() takes.
+  virtual size_t maxBatchSize() const = 0;
+  // Every listed address with its current PTR. A failure is an Error (transient
+  // when retrying may help), never an empty inventory.
+  virtual Result<Inventory> inventory() = 0;
+  // Applies one batch (size <= maxBatchSize()), waits for any asynchronous job and
+  // returns one result per change, in the batch's order. An Error means the
+  // batch's fate is unknown or it was not accepted at all.
+  virtual Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) = 0;
+};
+
+// "unknown provider 'x'" for a type it does not know.
+Result<std::unique_ptr<Provider>> makeProvider(const ProviderConfig& config, RequestObserver observer);
+
+}  // namespace ptrd::providers

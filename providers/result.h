@@ -1,0 +1,59 @@
+// Result<T>: a value or an Error, the way errors cross module boundaries in ptrd.
+// It lives with the provider interface because that is the lowest layer that uses
+// it; the reconciler and cmd include it from here.
+//
+// g++ 12 in C++20 mode has no std::expected, so this is the small subset we need.
+// An Error says whether retrying can help (transient: timeouts, 5xx, 429) or not
+// (permanent: bad input, 4xx), so callers decide retry policy without parsing text.
+//
+//   Result<int> parsePort(std::string_view s);
+//   auto r = parsePort("53");
+//   if (!r) return r.error();
+//   use(*r);
+#pragma once
+
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace ptrd {
+
+struct Error {
+  enum class Kind { kPermanent, kTransient };
+  std::string message;
+  Kind kind = Kind::kPermanent;
+
+  static Error permanent(std::string m) { return Error{std::move(m), Kind::kPermanent}; }
+  static Error transient(std::string m) { return Error{std::move(m), Kind::kTransient}; }
+  bool isTransient() const { return kind == Kind::kTransient; }
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T& operator*() & { return value(); }
+  const T& operator*() const& { return value(); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+
+  const Error& error() const { return std::get<1>(v_); }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+// Result<void>: success or an Error.
+struct Ok {};
+using Status = Result<Ok>;
+inline Status okStatus() { return Ok{}; }
+
+}  // namespace ptrd

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package ptrd needs to build, test and run its demo.
+# Idempotent: packages already present are skipped by apt itself.
+set -euo pipefail
+
+PACKAGES=(
+  # toolchain
+  g++ cmake make pkg-config git ca-certificates
+  # libraries
+  libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libc-ares-dev
+  prometheus-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  libidn2-dev libssl-dev zlib1g-dev
+  # tests and benchmarks
+  libgtest-dev libgmock-dev libbenchmark-dev
+  # real DNS servers and DNS tools for the lab (tests, demo, benchmarks)
+  pdns-server pdns-backend-sqlite3 sqlite3 nsd dnsperf adns-tools dnsutils curl
+  procps
+)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all ${#PACKAGES[@]} packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+# Debian's service packages (pdns-server, nsd) try to start their daemons on
+# install; ptrd's lab starts its own on loopback, so keep them from starting.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null
+  $SUDO chmod +x /usr/sbin/policy-rc.d
+  trap '$SUDO rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
