@@ -57,18 +57,18 @@ Result<std::string> normaliseHostname(std::string_view text) {
     if (label.empty()) return Error::permanent(fmt::format("hostname \"{}\" has an empty label", text));
     if (label.size() > kMaxLabel)
       return Error::permanent(
-          fmt::format("label \"{}\" is {} octets long (at most {})", label, label.size(), kMaxLabel));
+          fmt::format("hostname \"{}\": label \"{}\" is {} octets long (at most {})", text, label, label.size(), kMaxLabel));
     for (char c : label) {
       if (!isAlnum(c) && c != '-') {
         if (c == ' ' || c == '\t')
           return Error::permanent(fmt::format("hostname \"{}\" contains white space", text));
         return Error::permanent(fmt::format(
-            "label \"{}\" contains '{}' (only letters, digits and hyphens are allowed)", label, c));
+            "hostname \"{}\": label \"{}\" contains '{}' (only letters, digits and hyphens are allowed)", text, label, c));
       }
     }
     if (label.front() == '-')
-      return Error::permanent(fmt::format("label \"{}\" starts with a hyphen", label));
-    if (label.back() == '-') return Error::permanent(fmt::format("label \"{}\" ends with a hyphen", label));
+      return Error::permanent(fmt::format("hostname \"{}\": label \"{}\" starts with a hyphen", text, label));
+    if (label.back() == '-') return Error::permanent(fmt::format("hostname \"{}\": label \"{}\" ends with a hyphen", text, label));
     ++labels;
     last = label;
     start = dot + 1;

@@ -14,7 +14,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   # real DNS servers and DNS tools for the lab (tests, demo, benchmarks)
   pdns-server pdns-backend-sqlite3 sqlite3 nsd dnsperf adns-tools dnsutils curl
-  procps
+  procps time
 )
 
 missing=()
