@@ -35,8 +35,7 @@ class DesiredStateBuilder {
   DesiredState finish() &&;
 
  private:
-  void mergeGroup(std::vector<DesiredRecord>::iterator first, std::vector<DesiredRecord>::iterator last,
-                  std::vector<DesiredRecord>& out);
+  void mergeGroup(const std::vector<DesiredRecord*>& group, std::vector<DesiredRecord>& out);
   bool sameTarget(const DesiredRecord& a, const DesiredRecord& b) const {
     return a.reset == b.reset && a.hostname == b.hostname;
   }
