@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# CLI contract checks for `ptrd validate`, `version` and `--help` (contract §3):
+# exit statuses and that errors name file:line. Usage: validate_cli_test.sh PTRD SRC_DIR
+set -u
+ptrd=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+passes=0
+expect() {  # DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
+  if [ "$2" != "$3" ]; then
+    echo "FAIL: $1: exit status $3, want $2"
+    failures=$((failures + 1))
+  else
+    echo "ok: $1"
+    passes=$((passes + 1))
+  fi
+}
+expect_output() {  # DESCRIPTION FILE PATTERN
+  if grep -qF -- "$3" "$2"; then echo "ok: $1"; passes=$((passes + 1)); else
+    echo "FAIL: $1: output lacks '$3':"; cat "$2"; failures=$((failures + 1)); fi
+}
+
+"$ptrd" validate "$src/examples/" > "$tmp/out" 2>&1
+expect "validate examples/" 0 $?
+expect_output "validate examples/ counts" "$tmp/out" "0 invalid"
+
+printf 'apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: bad\nspec:\n  records:\n    - ip: 192.0.2.1\n      hostname: mail\n' > "$tmp/bad.yaml"
+"$ptrd" validate "$tmp/bad.yaml" > "$tmp/out" 2>&1
+expect "validate hostname: mail" 1 $?
+expect_output "error names file and line" "$tmp/out" "$tmp/bad.yaml:8:17: hostname \"mail\" has no domain"
+
+"$ptrd" validate -o json "$tmp/bad.yaml" > "$tmp/out" 2>&1
+expect "validate -o json on a bad file" 1 $?
+expect_output "json has the line" "$tmp/out" '"line": 8'
+
+"$ptrd" validate "$tmp/missing.yaml" > "$tmp/out" 2>&1
+expect "validate a missing file" 1 $?
+
+printf '192.0.2.1 a.example.com\n' > "$tmp/ok.txt"
+"$ptrd" validate "$tmp/ok.txt" > "$tmp/out" 2>&1
+expect "validate a bulk .txt file" 0 $?
+
+"$ptrd" version > "$tmp/out" 2>&1
+expect "version" 0 $?
+expect_output "version prints ptrd" "$tmp/out" "ptrd "
+"$ptrd" --help > /dev/null 2>&1
+expect "--help" 0 $?
+for cmd in validate check plan apply run version; do
+  "$ptrd" "$cmd" --help > /dev/null 2>&1
+  expect "$cmd --help" 0 $?
+done
+"$ptrd" validate > /dev/null 2>&1
+expect "validate without paths is a usage error" 1 $?
+
+echo "validate_cli: $passes passed, $failures failed"
+[ "$failures" -eq 0 ]
