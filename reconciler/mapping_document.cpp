@@ -31,7 +31,7 @@ class MappingFileReader {
     size_t checkpoint = builder_.checkpoint();
     std::vector<YAML::Node> docs;
     try {
-      docs = YAML::LoadAll(std::string(text_));
+      docs = loadAllYamlDocuments(std::string(text_));
     } catch (const YAML::ParserException& e) {
       builder_.addFileError(SourceLocation{yaml_.file(), uint32_t(e.mark.line + 1), uint32_t(e.mark.column + 1)},
                             fmt::format("YAML syntax error: {}", e.msg));

@@ -4,6 +4,9 @@
 
 #include <algorithm>
 #include <set>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/anchor.h>
+#include <sstream>
 
 namespace ptrd {
 
@@ -61,6 +64,70 @@ std::optional<bool> YamlContext::boolean(const YAML::Node& node, std::string_vie
   }
   errors.push_back(error(node, fmt::format("{} must be true or false", what)));
   return std::nullopt;
+}
+
+}  // namespace ptrd
+
+namespace ptrd {
+namespace {
+
+// Sees only document boundaries and null roots: enough to notice the parser
+// returning the same empty document again without consuming input.
+class StuckDocumentDetector : public YAML::EventHandler {
+ public:
+  void OnDocumentStart(const YAML::Mark&) override { events_ = 0; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, true); }
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, false); }
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+    note(mark, false);
+  }
+  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {
+    note(mark, false);
+  }
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+    note(mark, false);
+  }
+  void OnMapEnd() override {}
+
+  // After a document: true when it was a bare null at the same place as the
+  // previous bare-null document, i.e. the parser did not move.
+  bool stuck() {
+    bool bare_null = events_ == 1 && last_was_null_;
+    bool same_place = bare_null && had_previous_null_ && last_mark_.pos == previous_null_mark_.pos;
+    had_previous_null_ = bare_null;
+    if (bare_null) previous_null_mark_ = last_mark_;
+    return same_place;
+  }
+  const YAML::Mark& mark() const { return last_mark_; }
+
+ private:
+  void note(const YAML::Mark& mark, bool is_null) {
+    ++events_;
+    last_mark_ = mark;
+    last_was_null_ = is_null;
+  }
+  int events_ = 0;
+  bool last_was_null_ = false;
+  bool had_previous_null_ = false;
+  YAML::Mark last_mark_ = YAML::Mark::null_mark();
+  YAML::Mark previous_null_mark_ = YAML::Mark::null_mark();
+};
+
+}  // namespace
+
+std::vector<YAML::Node> loadAllYamlDocuments(const std::string& text) {
+  {
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    StuckDocumentDetector detector;
+    while (parser.HandleNextDocument(detector)) {
+      if (detector.stuck()) throw YAML::ParserException(detector.mark(), "unexpected character here");
+    }
+  }
+  return YAML::LoadAll(text);
 }
 
 }  // namespace ptrd

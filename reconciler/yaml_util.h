@@ -42,3 +42,14 @@ class YamlContext {
 const char* nodeTypeName(const YAML::Node& node);
 
 }  // namespace ptrd
+
+namespace ptrd {
+
+// YAML::LoadAll, minus a yaml-cpp 0.7 bug: some malformed input (a stray ',' at
+// the start of a line, found by fuzzing) makes LoadAll produce empty documents
+// forever, eating memory (upstream jbeder/yaml-cpp#1319, not in Debian 12). A
+// cheap event-only pass first detects the loop and reports it as a syntax error
+// at its position. Throws YAML::ParserException like LoadAll.
+std::vector<YAML::Node> loadAllYamlDocuments(const std::string& text);
+
+}  // namespace ptrd

@@ -192,6 +192,18 @@ TEST_F(MappingLoaderTest, UnknownKindApiVersionAndSyntax) {
   EXPECT_THAT(errorTexts(dup), ElementsAre(at(7, 3) + ": field \"bulk\" is given twice in spec"));
 }
 
+// yaml-cpp 0.7's LoadAll loops forever on a stray comma (found by fuzzing): it must
+// be a syntax error at its line instead.
+TEST_F(MappingLoaderTest, StrayCommaIsASyntaxErrorNotAHang) {
+  auto d = load("comma.yaml", std::string(kHeader) + "  records:\n    - ip: 203.0.113.1\n      hostname: a.example.com\n,\n");
+  ASSERT_THAT(d.fileErrors, SizeIs(1));
+  EXPECT_THAT(d.fileErrors[0].str(), HasSubstr("YAML syntax error"));
+  EXPECT_THAT(d.records, SizeIs(0));
+  auto bare = load("bare.yaml", ",\n");
+  ASSERT_THAT(bare.fileErrors, SizeIs(1));
+  EXPECT_THAT(bare.fileErrors[0].str(), HasSubstr(file_ + ":"));
+}
+
 TEST_F(MappingLoaderTest, MultipleDocumentsAndConfigIsSkipped) {
   auto d = load("multi.yaml", std::string(kHeader) + "  bulk: \"203.0.113.1 a.example.com\"\n---\n" +
                                   "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec: {}\n---\n" + kHeader +
