@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "providers/job_journal.h"
 #include "providers/result.h"
 
 namespace ptrd::providers {
@@ -67,6 +68,10 @@ struct ProviderConfig {
   std::chrono::milliseconds requestTimeout{10000};
   std::chrono::milliseconds jobTimeout{300000};  // noc: how long to wait for one bulk job
   std::string stateFile;         // noc: in-flight job ids survive restarts (issue: daemon)
+  uint32_t ttl = 300;            // powerdns: TTL of the PTR rrsets it writes
+  // noc: told before and after each bulk submission so the daemon can persist
+  // {idempotency key, job id}; null = nothing is recorded.
+  std::shared_ptr<JobJournal> jobJournal;
 };
 
 class Provider {
@@ -82,6 +87,16 @@ class Provider {
   // returns one result per change, in the batch's order. An Error means the
   // batch's fate is unknown or it was not accepted at all.
   virtual Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) = 0;
+  // Finishes a submission an earlier process recorded in the JobJournal instead of
+  // sending its changes again (the daemon calls it before each pass): with a job
+  // id it waits for that job; without one it repeats the POST under the same
+  // idempotency key, which the portal answers with the first job. Returns the
+  // job's per-address results. Providers without asynchronous jobs have nothing
+  // to resume.
+  virtual Result<std::vector<ChangeResult>> resume(const JournaledJob& job) {
+    (void)job;
+    return std::vector<ChangeResult>{};
+  }
 };
 
 // "unknown provider 'x'" for a type it does not know.

@@ -1,0 +1,163 @@
+#include "providers/http/http_client.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <cctype>
+#include <fstream>
+#include <mutex>
+#include <sstream>
+
+namespace ptrd::providers::http {
+namespace {
+
+std::once_flag g_curl_init;
+
+// The path part of a URL, for error messages: the query may hold cursors and is
+// noise; credentials never travel in URLs here, but user:pass@ would be cut too.
+std::string describe(const Request& r) {
+  std::string_view url = r.url;
+  size_t scheme = url.find("://");
+  size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t slash = url.find('/', host);
+  std::string_view path = slash == std::string_view::npos ? "/" : url.substr(slash);
+  path = path.substr(0, path.find('?'));
+  return fmt::format("{} {}", r.method, path);
+}
+
+std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  if (value.empty() || value.size() > 9) return std::nullopt;  // HTTP-date form: caller backs off
+  long s = 0;
+  for (char c : value) {
+    if (c < '0' || c > '9') return std::nullopt;
+    s = s * 10 + (c - '0');
+  }
+  return std::chrono::seconds(s);
+}
+
+size_t onBody(char* data, size_t size, size_t n, void* user) {
+  static_cast<std::string*>(user)->append(data, size * n);
+  return size * n;
+}
+
+size_t onHeader(char* data, size_t size, size_t n, void* user) {
+  std::string_view line(data, size * n);
+  constexpr std::string_view kName = "retry-after:";
+  if (line.size() > kName.size()) {
+    bool match = true;
+    for (size_t i = 0; i < kName.size() && match; ++i)
+      match = char(std::tolower(static_cast<unsigned char>(line[i]))) == kName[i];
+    if (match) static_cast<Response*>(user)->retryAfter = parseRetryAfter(line.substr(kName.size()));
+  }
+  return size * n;
+}
+
+class CurlClient : public Client {
+ public:
+  explicit CurlClient(CurlOptions options) : options_(std::move(options)) {
+    std::call_once(g_curl_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    curl_ = curl_easy_init();
+  }
+  ~CurlClient() override {
+    if (curl_ != nullptr) curl_easy_cleanup(curl_);
+  }
+  CurlClient(const CurlClient&) = delete;
+  CurlClient& operator=(const CurlClient&) = delete;
+
+  Result<Response> send(const Request& request) override {
+    std::lock_guard lock(mu_);
+    auto result = perform(request);
+    if (options_.observer) options_.observer(request.operation, result ? result->code : 0);
+    return result;
+  }
+
+ private:
+  Result<Response> perform(const Request& request) {
+    if (curl_ == nullptr) return Error::transient("libcurl could not be initialised");
+    // Reset per request but keep the handle: its connection cache is what makes
+    // hundreds of consecutive requests cheap.
+    curl_easy_reset(curl_);
+    Response response;
+    char errbuf[CURL_ERROR_SIZE] = {0};
+    curl_slist* headers = nullptr;
+    for (const auto& [name, value] : request.headers)
+      headers = curl_slist_append(headers, fmt::format("{}: {}", name, value).c_str());
+    // libcurl would otherwise wait for "100 Continue" before sending large bodies.
+    headers = curl_slist_append(headers, "Expect:");
+
+    curl_easy_setopt(curl_, CURLOPT_URL, request.url.c_str());
+    curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, errbuf);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, long(options_.timeout.count()));
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
+    curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (!options_.caFile.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.caFile.c_str());
+    curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, onBody);
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.body);
+    curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, onHeader);
+    curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+    if (request.method == "GET") {
+      curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
+    } else {
+      curl_easy_setopt(curl_, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDS, request.body.data());
+      curl_easy_setopt(curl_, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(request.body.size()));
+    }
+    CURLcode rc = curl_easy_perform(curl_);
+    curl_slist_free_all(headers);
+    if (rc != CURLE_OK) {
+      return Error::transient(fmt::format("{}: {}", describe(request),
+                                          errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc)));
+    }
+    long code = 0;
+    curl_easy_getinfo(curl_, CURLINFO_RESPONSE_CODE, &code);
+    response.code = int(code);
+    return response;
+  }
+
+  CurlOptions options_;
+  std::mutex mu_;
+  CURL* curl_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<Client> makeCurlClient(CurlOptions options) {
+  return std::make_unique<CurlClient>(std::move(options));
+}
+
+std::string urlEncode(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~') {
+      out += c;
+    } else {
+      out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
+    }
+  }
+  return out;
+}
+
+std::string joinUrl(std::string_view base, std::string_view path) {
+  while (!base.empty() && base.back() == '/') base.remove_suffix(1);
+  while (!path.empty() && path.front() == '/') path.remove_prefix(1);
+  return fmt::format("{}/{}", base, path);
+}
+
+Result<std::string> readSecretFile(const std::string& path) {
+  if (path.empty()) return Error::permanent("no secret file configured");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error::permanent(fmt::format("cannot read secret file {}", path));
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  std::string secret = ss.str();
+  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
+  if (secret.empty()) return Error::permanent(fmt::format("secret file {} is empty", path));
+  return secret;
+}
+
+}  // namespace ptrd::providers::http

@@ -1,0 +1,71 @@
+// A small HTTP client seam for the providers: one request in, one response (or a
+// transport Error) out. The libcurl implementation is makeCurlClient(); unit tests
+// substitute a scripted fake so provider logic is tested without a network.
+//
+// Header values may carry secrets (X-API-Key, Authorization): implementations
+// never put them in logs or error messages. Error messages name the method and
+// the URL's path only.
+//
+//   auto client = makeCurlClient({.caFile = "", .timeout = 10s, .observer = obs});
+//   auto r = client->send({.operation = "list_zones", .method = "GET", .url = u});
+//   if (!r) return r.error();            // transient: no response at all
+//   if (r->code >= 500) ...              // any HTTP response is a Response
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "providers/provider.h"
+#include "providers/result.h"
+
+namespace ptrd::providers::http {
+
+struct Request {
+  std::string operation;  // label for ptrd_provider_requests_total, e.g. "patch_zone"
+  std::string method = "GET";
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;  // sent as-is; empty = no body
+};
+
+struct Response {
+  int code = 0;
+  std::string body;
+  // Parsed from a delta-seconds Retry-After header; absent otherwise.
+  std::optional<std::chrono::seconds> retryAfter;
+};
+
+class Client {
+ public:
+  virtual ~Client() = default;
+  // A transport failure (refused, timeout, TLS) is Error::transient; every HTTP
+  // response, 5xx included, is a Response for the caller to classify.
+  virtual Result<Response> send(const Request& request) = 0;
+};
+
+struct CurlOptions {
+  std::string caFile;  // extra CA bundle; TLS peer and host verification stay on regardless
+  std::chrono::milliseconds timeout{10000};
+  RequestObserver observer;  // told (operation, code or 0) about every request
+};
+
+// One connection cache per client, so consecutive requests reuse keep-alive
+// connections. Calls are serialised internally; the client is safe to share.
+std::unique_ptr<Client> makeCurlClient(CurlOptions options);
+
+// Percent-encodes everything but RFC 3986 unreserved characters.
+std::string urlEncode(std::string_view text);
+
+// "https://h/api/" + "/v1/ips" -> "https://h/api/v1/ips" (exactly one slash).
+std::string joinUrl(std::string_view base, std::string_view path);
+
+// Reads a secret from a file, dropping trailing white space (the newline editors
+// add). The error names the file, never its content.
+Result<std::string> readSecretFile(const std::string& path);
+
+}  // namespace ptrd::providers::http

@@ -1,0 +1,240 @@
+#include "providers/powerdns/powerdns_provider.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+#include <nlohmann/json.hpp>
+
+#include "providers/canonical_name.h"
+#include "providers/powerdns/reverse_name.h"
+
+namespace ptrd::providers::powerdns {
+namespace {
+
+using nlohmann::json;
+
+bool isReverseZone(std::string_view zone) {
+  return zone.ends_with(".in-addr.arpa.") || zone.ends_with(".ip6.arpa.") ||
+         zone == "in-addr.arpa." || zone == "ip6.arpa.";
+}
+
+// PowerDNS answers errors as {"error": "..."}; fall back to the status code.
+std::string apiMessage(const http::Response& r) {
+  try {
+    auto j = json::parse(r.body);
+    if (j.is_object() && j.contains("error") && j["error"].is_string())
+      return fmt::format("HTTP {}: {}", r.code, j["error"].get<std::string>());
+  } catch (const json::exception&) {
+  }
+  return fmt::format("HTTP {}", r.code);
+}
+
+// Classifies a response that is not the expected success.
+Error responseError(const std::string& what, const http::Response& r) {
+  std::string msg = fmt::format("PowerDNS {}: {}", what, apiMessage(r));
+  if (r.code == 429 || r.code >= 500) return Error::transient(msg);
+  return Error::permanent(msg);
+}
+
+}  // namespace
+
+PowerDnsProvider::PowerDnsProvider(PowerDnsOptions options, std::unique_ptr<http::Client> client)
+    : options_(std::move(options)), client_(std::move(client)) {
+  if (options_.batchSize == 0) options_.batchSize = 500;
+}
+
+Result<http::Response> PowerDnsProvider::call(const std::string& operation, const std::string& method,
+                                              const std::string& path, std::string body) {
+  http::Request req;
+  req.operation = operation;
+  req.method = method;
+  req.url = http::joinUrl(options_.url, path);
+  req.headers = {{"X-API-Key", options_.apiKey}, {"Accept", "application/json"}};
+  if (!body.empty()) req.headers.emplace_back("Content-Type", "application/json");
+  req.body = std::move(body);
+  return client_->send(req);
+}
+
+Result<std::vector<PowerDnsProvider::Zone>> PowerDnsProvider::reverseZones() {
+  auto r = call("list_zones", "GET", fmt::format("/api/v1/servers/{}/zones", options_.serverId));
+  if (!r) return r.error();
+  if (r->code != 200) return responseError("listing zones", *r);
+  std::vector<Zone> zones;
+  try {
+    auto j = json::parse(r->body);
+    if (!j.is_array()) return Error::transient("PowerDNS listing zones: response is not a JSON array");
+    for (const auto& z : j) {
+      std::string name = canonicalDnsName(z.at("name").get<std::string>());
+      if (!isReverseZone(name)) continue;
+      std::string id = z.contains("id") ? z["id"].get<std::string>() : name;
+      zones.push_back({name, id});
+    }
+  } catch (const json::exception& e) {
+    return Error::transient(fmt::format("PowerDNS listing zones: malformed JSON ({})", e.what()));
+  }
+  std::sort(zones.begin(), zones.end(), [](const Zone& a, const Zone& b) { return a.name < b.name; });
+  return zones;
+}
+
+std::string PowerDnsProvider::defaultPtrFor(std::string_view reverseName) const {
+  if (options_.defaultTemplate.empty()) return {};
+  auto addr = parseReverseName(reverseName);
+  return addr ? renderTemplate(options_.defaultTemplate, *addr) : std::string();
+}
+
+Result<Inventory> PowerDnsProvider::inventory() {
+  auto zones = reverseZones();
+  if (!zones) return zones.error();
+  Inventory inv;
+  // Sorted by address (IPv4 first) so the inventory does not depend on the
+  // server's rrset order.
+  std::vector<std::pair<ReverseAddress, OwnedAddress>> found;
+  for (const Zone& zone : *zones) {
+    inv.ownedZones.push_back(zone.name);
+    auto r = call("get_zone", "GET",
+                  fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)));
+    if (!r) return r.error();
+    if (r->code != 200) return responseError(fmt::format("reading zone {}", zone.name), *r);
+    try {
+      auto j = json::parse(r->body);
+      for (const auto& rrset : j.at("rrsets")) {
+        if (rrset.at("type").get<std::string>() != "PTR") continue;
+        std::string owner = rrset.at("name").get<std::string>();
+        auto addr = parseReverseName(owner);
+        if (!addr) continue;  // e.g. RFC 2317 delegation names: not an address
+        // Several records in one PTR rrset are legal; report the smallest so the
+        // result does not depend on the server's ordering.
+        std::vector<std::string> contents;
+        for (const auto& rec : rrset.at("records")) {
+          if (rec.value("disabled", false)) continue;
+          contents.push_back(canonicalDnsName(rec.at("content").get<std::string>()));
+        }
+        if (contents.empty()) continue;
+        OwnedAddress a;
+        a.ip = canonicalIpText(*addr);
+        a.ptr = *std::min_element(contents.begin(), contents.end());
+        if (!options_.defaultTemplate.empty()) a.defaultPtr = renderTemplate(options_.defaultTemplate, *addr);
+        a.custom = !a.ptr.empty() && a.ptr != a.defaultPtr;
+        found.emplace_back(*addr, std::move(a));
+      }
+    } catch (const json::exception& e) {
+      return Error::transient(fmt::format("PowerDNS reading zone {}: malformed JSON ({})", zone.name, e.what()));
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
+    return std::make_tuple(!x.first.v4, x.first.bytes) < std::make_tuple(!y.first.v4, y.first.bytes);
+  });
+  for (auto& entry : found) inv.addresses.push_back(std::move(entry.second));
+  return inv;
+}
+
+Result<std::vector<ChangeResult>> PowerDnsProvider::apply(const std::vector<Change>& batch) {
+  std::vector<ChangeResult> results(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) results[i].ip = batch[i].ip;
+  auto zones = reverseZones();
+  if (!zones) return zones.error();
+
+  // Group by the longest zone that contains the name, keeping first-seen order so
+  // requests are deterministic for a given batch.
+  std::vector<std::pair<size_t, std::vector<size_t>>> groups;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    std::string owner = canonicalDnsName(batch[i].reverseName);
+    if (!parseReverseName(owner)) {
+      results[i].status = ChangeResult::Status::kInvalid;
+      results[i].reason = fmt::format("\"{}\" is not a reverse DNS name of an address", batch[i].reverseName);
+      continue;
+    }
+    std::optional<size_t> best;
+    for (size_t z = 0; z < zones->size(); ++z) {
+      if (isUnderZone(owner, (*zones)[z].name) && (!best || (*zones)[z].name.size() > (*zones)[*best].name.size()))
+        best = z;
+    }
+    if (!best) {
+      results[i].status = ChangeResult::Status::kNotYours;
+      results[i].reason = fmt::format("no reverse zone on the PowerDNS server contains {}", owner);
+      continue;
+    }
+    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& p) { return p.first == *best; });
+    if (g == groups.end()) g = groups.insert(groups.end(), {*best, {}});
+    g->second.push_back(i);
+  }
+
+  for (const auto& [z, idx] : groups) {
+    for (size_t start = 0; start < idx.size(); start += options_.batchSize) {
+      std::vector<size_t> chunk(idx.begin() + long(start),
+                                idx.begin() + long(std::min(idx.size(), start + options_.batchSize)));
+      if (auto s = patch((*zones)[z], batch, chunk, results); !s) return s.error();
+    }
+  }
+  return results;
+}
+
+Status PowerDnsProvider::patch(const Zone& zone, const std::vector<Change>& batch,
+                               const std::vector<size_t>& idx, std::vector<ChangeResult>& results) {
+  json rrsets = json::array();
+  std::vector<std::string> targets(idx.size());
+  for (size_t k = 0; k < idx.size(); ++k) {
+    const Change& c = batch[idx[k]];
+    std::string owner = canonicalDnsName(c.reverseName);
+    targets[k] = c.action == Change::Action::kSet ? canonicalDnsName(c.hostname) : defaultPtrFor(owner);
+    json rrset = {{"name", owner}, {"type", "PTR"}};
+    if (targets[k].empty()) {
+      rrset["changetype"] = "DELETE";
+    } else {
+      rrset["changetype"] = "REPLACE";
+      rrset["ttl"] = options_.ttl;
+      rrset["records"] = json::array({{{"content", targets[k]}, {"disabled", false}}});
+    }
+    rrsets.push_back(std::move(rrset));
+  }
+  auto r = call("patch_zone", "PATCH",
+                fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)),
+                json{{"rrsets", std::move(rrsets)}}.dump());
+  if (!r) return r.error();
+  if (r->code == 204 || r->code == 200) {
+    for (size_t k = 0; k < idx.size(); ++k) {
+      results[idx[k]].status = ChangeResult::Status::kApplied;
+      results[idx[k]].ptr = targets[k];
+    }
+    return okStatus();
+  }
+  if (r->code == 422 || r->code == 400) {
+    // The server rejects a PATCH as a whole; halve it until the bad rrsets stand
+    // alone: ~2*log2(n) extra requests per bad record instead of n.
+    if (idx.size() == 1) {
+      results[idx[0]].status = ChangeResult::Status::kInvalid;
+      results[idx[0]].reason = fmt::format("PowerDNS rejected the record: {}", apiMessage(*r));
+      return okStatus();
+    }
+    size_t half = idx.size() / 2;
+    std::vector<size_t> left(idx.begin(), idx.begin() + long(half)), right(idx.begin() + long(half), idx.end());
+    if (auto s = patch(zone, batch, left, results); !s) return s;
+    return patch(zone, batch, right, results);
+  }
+  if (r->code == 429 || r->code >= 500 || r->code == 401 || r->code == 403)
+    return responseError(fmt::format("updating zone {}", zone.name), *r);
+  // Anything else (404: the zone vanished since we listed it) fails this chunk only.
+  for (size_t i : idx) {
+    results[i].status = ChangeResult::Status::kFailed;
+    results[i].reason = fmt::format("PowerDNS updating zone {}: {}", zone.name, apiMessage(*r));
+  }
+  return okStatus();
+}
+
+Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& config,
+                                                       RequestObserver observer) {
+  if (config.url.empty()) return Error::permanent("powerdns provider: url is not set");
+  auto key = http::readSecretFile(config.apiKeyFile);
+  if (!key) return Error::permanent(fmt::format("powerdns provider: apiKeyFile: {}", key.error().message));
+  PowerDnsOptions o;
+  o.url = config.url;
+  o.apiKey = *key;
+  o.batchSize = config.batchSize;
+  o.defaultTemplate = config.defaultTemplate;
+  o.ttl = config.ttl;
+  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer)});
+  return std::unique_ptr<Provider>(std::make_unique<PowerDnsProvider>(std::move(o), std::move(client)));
+}
+
+}  // namespace ptrd::providers::powerdns
