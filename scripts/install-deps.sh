@@ -15,12 +15,19 @@ PACKAGES=(
   # real DNS servers and DNS tools for the lab (tests, demo, benchmarks)
   pdns-server pdns-backend-sqlite3 sqlite3 nsd dnsperf adns-tools dnsutils curl
   procps time
+  # deploy checks (tests/deploy): promtool for the alert rules, Prometheus for the e2e test
+  prometheus
 )
 
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# npm packages of the deploy checks: pinned by tests/deploy/package-lock.json, into
+# its git-ignored node_modules; `npm ci` only when missing or stale. Node.js and
+# npm come with the machine, not from the list above.
+bash "$(dirname "$0")/../tests/deploy/npm-install.sh"
+
 if [ ${#missing[@]} -eq 0 ]; then
   echo "install-deps: all ${#PACKAGES[@]} packages present"
   exit 0

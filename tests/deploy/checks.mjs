@@ -1,0 +1,272 @@
+// Offline checks of ptrd's deployment material, called by check_deploy.sh:
+//   node checks.mjs manifests RENDERED.yaml        schema + policy of one kustomize render
+//   node checks.mjs extract RENDERED.yaml OUTDIR   write the ConfigMaps' files under OUTDIR/<mountPath>/
+//   node checks.mjs rules RULES.yaml RENDERED.yaml...   PrometheusRule spec == plain rules file; rule hygiene
+//   node checks.mjs dashboard DASHBOARD.json [CONTRACT.md]
+// Each prints one line per failed assertion and exits 1 if any failed.
+// Schemas: the npm packages kubernetes-models and @kubernetes-models/prometheus-operator,
+// pinned in package-lock.json (precompiled validators: no network). They check types,
+// required fields and formats; they do NOT reject unknown fields, so the policy
+// assertions below pin every field this deployment depends on.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { isDeepStrictEqual } from 'node:util';
+import path from 'node:path';
+import YAML from 'yaml';
+
+const require = createRequire(import.meta.url);
+
+// Contract section 5. Cross-checked against ../shared/contract.md when it exists.
+export const CONTRACT_METRICS = [
+  'ptrd_records', 'ptrd_fcrdns_mismatch', 'ptrd_reconcile_total', 'ptrd_reconcile_duration_seconds',
+  'ptrd_last_successful_reconcile_timestamp_seconds', 'ptrd_changes_total', 'ptrd_provider_requests_total',
+  'ptrd_dns_queries_total', 'ptrd_config_last_reload_successful', 'ptrd_build_info',
+];
+const HISTOGRAMS = ['ptrd_reconcile_duration_seconds'];
+const STATES = ['in_sync', 'set', 'reset', 'blocked_forward', 'not_owned', 'invalid', 'lookup_error', 'propagating'];
+// The keys reconciler/config.cpp accepts (it rejects unknown ones at load time too).
+const CONFIG_SPEC_KEYS = ['mappings', 'provider', 'resolvers', 'policy', 'requireForwardMatch', 'maxChangePercent',
+  'maxChanges', 'interval', 'listen'];
+const PROVIDER_KEYS = ['type', 'url', 'apiKeyFile', 'tokenFile', 'batchSize', 'defaultTemplate', 'caFile',
+  'requestTimeout', 'jobTimeout', 'stateFile', 'ttl'];
+const EXPECTED_ARGS = ['run', '-c', '/etc/ptrd/config/ptrd.yaml', '--log-format', 'json'];
+const METRICS_PORT = 9153;
+
+const failures = [];
+const fail = (msg) => failures.push(msg);
+const expect = (cond, msg) => { if (!cond) fail(msg); return !!cond; };
+function finish() {
+  for (const f of failures) console.log(`  FAIL ${f}`);
+  process.exit(failures.length ? 1 : 0);
+}
+
+function loadDocs(file) {
+  const docs = YAML.parseAllDocuments(readFileSync(file, 'utf8'));
+  const out = [];
+  for (const d of docs) {
+    if (d.errors.length) { fail(`${file}: YAML error: ${d.errors[0].message}`); continue; }
+    const js = d.toJS();
+    if (js !== null && js !== undefined) out.push(js);
+  }
+  return out;
+}
+
+function modelFor(apiVersion, kind) {
+  let mod;
+  if (apiVersion === 'v1') mod = 'kubernetes-models/v1';
+  else if (apiVersion.startsWith('monitoring.coreos.com/')) mod = `@kubernetes-models/prometheus-operator/${apiVersion}`;
+  else mod = `kubernetes-models/${apiVersion}`;
+  try { return require(mod)[kind]; } catch { return undefined; }
+}
+
+const id = (o) => `${o.kind}/${o.metadata?.name}`;
+
+// ---------------------------------------------------------------------------
+function checkManifests(file) {
+  const objs = loadDocs(file);
+  expect(objs.length > 0, `${file}: no objects rendered`);
+  for (const o of objs) {
+    const Model = modelFor(o.apiVersion, o.kind);
+    if (!expect(Model, `${id(o)}: no pinned schema for ${o.apiVersion} ${o.kind}`)) continue;
+    try { new Model(o).validate(); } catch (e) { fail(`${id(o)}: schema: ${e.message}`); }
+  }
+  const byKind = (k) => objs.filter((o) => o.kind === k);
+
+  for (const k of ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'])
+    expect(byKind(k).length === 0, `RBAC object ${k} rendered: ptrd needs no Kubernetes API access`);
+  const namespaced = objs.filter((o) => o.kind !== 'Namespace');
+  const nss = new Set(namespaced.map((o) => o.metadata?.namespace));
+  expect(nss.size === 1 && !nss.has(undefined), `objects not all in one namespace: ${[...nss].join(', ')}`);
+  const nsObj = byKind('Namespace')[0];
+  if (nsObj) expect(nss.has(nsObj.metadata.name), `Namespace ${nsObj.metadata.name} is not the objects' namespace`);
+
+  const deps = byKind('Deployment');
+  if (!expect(deps.length === 1, `expected exactly one Deployment, got ${deps.length}`)) return;
+  const dep = deps[0], pod = dep.spec.template.spec;
+  expect(dep.spec.replicas === 1, 'Deployment replicas must be 1 (one writer per provider account)');
+  expect(dep.spec.strategy?.type === 'Recreate', 'Deployment strategy must be Recreate');
+  expect(pod.automountServiceAccountToken === false, 'pod automountServiceAccountToken must be false');
+  expect(pod.securityContext?.runAsNonRoot === true, 'pod securityContext.runAsNonRoot must be true');
+  expect(pod.securityContext?.seccompProfile?.type === 'RuntimeDefault', 'pod seccompProfile must be RuntimeDefault');
+  const sa = byKind('ServiceAccount').find((s) => s.metadata.name === pod.serviceAccountName);
+  if (expect(sa, `serviceAccountName ${pod.serviceAccountName} not rendered`))
+    expect(sa.automountServiceAccountToken === false, 'ServiceAccount automountServiceAccountToken must be false');
+
+  expect(pod.containers.length === 1, 'one container expected');
+  const c = pod.containers[0];
+  const sc = c.securityContext || {};
+  expect(sc.readOnlyRootFilesystem === true, 'container readOnlyRootFilesystem must be true');
+  expect(sc.allowPrivilegeEscalation === false, 'container allowPrivilegeEscalation must be false');
+  expect(sc.runAsNonRoot === true || pod.securityContext?.runAsNonRoot === true, 'runAsNonRoot must be true');
+  expect((sc.capabilities?.drop || []).includes('ALL'), 'container capabilities must drop ALL');
+  expect(!(sc.capabilities?.add || []).length, 'container must add no capabilities');
+  expect(sc.seccompProfile?.type === 'RuntimeDefault', 'container seccompProfile must be RuntimeDefault');
+  for (const kind of ['requests', 'limits'])
+    for (const r of ['cpu', 'memory'])
+      expect(c.resources?.[kind]?.[r] !== undefined, `container resources.${kind}.${r} missing`);
+  expect(isDeepStrictEqual(c.args, EXPECTED_ARGS), `container args must be ${JSON.stringify(EXPECTED_ARGS)}, got ${JSON.stringify(c.args)}`);
+  expect(!c.command, 'container must not override the image ENTRYPOINT (command)');
+  const port = (c.ports || []).find((p) => p.name === 'metrics');
+  expect(port?.containerPort === METRICS_PORT, `container port "metrics" must be ${METRICS_PORT}`);
+  const probe = (p, pathWanted, name) => {
+    if (!expect(p?.httpGet, `${name} must be an httpGet probe`)) return;
+    expect(p.httpGet.path === pathWanted, `${name} path must be ${pathWanted}`);
+    expect(p.httpGet.port === 'metrics' || p.httpGet.port === METRICS_PORT, `${name} must use the metrics port`);
+  };
+  probe(c.livenessProbe, '/healthz', 'livenessProbe');
+  probe(c.readinessProbe, '/readyz', 'readinessProbe');
+  // Secrets as files only: no env var may come from a Secret.
+  for (const e of c.env || []) expect(!e.valueFrom?.secretKeyRef, `env ${e.name} reads a Secret: mount it as a file instead`);
+  for (const e of c.envFrom || []) expect(!e.secretRef, 'envFrom secretRef: mount the Secret as a file instead');
+
+  const vols = Object.fromEntries((pod.volumes || []).map((v) => [v.name, v]));
+  const mounts = c.volumeMounts || [];
+  const mountOf = (pred) => mounts.find((m) => vols[m.name] && pred(vols[m.name], m));
+  for (const m of mounts) expect(vols[m.name], `volumeMount ${m.name} has no volume`);
+  for (const m of mounts) expect(!m.subPath, `volumeMount ${m.name} uses subPath: ConfigMap/Secret updates would never arrive`);
+  const secretMount = mountOf((v) => v.secret);
+  expect(secretMount?.mountPath === '/etc/ptrd/secrets' && secretMount.readOnly === true,
+    'the provider Secret must be mounted read-only at /etc/ptrd/secrets');
+  const stateMount = mountOf((v, m) => v.emptyDir && m.mountPath === '/var/lib/ptrd');
+  expect(stateMount, 'an emptyDir must be mounted at /var/lib/ptrd (state file)');
+  const cms = Object.fromEntries(byKind('ConfigMap').map((cm) => [cm.metadata.name, cm]));
+  for (const v of Object.values(vols))
+    if (v.configMap) expect(cms[v.configMap.name], `volume ${v.name} references ConfigMap ${v.configMap.name}, not rendered`);
+  const cfgMount = mounts.find((m) => m.mountPath === '/etc/ptrd/config');
+  const cfgVol = cfgMount && vols[cfgMount.name];
+  const cfgText = cfgVol?.configMap && cms[cfgVol.configMap.name]?.data?.['ptrd.yaml'];
+  if (expect(cfgText, 'a ConfigMap with key ptrd.yaml must be mounted at /etc/ptrd/config')) {
+    checkConfig(YAML.parse(cfgText), mounts, vols);
+  }
+
+  // Service and ServiceMonitor reach the pod's metrics port.
+  const labels = dep.spec.template.metadata.labels || {};
+  const matches = (sel, lab) => Object.entries(sel || {}).every(([k, v]) => lab?.[k] === v) && Object.keys(sel || {}).length > 0;
+  expect(matches(dep.spec.selector.matchLabels, labels), 'Deployment selector does not match its pod labels');
+  const svc = byKind('Service').find((s) => matches(s.spec.selector, labels));
+  if (expect(svc, 'no Service selects the ptrd pod')) {
+    const sp = svc.spec.ports.find((p) => p.name === 'metrics');
+    expect(sp && (sp.targetPort === 'metrics' || sp.targetPort === METRICS_PORT), 'Service needs a port "metrics" targeting the metrics port');
+    const sm = byKind('ServiceMonitor')[0];
+    if (expect(sm, 'no ServiceMonitor rendered')) {
+      expect(matches(sm.spec.selector.matchLabels, svc.metadata.labels), 'ServiceMonitor selector does not match the Service labels');
+      expect(sm.spec.endpoints.some((e) => e.port === 'metrics'), 'ServiceMonitor must scrape port "metrics"');
+      // The alert rules select up{job="ptrd"}: the job label is the Service name.
+      expect(svc.metadata.name === 'ptrd' || sm.spec.jobLabel, 'Service must be named "ptrd" (job label used by the alerts)');
+    }
+  }
+  expect(byKind('PrometheusRule').length === 1, 'exactly one PrometheusRule expected');
+}
+
+function checkConfig(cfg, mounts, vols) {
+  expect(cfg?.apiVersion === 'ptrd.io/v1alpha1' && cfg?.kind === 'ReconcilerConfig', 'ptrd.yaml must be a ptrd.io/v1alpha1 ReconcilerConfig');
+  const spec = cfg?.spec || {};
+  for (const k of Object.keys(spec)) expect(CONFIG_SPEC_KEYS.includes(k), `ptrd.yaml: unknown spec key ${k}`);
+  for (const k of Object.keys(spec.provider || {})) expect(PROVIDER_KEYS.includes(k), `ptrd.yaml: unknown provider key ${k}`);
+  expect(spec.listen === `0.0.0.0:${METRICS_PORT}`, `ptrd.yaml listen must be "0.0.0.0:${METRICS_PORT}" in the pod, got ${spec.listen}`);
+  const mountFor = (p) => mounts.find((m) => p.startsWith(m.mountPath.replace(/\/?$/, '/')));
+  for (const p of spec.mappings || []) {
+    const m = mountFor(p);
+    expect(m && vols[m.name]?.configMap, `ptrd.yaml mappings path ${p} is not on a ConfigMap mount`);
+  }
+  const prov = spec.provider || {};
+  const secretKey = prov.type === 'noc' ? 'tokenFile' : 'apiKeyFile';
+  expect(typeof prov[secretKey] === 'string' && prov[secretKey].startsWith('/etc/ptrd/secrets/'),
+    `ptrd.yaml provider.${secretKey} must be a file under /etc/ptrd/secrets/`);
+  if (prov.stateFile) expect(prov.stateFile.startsWith('/var/lib/ptrd/'), 'provider.stateFile must be under /var/lib/ptrd/ (the emptyDir)');
+}
+
+// ---------------------------------------------------------------------------
+function extract(file, outDir) {
+  const objs = loadDocs(file);
+  const dep = objs.find((o) => o.kind === 'Deployment');
+  const pod = dep.spec.template.spec;
+  const vols = Object.fromEntries(pod.volumes.map((v) => [v.name, v]));
+  for (const m of pod.containers[0].volumeMounts) {
+    const v = vols[m.name];
+    if (!v?.configMap) continue;
+    const cm = objs.find((o) => o.kind === 'ConfigMap' && o.metadata.name === v.configMap.name);
+    const dir = path.join(outDir, m.mountPath);
+    mkdirSync(dir, { recursive: true });
+    for (const [k, val] of Object.entries(cm.data || {})) writeFileSync(path.join(dir, k), val);
+  }
+}
+
+// ---------------------------------------------------------------------------
+const metricTokens = (expr) => [...expr.matchAll(/\bptrd_[a-z0-9_]+\b/g)].map((m) => m[0]);
+function knownMetric(tok) {
+  if (CONTRACT_METRICS.includes(tok)) return true;
+  return HISTOGRAMS.some((h) => ['_bucket', '_sum', '_count'].some((s) => tok === h + s));
+}
+
+function checkRules(rulesFile, rendered) {
+  const plain = YAML.parse(readFileSync(rulesFile, 'utf8'));
+  expect(Array.isArray(plain?.groups) && plain.groups.length > 0, `${rulesFile}: no groups`);
+  for (const file of rendered) {
+    const prs = loadDocs(file).filter((o) => o.kind === 'PrometheusRule');
+    if (!expect(prs.length === 1, `${file}: expected one PrometheusRule`)) continue;
+    expect(isDeepStrictEqual(prs[0].spec, { groups: plain.groups }),
+      `${file}: PrometheusRule spec differs from ${rulesFile} (run monitoring/gen-prometheusrule.sh)`);
+  }
+  const ipLike = /\b\d{1,3}(\.\d{1,3}){3}\b|[0-9a-f]{1,4}::?[0-9a-f]{0,4}:/i;
+  for (const g of plain.groups || []) {
+    for (const r of g.rules || []) {
+      const name = r.alert || r.record;
+      for (const t of metricTokens(r.expr)) expect(knownMetric(t), `${name}: metric ${t} is not in the contract`);
+      if (!r.alert) continue;
+      expect(r.labels?.severity, `${name}: no severity label`);
+      for (const [k, v] of Object.entries(r.labels || {})) expect(!ipLike.test(String(v)), `${name}: label ${k} looks like an IP`);
+      expect(!/by \([^)]*\binstance\b/.test(r.expr), `${name}: aggregates by instance (pod IP) -- alert labels must not carry IPs`);
+      expect(r.annotations?.summary, `${name}: no summary`);
+      expect(/ptrd (check|plan|validate)|kubectl/.test(r.annotations?.description || ''),
+        `${name}: description must tell the on-call person what to run (ptrd check/plan/validate or kubectl)`);
+    }
+  }
+  for (const m of ['ptrd_fcrdns_mismatch', 'ptrd_records', 'ptrd_reconcile_total', 'ptrd_last_successful_reconcile_timestamp_seconds',
+    'ptrd_config_last_reload_successful', 'ptrd_provider_requests_total', 'ptrd_dns_queries_total', 'ptrd_changes_total'])
+    expect((plain.groups || []).some((g) => g.rules.some((r) => r.alert && metricTokens(r.expr).includes(m))), `no alert uses ${m}`);
+  expect((plain.groups || []).some((g) => g.rules.some((r) => /\bup\{job="ptrd"\}/.test(r.expr) && /absent/.test(r.expr))), 'no absent(up{job="ptrd"}) alert');
+}
+
+// ---------------------------------------------------------------------------
+function checkDashboard(file, contract) {
+  let dash;
+  try { dash = JSON.parse(readFileSync(file, 'utf8')); } catch (e) { fail(`${file}: not JSON: ${e.message}`); return; }
+  expect(dash.uid && dash.title, 'dashboard needs uid and title');
+  const exprs = [];
+  const walk = (x) => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') for (const [k, v] of Object.entries(x)) { if (k === 'expr' && typeof v === 'string') exprs.push(v); else walk(v); }
+  };
+  walk(dash.panels);
+  expect(exprs.length > 0, 'dashboard has no queries');
+  const used = new Set();
+  for (const e of exprs) for (const t of metricTokens(e)) {
+    expect(knownMetric(t), `dashboard uses ${t}, not a contract metric`);
+    used.add(HISTOGRAMS.find((h) => t.startsWith(h)) || t);
+  }
+  for (const m of CONTRACT_METRICS) expect(used.has(m), `dashboard shows no panel for ${m}`);
+  const ids = dash.panels.map((p) => p.id);
+  expect(new Set(ids).size === ids.length, 'dashboard panel ids are not unique');
+  for (const p of dash.panels) expect(p.datasource?.uid === '${datasource}', `panel "${p.title}" does not use the $datasource variable`);
+  expect(/histogram_quantile\(/.test(exprs.join('\n')), 'dashboard shows no reconcile duration quantiles');
+  for (const s of ['state', 'action', 'result', 'code']) expect(exprs.some((e) => new RegExp(`by \\([^)]*\\b${s}\\b`).test(e)), `no panel broken down by ${s}`);
+  if (contract) {
+    // The contract's metric list, section 5: lines "- `ptrd_name{...}` ..."
+    const text = readFileSync(contract, 'utf8');
+    const sec = text.split(/^## /m).find((s) => s.startsWith('5.')) || '';
+    const names = [...sec.matchAll(/^- `(ptrd_[a-z0-9_]+)/gm)].map((m) => m[1]);
+    expect(isDeepStrictEqual([...names].sort(), [...CONTRACT_METRICS].sort()),
+      `checks.mjs CONTRACT_METRICS differs from ${contract}: ${names.join(', ')}`);
+    const states = [...(text.split(/^## /m).find((s) => s.startsWith('4.')) || '').matchAll(/^\| `([a-z_]+)` \|/gm)].map((m) => m[1]);
+    expect(isDeepStrictEqual([...states].sort(), [...STATES].sort()), `states differ from the contract: ${states.join(', ')}`);
+  }
+}
+
+const [cmd, ...args] = process.argv.slice(2);
+if (cmd === 'manifests') args.forEach(checkManifests);
+else if (cmd === 'extract') extract(args[0], args[1]);
+else if (cmd === 'rules') checkRules(args[0], args.slice(1));
+else if (cmd === 'dashboard') checkDashboard(args[0], args[1]);
+else { console.error(`usage: node checks.mjs manifests|extract|rules|dashboard ...`); process.exit(2); }
+finish();
