@@ -21,7 +21,9 @@ using Json = nlohmann::json;
 const std::string kV4Zone = "113.0.203.in-addr.arpa.";
 const std::string kV6Zone = "8.b.d.0.1.0.0.2.ip6.arpa.";
 
-std::string rev(const std::string& ip) { return IpAddress::parse(ip)->reverseName(); }
+std::string rev(const std::string& ip) {
+  return IpAddress::parse(ip)->reverseName();
+}
 
 // Line 9 declares the invalid hostname (column 35); the test asserts that location.
 constexpr const char* kEveryState = R"(apiVersion: ptrd.io/v1alpha1
@@ -65,21 +67,31 @@ class PlanApplyTest : public ::testing::Test {
   std::string writeConfig(const std::string& policy, int maxChangePercent) {
     std::filesystem::copy_file(pdns_.apiKeyFile(), scratch_ + "/api-key",
                                std::filesystem::copy_options::overwrite_existing);
-    writeFile("ptrd.yaml", "apiVersion: ptrd.io/v1alpha1\n"
-                           "kind: ReconcilerConfig\n"
-                           "spec:\n"
-                           "  mappings: [mappings/]\n"
-                           "  provider: {type: powerdns, url: \"" + pdns_.apiUrl() + "\", apiKeyFile: api-key}\n"
-                           "  resolvers: [\"" + pdns_.dnsAddress() + "\"]\n"
-                           "  policy: " + policy + "\n"
-                           "  maxChangePercent: " + std::to_string(maxChangePercent) + "\n");
+    writeFile("ptrd.yaml",
+              "apiVersion: ptrd.io/v1alpha1\n"
+              "kind: ReconcilerConfig\n"
+              "spec:\n"
+              "  mappings: [mappings/]\n"
+              "  provider: {type: powerdns, url: \"" +
+                  pdns_.apiUrl() +
+                  "\", apiKeyFile: api-key}\n"
+                  "  resolvers: [\"" +
+                  pdns_.dnsAddress() +
+                  "\"]\n"
+                  "  policy: " +
+                  policy +
+                  "\n"
+                  "  maxChangePercent: " +
+                  std::to_string(maxChangePercent) + "\n");
     return scratch_ + "/ptrd.yaml";
   }
   lab::CommandResult ptrd(std::vector<std::string> args) {
     args.insert(args.begin(), PTRD_BINARY);
     return lab::runCommand(args, scratch_);
   }
-  std::string ptrOf(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
+  std::string ptrOf(const std::string& ip) {
+    return testing::digPtr(pdns_.dnsPort(), ip, scratch_);
+  }
 
   lab::PdnsServer pdns_;
   std::string scratch_;
@@ -92,7 +104,8 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
   auto plan = ptrd({"plan", "-c", config, "-o", "json"});
   ASSERT_EQ(plan.exit_code, 2) << plan.out << plan.err;
   Json doc = Json::parse(plan.out);
-  EXPECT_EQ(doc["summary"], Json::parse(R"({"in_sync": 1, "set": 2, "reset": 2, "blocked_forward": 1,
+  EXPECT_EQ(doc["summary"],
+            Json::parse(R"({"in_sync": 1, "set": 2, "reset": 2, "blocked_forward": 1,
       "not_owned": 1, "invalid": 1, "lookup_error": 1, "propagating": 0})"));
   EXPECT_EQ(doc["changes"], Json::parse(R"([
       {"ip": "203.0.113.2", "action": "set", "from": "", "to": "mail.example.com."},
@@ -102,7 +115,8 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
   std::map<std::string, Json> records;
   for (const auto& r : doc["records"]) records[r["ip"].get<std::string>()] = r;
   EXPECT_EQ(records["203.0.113.5"]["state"], "blocked_forward");
-  EXPECT_NE(records["203.0.113.5"]["reason"].get<std::string>().find("NXDOMAIN"), std::string::npos);
+  EXPECT_NE(records["203.0.113.5"]["reason"].get<std::string>().find("NXDOMAIN"),
+            std::string::npos);
   EXPECT_EQ(records["198.51.100.7"]["state"], "not_owned");
   EXPECT_EQ(records["203.0.113.6"]["state"], "invalid");
   EXPECT_EQ(records["203.0.113.6"]["source"], scratch_ + "/mappings/fleet.yaml:9:35");
@@ -115,9 +129,11 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
   EXPECT_NE(text.out.find("fleet.yaml:12:"), std::string::npos) << text.out;
 
   auto apply = ptrd({"apply", "-c", config});
-  EXPECT_EQ(apply.exit_code, 2) << "blocked, not owned, invalid and lookup_error remain\n" << apply.out << apply.err;
-  EXPECT_NE(apply.out.find("applied 4 (4 verified in DNS, 0 propagating), invalid 0, not yours 0, failed 0, "
-                           "blocked by forward DNS 1"),
+  EXPECT_EQ(apply.exit_code, 2) << "blocked, not owned, invalid and lookup_error remain\n"
+                                << apply.out << apply.err;
+  EXPECT_NE(apply.out.find(
+                "applied 4 (4 verified in DNS, 0 propagating), invalid 0, not yours 0, failed 0, "
+                "blocked by forward DNS 1"),
             std::string::npos)
       << apply.out;
   EXPECT_EQ(ptrOf("203.0.113.2"), "mail.example.com.");
@@ -148,7 +164,8 @@ TEST_F(PlanApplyTest, CleanMappingsConvergeAndTheSecondPlanIsEmpty) {
   std::string config = writeConfig("upsert-only", 100);
   auto apply = ptrd({"apply", "-c", config});
   EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
-  EXPECT_EQ(ptrOf("203.0.113.4"), "stray.example.org.") << "upsert-only never touches undeclared IPs";
+  EXPECT_EQ(ptrOf("203.0.113.4"), "stray.example.org.")
+      << "upsert-only never touches undeclared IPs";
   auto plan = ptrd({"plan", "-c", config});
   EXPECT_EQ(plan.exit_code, 0) << plan.out << plan.err;
   EXPECT_NE(plan.out.find("nothing to do"), std::string::npos) << plan.out;
@@ -165,7 +182,8 @@ TEST_F(PlanApplyTest, SafetyCapRefusesUntilAPersonAllowsIt) {
 
   auto refused = ptrd({"apply", "-c", config});
   EXPECT_EQ(refused.exit_code, 2) << refused.out << refused.err;
-  EXPECT_NE(refused.err.find("the plan changes 3 of 4 managed IPs (75.0%)"), std::string::npos) << refused.err;
+  EXPECT_NE(refused.err.find("the plan changes 3 of 4 managed IPs (75.0%)"), std::string::npos)
+      << refused.err;
   EXPECT_EQ(ptrOf("203.0.113.2"), "") << "nothing may change";
   EXPECT_EQ(ptrOf("203.0.113.4"), "stray.example.org.");
 
@@ -176,10 +194,13 @@ TEST_F(PlanApplyTest, SafetyCapRefusesUntilAPersonAllowsIt) {
 }
 
 TEST_F(PlanApplyTest, ConfigErrorsExitOneWithFileLine) {
-  writeFile("bad.yaml", "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m]\n  polcy: sync\n");
+  writeFile("bad.yaml",
+            "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m]\n  "
+            "polcy: sync\n");
   auto r = ptrd({"plan", "-c", scratch_ + "/bad.yaml"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find(scratch_ + "/bad.yaml:5:3: unknown field \"polcy\""), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(scratch_ + "/bad.yaml:5:3: unknown field \"polcy\""), std::string::npos)
+      << r.err;
 }
 
 TEST_F(PlanApplyTest, ABrokenMappingFileHoldsSyncResetsBackAndIsAnError) {

@@ -1,0 +1,66 @@
+// `ptrd plan -c CONFIG [-o text|json]`: observe and diff, change nothing
+// (contract §3). Exit 0 nothing to do, 2 changes pending, 1 error.
+#include <fmt/format.h>
+
+#include "cmd/commands.h"
+#include "cmd/plan_output.h"
+#include "cmd/reconcile_session.h"
+#include "reconciler/reconcile.h"
+
+namespace ptrd::cmd {
+namespace {
+
+struct PlanArgs {
+  std::string config;
+  std::string output = "text";
+  bool allowLargeChange = false;
+};
+
+int runPlan(const PlanArgs& args) {
+  auto session = openSession(args.config);
+  if (!session) {
+    fmt::print(stderr, "ptrd plan: {}\n", session.error().message);
+    return 1;
+  }
+  const auto& config = session->config;
+  auto plan = observeAndPlan(session->desired, *session->provider, *session->resolver,
+                             config.planOptions(args.allowLargeChange));
+  if (!plan) {
+    fmt::print(stderr, "ptrd plan: {}\n", plan.error().message);
+    return 1;
+  }
+  PlanContext ctx{policyName(config.policy), config.requireForwardMatch, &session->desired};
+  fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx) : renderPlanText(*plan, ctx));
+  // A mapping file that failed to load is an error to fix, even though the plan
+  // for the other files is shown (and acted on by apply, without sync resets).
+  if (!session->desired.complete()) {
+    fmt::print(stderr, "ptrd plan: {} mapping file(s) failed to load\n",
+               session->desired.fileErrors.size());
+    return 1;
+  }
+  return plan->hasChanges() ? 2 : 0;
+}
+
+}  // namespace
+
+void addPlanCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<PlanArgs>();
+  auto* sub = app.add_subcommand("plan", "Observe and diff; change nothing");
+  sub->footer(
+      "Reads the provider's inventory and forward DNS, and shows per IP what apply would do:\n"
+      "in_sync, set, reset, blocked_forward, not_owned, invalid, lookup_error (contract words).\n"
+      "`-o json` prints one object: summary (integer count per state), changes\n"
+      "[{ip, action, from, to}], records (every IP not in_sync, with reason and source "
+      "file:line).\n"
+      "\n"
+      "Exit status: 0 nothing to do, 2 changes pending, 1 error (bad config, provider\n"
+      "unreadable, or a mapping file failed to load -- the plan is still printed then).");
+  sub->add_option("-c,--config", args->config, "ReconcilerConfig file")->required();
+  sub->add_option("-o,--output", args->output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  sub->add_flag("--allow-large-change", args->allowLargeChange,
+                "Show the plan as apply --allow-large-change would run it (past the safety cap)");
+  sub->callback([args, &exit_code] { exit_code = runPlan(*args); });
+}
+
+}  // namespace ptrd::cmd
