@@ -8,7 +8,7 @@
 namespace ptrd::cmd {
 namespace {
 
-void addPlaceholder(CLI::App& app, int& exit_code, const char* name, const char* help) {
+[[maybe_unused]] void addPlaceholder(CLI::App& app, int& exit_code, const char* name, const char* help) {
   auto* sub = app.add_subcommand(name, help);
   sub->allow_extras();
   sub->callback([&exit_code, name] {
@@ -18,18 +18,5 @@ void addPlaceholder(CLI::App& app, int& exit_code, const char* name, const char*
 }
 
 }  // namespace
-
-void addCheckCommand(CLI::App& app, int& exit_code) {
-  addPlaceholder(app, exit_code, "check", "Read-only FCrDNS audit from DNS alone");
-}
-void addPlanCommand(CLI::App& app, int& exit_code) {
-  addPlaceholder(app, exit_code, "plan", "Observe and diff; change nothing");
-}
-void addApplyCommand(CLI::App& app, int& exit_code) {
-  addPlaceholder(app, exit_code, "apply", "One reconcile pass: apply the plan, verify by DNS");
-}
-void addRunCommand(CLI::App& app, int& exit_code) {
-  addPlaceholder(app, exit_code, "run", "The daemon: reconcile every interval");
-}
 
 }  // namespace ptrd::cmd

@@ -27,10 +27,14 @@ int main(int argc, char** argv) {
   for (int i = 1; i + 1 < argc; i += 2) {
     std::string k = argv[i];
     std::string v = argv[i + 1];
-    if (k == "--server") server = v;
-    else if (k == "--cidr") cidr_text = v;
-    else if (k == "--repeat") repeat = std::atoi(v.c_str());
-    else if (k == "--max-in-flight") max_in_flight = size_t(std::atol(v.c_str()));
+    if (k == "--server")
+      server = v;
+    else if (k == "--cidr")
+      cidr_text = v;
+    else if (k == "--repeat")
+      repeat = std::atoi(v.c_str());
+    else if (k == "--max-in-flight")
+      max_in_flight = size_t(std::atol(v.c_str()));
     else {
       fmt::print(stderr, "unknown option {}\n", k);
       return 1;
@@ -71,17 +75,20 @@ int main(int argc, char** argv) {
     queries = 0;
     auto start = std::chrono::steady_clock::now();
     auto obs = fcrdns::observe(**resolver, ips);
-    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     size_t confirmed = 0;
     for (const auto& o : obs) confirmed += o.verdict == fcrdns::Verdict::kConfirmed;
     all_confirmed = all_confirmed && confirmed == ips.size();
     total_seconds += seconds;
     total_queries += queries;
-    fmt::print("RESULT pass={} addresses={} confirmed={} queries={} seconds={:.3f} qps={:.0f}\n", pass, ips.size(),
-               confirmed, queries, seconds, double(queries) / seconds);
+    fmt::print("RESULT pass={} addresses={} confirmed={} queries={} seconds={:.3f} qps={:.0f}\n",
+               pass, ips.size(), confirmed, queries, seconds, double(queries) / seconds);
   }
-  fmt::print("TOTAL queries={} seconds={:.3f} qps={:.0f} addresses_per_second={:.0f}\n", total_queries,
-             total_seconds, double(total_queries) / total_seconds, double(ips.size()) * repeat / total_seconds);
-  for (const auto& [k, v] : outcomes) fmt::print("OUTCOME {}/{} {}\n", k.first, outcomeName(k.second), v);
+  fmt::print("TOTAL queries={} seconds={:.3f} qps={:.0f} addresses_per_second={:.0f}\n",
+             total_queries, total_seconds, double(total_queries) / total_seconds,
+             double(ips.size()) * repeat / total_seconds);
+  for (const auto& [k, v] : outcomes)
+    fmt::print("OUTCOME {}/{} {}\n", k.first, outcomeName(k.second), v);
   return all_confirmed ? 0 : 1;
 }

@@ -17,7 +17,9 @@ namespace {
 using testing::DnsLab;
 using namespace std::chrono_literals;
 
-IpAddress ip(const char* text) { return *IpAddress::parse(text); }
+IpAddress ip(const char* text) {
+  return *IpAddress::parse(text);
+}
 
 std::unique_ptr<CaresResolver> makeResolver(std::vector<std::string> servers, CaresOptions o = {}) {
   o.servers = std::move(servers);
@@ -91,8 +93,12 @@ TEST_F(CaresResolverTest, CnameChainContinuesInANewQuery) {
   // the target itself, which NSD refuses: a failure, not "no address".
   std::vector<std::pair<std::string, LookupOutcome>> seen;
   CaresOptions o;
-  o.on_query = [&](std::string_view type, LookupOutcome out) { seen.emplace_back(std::string(type), out); };
-  auto r = makeResolver({nsd().address()}, o)->lookupForward({{"out.example.com.", IpAddress::Family::kV4}}).at(0);
+  o.on_query = [&](std::string_view type, LookupOutcome out) {
+    seen.emplace_back(std::string(type), out);
+  };
+  auto r = makeResolver({nsd().address()}, o)
+               ->lookupForward({{"out.example.com.", IpAddress::Family::kV4}})
+               .at(0);
   EXPECT_EQ(r.outcome, LookupOutcome::kRefused);
   EXPECT_EQ(r.cnames, std::vector<std::string>{"x.unserved.test."});
   ASSERT_EQ(seen.size(), 2u);
@@ -117,7 +123,8 @@ TEST_F(CaresResolverTest, Ipv6ServerPtrAndAaaa) {
   auto p = r->lookupPtr({ip("2001:db8::25")}).at(0);
   ASSERT_EQ(p.outcome, LookupOutcome::kAnswer) << p.detail;
   EXPECT_EQ(p.names, std::vector<std::string>{"mail6.example.com."});
-  auto f = r->lookupForward({{"mail6.example.com.", IpAddress::Family::kV6}, {"mail.example.com.", IpAddress::Family::kV6}});
+  auto f = r->lookupForward({{"mail6.example.com.", IpAddress::Family::kV6},
+                             {"mail.example.com.", IpAddress::Family::kV6}});
   EXPECT_EQ(f.at(0).addresses, std::vector<IpAddress>{ip("2001:db8::25")});
   EXPECT_EQ(f.at(1).outcome, LookupOutcome::kNodata);
 }
@@ -139,7 +146,9 @@ TEST_F(CaresResolverTest, ClosedPortIsAFailure) {
   CaresOptions o;
   o.timeout = 200ms;
   o.attempts = 1;
-  auto r = makeResolver({"127.0.0.1:" + std::to_string(lab::freePort())}, o)->lookupPtr({ip("192.0.2.10")}).at(0);
+  auto r = makeResolver({"127.0.0.1:" + std::to_string(lab::freePort())}, o)
+               ->lookupPtr({ip("192.0.2.10")})
+               .at(0);
   EXPECT_FALSE(isDefinitive(r.outcome)) << outcomeName(r.outcome);
 }
 
@@ -148,7 +157,8 @@ TEST_F(CaresResolverTest, FallsBackToTheNextServer) {
   CaresOptions o;
   o.timeout = 100ms;
   o.attempts = 2;
-  auto r = makeResolver({silent.address(), nsd().address()}, o)->lookupPtr({ip("192.0.2.10")}).at(0);
+  auto r =
+      makeResolver({silent.address(), nsd().address()}, o)->lookupPtr({ip("192.0.2.10")}).at(0);
   EXPECT_EQ(r.outcome, LookupOutcome::kAnswer) << r.detail;
 }
 
@@ -156,10 +166,13 @@ TEST_F(CaresResolverTest, ManyQueriesThroughASmallWindowKeepOrderAndCount) {
   std::map<std::pair<std::string, std::string>, int> counts;
   CaresOptions o;
   o.max_in_flight = 3;
-  o.on_query = [&](std::string_view type, LookupOutcome out) { ++counts[{std::string(type), outcomeName(out)}]; };
+  o.on_query = [&](std::string_view type, LookupOutcome out) {
+    ++counts[{std::string(type), outcomeName(out)}];
+  };
   auto r = makeResolver({nsd().address()}, o);
   std::vector<IpAddress> ips;
-  for (int i = 0; i < 256; ++i) ips.push_back(IpAddress::v4((192u << 24) | (2u << 8) | uint32_t(i)));
+  for (int i = 0; i < 256; ++i)
+    ips.push_back(IpAddress::v4((192u << 24) | (2u << 8) | uint32_t(i)));
   auto out = r->lookupPtr(ips);
   ASSERT_EQ(out.size(), ips.size());
   for (size_t i = 0; i < ips.size(); ++i) EXPECT_EQ(out[i].ip, ips[i]);
@@ -171,7 +184,6 @@ TEST_F(CaresResolverTest, ManyQueriesThroughASmallWindowKeepOrderAndCount) {
   EXPECT_EQ((counts[{"PTR", "nodata"}]), 1);  // .16
   EXPECT_GT((counts[{"PTR", "nxdomain"}]), 200);
 }
-
 
 }  // namespace
 }  // namespace ptrd

@@ -40,7 +40,8 @@ TEST_F(CheckCommandTest, AllConfirmedExitsZero) {
 }
 
 TEST_F(CheckCommandTest, JsonHasResultsAndSummaryAndExitTwo) {
-  auto r = check({"-o", "json", "192.0.2.10", "192.0.2.11", "192.0.2.15", "192.0.2.14", "192.0.3.1", "198.51.100.1"});
+  auto r = check({"-o", "json", "192.0.2.10", "192.0.2.11", "192.0.2.15", "192.0.2.14", "192.0.3.1",
+                  "198.51.100.1"});
   ASSERT_EQ(r.exit_code, 2) << r.out << r.err;
   auto doc = nlohmann::json::parse(r.out);
   ASSERT_EQ(doc["results"].size(), 6u);
@@ -70,7 +71,8 @@ TEST_F(CheckCommandTest, BulkFileComparesWithDeclaredNames) {
   ASSERT_EQ(doc["results"].size(), 3u);
   EXPECT_EQ(doc["results"][0]["ptr_matches_declared"], true);
   EXPECT_EQ(doc["results"][1]["verdict"], "confirmed");
-  EXPECT_EQ(doc["results"][1]["ptr_matches_declared"], false);  // confirmed, but not what was declared
+  EXPECT_EQ(doc["results"][1]["ptr_matches_declared"],
+            false);  // confirmed, but not what was declared
   EXPECT_FALSE(doc["results"][2].contains("declared"));
   EXPECT_EQ(doc["results"][2]["verdict"], "forward_missing");
 }
@@ -96,15 +98,16 @@ TEST_F(CheckCommandTest, BadInputIsAnErrorNamingIt) {
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_NE(missing.err.find("nope.txt"), std::string::npos) << missing.err;
 
-  auto bad_resolver = lab::runCommand({PTRD_BINARY, "check", "--resolver", "localhost:53", "192.0.2.10"}, scratch_);
+  auto bad_resolver =
+      lab::runCommand({PTRD_BINARY, "check", "--resolver", "localhost:53", "192.0.2.10"}, scratch_);
   EXPECT_EQ(bad_resolver.exit_code, 1);
   EXPECT_NE(bad_resolver.err.find("localhost:53"), std::string::npos) << bad_resolver.err;
 }
 
 TEST_F(CheckCommandTest, SilentResolverIsAnError) {
   lab::SilentServer silent;
-  auto r = lab::runCommand({PTRD_BINARY, "check", "--resolver", silent.address(), "--timeout", "0.1",
-                            "--attempts", "1", "192.0.2.10"},
+  auto r = lab::runCommand({PTRD_BINARY, "check", "--resolver", silent.address(), "--timeout",
+                            "0.1", "--attempts", "1", "192.0.2.10"},
                            scratch_);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.err.find("no DNS server answered"), std::string::npos) << r.err;
@@ -115,11 +118,13 @@ TEST_F(CheckCommandTest, ConfigGivesResolversAndDeclaredIps) {
   std::filesystem::create_directories(scratch_ + "/mappings");
   writeFile("mappings/fleet.txt", "192.0.2.10 mail.example.com\n192.0.2.11 other.example.com\n");
   writeFile("api-key", "unused\n");
-  std::string config = writeFile("ptrd.yaml",
-                                 "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-                                 "  mappings: [mappings/]\n"
-                                 "  provider: {type: powerdns, url: \"http://127.0.0.1:1\", apiKeyFile: api-key}\n"
-                                 "  resolvers: [\"" + nsd().address() + "\"]\n");
+  std::string config =
+      writeFile("ptrd.yaml",
+                "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
+                "  mappings: [mappings/]\n"
+                "  provider: {type: powerdns, url: \"http://127.0.0.1:1\", apiKeyFile: api-key}\n"
+                "  resolvers: [\"" +
+                    nsd().address() + "\"]\n");
   // No --resolver: the config's resolver (the lab NSD) is used.
   auto r = lab::runCommand({PTRD_BINARY, "check", "-c", config, "-o", "json"}, scratch_);
   ASSERT_EQ(r.exit_code, 2) << r.out << r.err;

@@ -33,7 +33,9 @@ using std::chrono::seconds;
 
 const std::string kZone = "113.0.203.in-addr.arpa.";
 
-std::string bulkIp(int i) { return fmt::format("203.0.113.{}", 20 + i); }
+std::string bulkIp(int i) {
+  return fmt::format("203.0.113.{}", 20 + i);
+}
 constexpr int kBulk = 10;
 
 bool waitFor(std::chrono::milliseconds limit, const std::function<bool()>& done) {
@@ -49,7 +51,8 @@ bool waitFor(std::chrono::milliseconds limit, const std::function<bool()>& done)
 double metric(const std::string& text, const std::string& series) {
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) {
-    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 && line[series.size()] == ' ')
+    if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
+        line[series.size()] == ' ')
       return std::stod(line.substr(series.size() + 1));
   }
   return -1;
@@ -58,8 +61,10 @@ double metric(const std::string& text, const std::string& series) {
 class DaemonE2E : public ::testing::Test {
  protected:
   static std::string account() {
-    std::string a = "203.0.113.10 vps-1 10.static.noc.test.\n203.0.113.11 vps-1 11.static.noc.test.\n";
-    for (int i = 0; i < kBulk; ++i) a += fmt::format("{} vps-2 {}.static.noc.test.\n", bulkIp(i), 20 + i);
+    std::string a =
+        "203.0.113.10 vps-1 10.static.noc.test.\n203.0.113.11 vps-1 11.static.noc.test.\n";
+    for (int i = 0; i < kBulk; ++i)
+      a += fmt::format("{} vps-2 {}.static.noc.test.\n", bulkIp(i), 20 + i);
     return a;
   }
   static lab::PdnsServer& withZones(lab::PdnsServer& p) {
@@ -67,7 +72,8 @@ class DaemonE2E : public ::testing::Test {
     p.createZone("example.com.");
     std::vector<lab::PdnsRecord> fwd = {{"mail.example.com.", "A", "203.0.113.10", 1},
                                         {"web.example.com.", "A", "203.0.113.11", 1}};
-    for (int i = 0; i < kBulk; ++i) fwd.push_back({fmt::format("h{}.example.com.", i), "A", bulkIp(i), 1});
+    for (int i = 0; i < kBulk; ++i)
+      fwd.push_back({fmt::format("h{}.example.com.", i), "A", bulkIp(i), 1});
     p.setRecords("example.com.", fwd);
     return p;
   }
@@ -76,7 +82,8 @@ class DaemonE2E : public ::testing::Test {
     dir_ = lab::makeTempDir("ptrd-daemon-");
     httpPort_ = lab::freePort();
     write("mappings/web.yaml",
-          "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: web\nspec:\n  records:\n"
+          "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: web\nspec:\n  "
+          "records:\n"
           "    - {ip: 203.0.113.10, hostname: mail.example.com}\n"
           "    - {ip: 203.0.113.11, hostname: web.example.com}\n");
     write("ptrd.yaml", fmt::format(R"(apiVersion: ptrd.io/v1alpha1
@@ -96,7 +103,7 @@ spec:
                                    noc_.url(), noc_.tokenFile(), pdns_.dnsAddress(), httpPort_));
   }
   void TearDown() override {
-    if (::testing::Test::HasFailure()) {
+    if (::testing::Test::HasFailure() || getenv("SHOWLOG")) {
       std::cerr << "--- ptrd log ---\n" << lab::readFile(dir_ + "/ptrd.err") << "\n";
     }
     ptrd_.reset();
@@ -109,7 +116,8 @@ spec:
   }
   void startPtrd() {
     ptrd_ = std::make_unique<lab::ChildProcess>(
-        std::vector<std::string>{PTRD_BINARY, "run", "-c", dir_ + "/ptrd.yaml", "--backoff-max", "2"},
+        std::vector<std::string>{PTRD_BINARY, "run", "-c", dir_ + "/ptrd.yaml", "--backoff-max",
+                                 "2"},
         dir_ + "/ptrd.out", dir_ + "/ptrd.err");
   }
   std::string get(const std::string& path, int* status = nullptr) {
@@ -141,8 +149,9 @@ spec:
 TEST_F(DaemonE2E, CorrectsDriftSeesForwardMovesAndResumesABulkJobAfterKill9) {
   startPtrd();
   // Converges from the portal's default PTRs, then is ready.
-  ASSERT_TRUE(waitFor(seconds(30), [&] { return metricNow("ptrd_records{state=\"in_sync\"}") == 2; }))
-      << get("/status");
+  ASSERT_TRUE(waitFor(seconds(30), [&] {
+    return metricNow("ptrd_records{state=\"in_sync\"}") == 2;
+  })) << get("/status");
   int code = 0;
   get("/readyz", &code);
   EXPECT_EQ(code, 200);
@@ -151,12 +160,16 @@ TEST_F(DaemonE2E, CorrectsDriftSeesForwardMovesAndResumesABulkJobAfterKill9) {
   EXPECT_EQ(portalPtr("203.0.113.10"), "mail.example.com.");
   const double appliedBefore = metricNow("ptrd_changes_total{action=\"set\",result=\"applied\"}");
   EXPECT_EQ(appliedBefore, 2);
-  EXPECT_GE(metricNow("ptrd_provider_requests_total{code=\"202\",operation=\"bulk_submit\",provider=\"noc\"}"), 1);
+  EXPECT_GE(
+      metricNow(
+          "ptrd_provider_requests_total{code=\"202\",operation=\"bulk_submit\",provider=\"noc\"}"),
+      1);
   EXPECT_GT(metricNow("ptrd_dns_queries_total{result=\"answer\",type=\"PTR\"}"), 0);
 
   // Someone changes a PTR in the portal behind ptrd's back: corrected next pass.
   ASSERT_EQ(noc_.setPtr("203.0.113.10", "evil.example.org"), 200);
-  ASSERT_TRUE(waitFor(seconds(20), [&] { return portalPtr("203.0.113.10") == "mail.example.com."; }));
+  ASSERT_TRUE(
+      waitFor(seconds(20), [&] { return portalPtr("203.0.113.10") == "mail.example.com."; }));
   EXPECT_TRUE(waitFor(seconds(5), [&] {
     return metricNow("ptrd_changes_total{action=\"set\",result=\"applied\"}") == appliedBefore + 1;
   }));
@@ -164,7 +177,8 @@ TEST_F(DaemonE2E, CorrectsDriftSeesForwardMovesAndResumesABulkJobAfterKill9) {
   // The forward record moves away: the live PTR no longer resolves back.
   EXPECT_EQ(metricNow("ptrd_fcrdns_mismatch"), 0);
   pdns_.setRecords("example.com.", {{"mail.example.com.", "A", "198.51.100.99", 1}});
-  ASSERT_TRUE(waitFor(seconds(20), [&] { return metricNow("ptrd_fcrdns_mismatch") == 1; })) << get("/status");
+  ASSERT_TRUE(waitFor(seconds(20), [&] { return metricNow("ptrd_fcrdns_mismatch") == 1; }))
+      << get("/status");
   EXPECT_NE(get("/status").find("forward_mismatch"), std::string::npos);
   EXPECT_EQ(get("/metrics").find("203.0.113"), std::string::npos);  // never an IP in a label
 
@@ -192,18 +206,22 @@ TEST_F(DaemonE2E, CorrectsDriftSeesForwardMovesAndResumesABulkJobAfterKill9) {
       if (portalPtr(bulkIp(i)) != fmt::format("h{}.example.com.", i)) return false;
     return true;
   }));
-  ASSERT_TRUE(waitFor(seconds(20), [&] { return metricNow("ptrd_records{state=\"in_sync\"}") == 2 + kBulk; }))
-      << get("/status");
+  ASSERT_TRUE(waitFor(seconds(20), [&] {
+    return metricNow("ptrd_records{state=\"in_sync\"}") == 2 + kBulk;
+  })) << get("/status");
 
   std::map<std::string, int> postsPerKey;
   int jobReads = 0;
   for (const auto& r : noc_.requests()) {
-    if (r["method"] == "POST" && r["path"] == "/v1/ptr/bulk") ++postsPerKey[r.value("idempotency_key", "")];
+    if (r["method"] == "POST" && r["path"] == "/v1/ptr/bulk")
+      ++postsPerKey[r.value("idempotency_key", "")];
     if (r["method"] == "GET" && r["path"] == "/v1/jobs/" + jobId) ++jobReads;
   }
-  EXPECT_EQ(postsPerKey, (std::map<std::string, int>{{key, 1}}));  // one POST, one job: resumed, not resubmitted
+  EXPECT_EQ(postsPerKey,
+            (std::map<std::string, int>{{key, 1}}));  // one POST, one job: resumed, not resubmitted
   EXPECT_GT(jobReads, 0);
-  EXPECT_TRUE(waitFor(seconds(5), [&] { return stateFile().value("jobs", json::array()).empty(); }));
+  EXPECT_TRUE(
+      waitFor(seconds(5), [&] { return stateFile().value("jobs", json::array()).empty(); }));
 
   // SIGTERM: drains and exits 0, promptly.
   ASSERT_EQ(::kill(ptrd_->pid(), SIGTERM), 0);

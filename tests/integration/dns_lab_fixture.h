@@ -13,8 +13,8 @@
 //   192.0.2.18      www.servfail.test.       (SERVFAIL zone)         lookup_error
 //   192.0.2.19      host.unserved.test.      (REFUSED)               lookup_error
 //   192.0.2.20      big.example.com.         40 A records (TCP)      confirmed
-//   192.0.2.21      out.example.com.         CNAME to unserved.test  lookup_error (2nd query REFUSED)
-//   192.0.2.22      loop1.example.com.       CNAME loop              lookup_error
+//   192.0.2.21      out.example.com.         CNAME to unserved.test  lookup_error (2nd query
+//   REFUSED) 192.0.2.22      loop1.example.com.       CNAME loop              lookup_error
 //   192.0.2.23      30 long names (TCP)                              multiple_ptr
 //   192.0.2.30      CNAME (RFC 2317) -> classless.example.com.       confirmed
 //   192.0.3.1       (reverse zone SERVFAIL)                          lookup_error
@@ -33,7 +33,9 @@
 
 namespace ptrd::testing {
 
-inline std::string rev(const char* ip) { return IpAddress::parse(ip)->reverseName(); }
+inline std::string rev(const char* ip) {
+  return IpAddress::parse(ip)->reverseName();
+}
 
 inline lab::NsdOptions dnsLabOptions() {
   std::string forward =
@@ -50,19 +52,22 @@ inline lab::NsdOptions dnsLabOptions() {
       "loop2 CNAME loop1\n"
       "classless A 192.0.2.30\n"
       "mail6 AAAA 2001:db8::25\n";
-  for (int i = 1; i <= 40; ++i) forward += "big A 192.0.2." + std::to_string(i + (i >= 20 ? 0 : 100)) + "\n";
+  for (int i = 1; i <= 40; ++i)
+    forward += "big A 192.0.2." + std::to_string(i + (i >= 20 ? 0 : 100)) + "\n";
   std::string reverse =
       rev("192.0.2.10") + " PTR Mail.Example.COM.\n" +  // case is normalised by the resolver
-      rev("192.0.2.11") + " PTR other.example.com.\n" + rev("192.0.2.12") + " PTR missing.example.com.\n" +
-      rev("192.0.2.13") + " PTR txtonly.example.com.\n" + rev("192.0.2.14") + " PTR a.example.com.\n" +
-      rev("192.0.2.14") + " PTR b.example.com.\n" + rev("192.0.2.16") + " TXT \"no ptr\"\n" +
-      rev("192.0.2.17") + " PTR alias.example.com.\n" + rev("192.0.2.18") + " PTR www.servfail.test.\n" +
-      rev("192.0.2.19") + " PTR host.unserved.test.\n" + rev("192.0.2.20") + " PTR big.example.com.\n" +
-      rev("192.0.2.21") + " PTR out.example.com.\n" + rev("192.0.2.22") + " PTR loop1.example.com.\n" +
-      rev("192.0.2.30") + " CNAME 30.0-63.2.0.192.in-addr.arpa.\n" +
+      rev("192.0.2.11") + " PTR other.example.com.\n" + rev("192.0.2.12") +
+      " PTR missing.example.com.\n" + rev("192.0.2.13") + " PTR txtonly.example.com.\n" +
+      rev("192.0.2.14") + " PTR a.example.com.\n" + rev("192.0.2.14") + " PTR b.example.com.\n" +
+      rev("192.0.2.16") + " TXT \"no ptr\"\n" + rev("192.0.2.17") + " PTR alias.example.com.\n" +
+      rev("192.0.2.18") + " PTR www.servfail.test.\n" + rev("192.0.2.19") +
+      " PTR host.unserved.test.\n" + rev("192.0.2.20") + " PTR big.example.com.\n" +
+      rev("192.0.2.21") + " PTR out.example.com.\n" + rev("192.0.2.22") +
+      " PTR loop1.example.com.\n" + rev("192.0.2.30") + " CNAME 30.0-63.2.0.192.in-addr.arpa.\n" +
       "30.0-63.2.0.192.in-addr.arpa. PTR classless.example.com.\n";
   for (int i = 0; i < 30; ++i)
-    reverse += rev("192.0.2.23") + " PTR host-" + std::to_string(i) + "-with-a-rather-long-label.example.com.\n";
+    reverse += rev("192.0.2.23") + " PTR host-" + std::to_string(i) +
+               "-with-a-rather-long-label.example.com.\n";
   std::string reverse6 = rev("2001:db8::25") + " PTR mail6.example.com.\n" + rev("2001:db8::26") +
                          " PTR mail.example.com.\n";
   lab::NsdOptions o;

@@ -1,9 +1,8 @@
 // fcrdns::observe end to end: CaresResolver against NSD, one IP per verdict.
-#include "reconciler/fcrdns.h"
-
 #include <gtest/gtest.h>
 
 #include "reconciler/cares_resolver.h"
+#include "reconciler/fcrdns.h"
 #include "tests/integration/dns_lab_fixture.h"
 
 namespace ptrd::fcrdns {
@@ -19,15 +18,24 @@ TEST_F(ObserveTest, EveryVerdictFromRealDns) {
   auto resolver = CaresResolver::create(o);
   ASSERT_TRUE(resolver.ok()) << resolver.error().message;
   const std::vector<std::pair<const char*, Verdict>> cases = {
-      {"192.0.2.10", Verdict::kConfirmed},       {"192.0.2.11", Verdict::kForwardMismatch},
-      {"192.0.2.12", Verdict::kForwardMissing},  {"192.0.2.13", Verdict::kForwardMissing},
-      {"192.0.2.14", Verdict::kMultiplePtr},     {"192.0.2.15", Verdict::kNoPtr},
-      {"192.0.2.16", Verdict::kNoPtr},           {"192.0.2.17", Verdict::kConfirmed},
-      {"192.0.2.18", Verdict::kLookupError},     {"192.0.2.19", Verdict::kLookupError},
-      {"192.0.2.20", Verdict::kConfirmed},       {"192.0.2.21", Verdict::kLookupError},
-      {"192.0.2.22", Verdict::kLookupError},     {"192.0.2.23", Verdict::kMultiplePtr},
-      {"192.0.2.30", Verdict::kConfirmed},       {"192.0.3.1", Verdict::kLookupError},
-      {"198.51.100.1", Verdict::kLookupError},   {"2001:db8::25", Verdict::kConfirmed},
+      {"192.0.2.10", Verdict::kConfirmed},
+      {"192.0.2.11", Verdict::kForwardMismatch},
+      {"192.0.2.12", Verdict::kForwardMissing},
+      {"192.0.2.13", Verdict::kForwardMissing},
+      {"192.0.2.14", Verdict::kMultiplePtr},
+      {"192.0.2.15", Verdict::kNoPtr},
+      {"192.0.2.16", Verdict::kNoPtr},
+      {"192.0.2.17", Verdict::kConfirmed},
+      {"192.0.2.18", Verdict::kLookupError},
+      {"192.0.2.19", Verdict::kLookupError},
+      {"192.0.2.20", Verdict::kConfirmed},
+      {"192.0.2.21", Verdict::kLookupError},
+      {"192.0.2.22", Verdict::kLookupError},
+      {"192.0.2.23", Verdict::kMultiplePtr},
+      {"192.0.2.30", Verdict::kConfirmed},
+      {"192.0.3.1", Verdict::kLookupError},
+      {"198.51.100.1", Verdict::kLookupError},
+      {"2001:db8::25", Verdict::kConfirmed},
       {"2001:db8::26", Verdict::kForwardMissing},
   };
   std::vector<IpAddress> ips;

@@ -34,9 +34,11 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, stdout_path.empty() ? "/dev/null" : stdout_path.c_str(),
+  posix_spawn_file_actions_addopen(&actions, 1,
+                                   stdout_path.empty() ? "/dev/null" : stdout_path.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, stderr_path.empty() ? "/dev/null" : stderr_path.c_str(),
+  posix_spawn_file_actions_addopen(&actions, 2,
+                                   stderr_path.empty() ? "/dev/null" : stderr_path.c_str(),
                                    O_WRONLY | O_CREAT | O_APPEND, 0644);
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
@@ -46,7 +48,9 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
   if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
 }
 
-ChildProcess::~ChildProcess() { stop(); }
+ChildProcess::~ChildProcess() {
+  stop();
+}
 
 std::optional<int> ChildProcess::poll() {
   if (status_ || pid_ <= 0) return status_;
@@ -67,7 +71,8 @@ std::optional<int> ChildProcess::waitFor(std::chrono::milliseconds limit) {
       if (pidfd >= 0) close(pidfd);
       return s;
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       if (pidfd >= 0) close(pidfd);
       return std::nullopt;
@@ -76,7 +81,8 @@ std::optional<int> ChildProcess::waitFor(std::chrono::milliseconds limit) {
       pollfd p{pidfd, POLLIN, 0};
       ::poll(&p, 1, int(left.count()));
     } else {
-      std::this_thread::sleep_for(std::min(left, std::chrono::milliseconds(10)));  // no pidfd: old kernel
+      std::this_thread::sleep_for(
+          std::min(left, std::chrono::milliseconds(10)));  // no pidfd: old kernel
     }
   }
 }
@@ -93,15 +99,18 @@ void ChildProcess::stop(std::chrono::milliseconds grace) {
 CommandResult runCommand(const std::vector<std::string>& argv, const std::string& scratch_dir,
                          std::chrono::milliseconds limit) {
   static std::atomic<int> counter{0};
-  std::string base = scratch_dir + "/cmd" + std::to_string(getpid()) + "-" + std::to_string(counter++);
+  std::string base =
+      scratch_dir + "/cmd" + std::to_string(getpid()) + "-" + std::to_string(counter++);
   std::string out_path = base + ".out";
   std::string err_path = base + ".err";
   CommandResult result;
   {
     ChildProcess child(argv, out_path, err_path);
     auto status = child.waitFor(limit);
-    if (status) result.exit_code = *status;
-    else child.stop(std::chrono::milliseconds(100));
+    if (status)
+      result.exit_code = *status;
+    else
+      child.stop(std::chrono::milliseconds(100));
   }
   result.out = readFile(out_path);
   result.err = readFile(err_path);

@@ -11,7 +11,8 @@
 
 namespace ptrd::lab {
 
-bool answersDns(const std::string& ip, int port, const std::string& zone, std::chrono::milliseconds wait) {
+bool answersDns(const std::string& ip, int port, const std::string& zone,
+                std::chrono::milliseconds wait) {
   bool v6 = ip.find(':') != std::string::npos;
   int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 0);
   if (fd < 0) return false;
@@ -44,7 +45,8 @@ bool answersDns(const std::string& ip, int port, const std::string& zone, std::c
   }
   q.insert(q.end(), {0, 0, 6, 0, 1});  // root, type SOA, class IN
   bool ok = false;
-  if (sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) == ssize_t(q.size())) {
+  if (sendto(fd, q.data(), q.size(), 0, reinterpret_cast<sockaddr*>(&ss), len) ==
+      ssize_t(q.size())) {
     pollfd p{fd, POLLIN, 0};
     if (::poll(&p, 1, int(wait.count())) == 1) {
       uint8_t reply[512];

@@ -8,7 +8,8 @@
 namespace ptrd::lab {
 
 // True if `ip`:`port` replied to a SOA query for `zone` within `wait`.
-bool answersDns(const std::string& ip, int port, const std::string& zone, std::chrono::milliseconds wait);
+bool answersDns(const std::string& ip, int port, const std::string& zone,
+                std::chrono::milliseconds wait);
 
 // Calls answersDns until it succeeds, `still_starting` returns false, or the
 // deadline passes. Returns whether the server answered.

@@ -22,13 +22,15 @@ int tryBind(const std::string& addr, int type, int port) {
     auto* s6 = reinterpret_cast<sockaddr_in6*>(&ss);
     s6->sin6_family = AF_INET6;
     s6->sin6_port = htons(uint16_t(port));
-    if (inet_pton(AF_INET6, addr.c_str(), &s6->sin6_addr) != 1) throw std::runtime_error("bad address " + addr);
+    if (inet_pton(AF_INET6, addr.c_str(), &s6->sin6_addr) != 1)
+      throw std::runtime_error("bad address " + addr);
     len = sizeof(sockaddr_in6);
   } else {
     auto* s4 = reinterpret_cast<sockaddr_in*>(&ss);
     s4->sin_family = AF_INET;
     s4->sin_port = htons(uint16_t(port));
-    if (inet_pton(AF_INET, addr.c_str(), &s4->sin_addr) != 1) throw std::runtime_error("bad address " + addr);
+    if (inet_pton(AF_INET, addr.c_str(), &s4->sin_addr) != 1)
+      throw std::runtime_error("bad address " + addr);
     len = sizeof(sockaddr_in);
   }
   int fd = socket(family, type, 0);

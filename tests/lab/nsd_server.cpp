@@ -15,7 +15,9 @@ namespace {
 
 constexpr int kPortAttempts = 5;
 
-std::string zoneFileName(const NsdZone& z) { return z.name + ".zone"; }
+std::string zoneFileName(const NsdZone& z) {
+  return z.name + ".zone";
+}
 
 void writeText(const std::string& path, const std::string& text) {
   std::ofstream out(path);
@@ -27,7 +29,8 @@ void writeText(const std::string& path, const std::string& text) {
 
 std::string makeTempDir(const std::string& prefix) {
   const char* tmp = std::getenv("TMPDIR");
-  std::string templ = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
+  std::string templ =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/" + prefix + "XXXXXX";
   if (mkdtemp(templ.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + templ);
   return templ;
 }
@@ -35,7 +38,9 @@ std::string makeTempDir(const std::string& prefix) {
 NsdServer::NsdServer(NsdOptions options) : options_(std::move(options)) {
   bool has_good = false;
   for (const auto& z : options_.zones) has_good = has_good || !z.broken;
-  if (!has_good) throw std::runtime_error("NsdServer: need at least one loadable zone (for the readiness probe)");
+  if (!has_good)
+    throw std::runtime_error(
+        "NsdServer: need at least one loadable zone (for the readiness probe)");
   dir_ = makeTempDir("ptrd-nsd-");
   for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
     if (startOnce()) return;
@@ -90,8 +95,8 @@ bool NsdServer::startOnce() {
   writeFiles();
   std::error_code ec;
   std::filesystem::remove(dir_ + "/nsd.log", ec);
-  process_ = std::make_unique<ChildProcess>(std::vector<std::string>{"nsd", "-d", "-c", dir_ + "/nsd.conf"}, "",
-                                            dir_ + "/stderr.log");
+  process_ = std::make_unique<ChildProcess>(
+      std::vector<std::string>{"nsd", "-d", "-c", dir_ + "/nsd.conf"}, "", dir_ + "/stderr.log");
   std::string probe_zone;
   for (const auto& z : options_.zones)
     if (!z.broken) probe_zone = z.name;
@@ -103,7 +108,8 @@ bool NsdServer::startOnce() {
   std::string log = readFile(dir_ + "/nsd.log") + readFile(dir_ + "/stderr.log");
   // Lost the race for the port: another process bound it after freePort().
   if (exited && log.find("in use") != std::string::npos) return false;
-  throw std::runtime_error("NsdServer: NSD did not answer on port " + std::to_string(port_) + "; log:\n" + log);
+  throw std::runtime_error("NsdServer: NSD did not answer on port " + std::to_string(port_) +
+                           "; log:\n" + log);
 }
 
 }  // namespace ptrd::lab

@@ -29,11 +29,11 @@ struct NsdZone {
 };
 
 struct NsdOptions {
-  std::vector<NsdZone> zones;   // at least one that is not broken
-  bool ipv6 = false;            // also listen on [::1]:port
+  std::vector<NsdZone> zones;  // at least one that is not broken
+  bool ipv6 = false;           // also listen on [::1]:port
   // Extra listeners in NSD syntax, e.g. "127.0.0.53@53" for tools fixed to port 53.
   std::vector<std::string> extra_listeners;
-  int server_count = 1;         // NSD worker processes
+  int server_count = 1;  // NSD worker processes
   std::chrono::milliseconds start_limit{30000};
 };
 

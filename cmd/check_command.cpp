@@ -1,0 +1,142 @@
+// `ptrd check`: a read-only FCrDNS audit from DNS alone (contract §3). Asks the
+// given resolvers for each IP's PTR and for the forward record of that name, and
+// prints the verdict per IP. Exit 0 all confirmed, 2 some not, 1 error.
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "cmd/check_report.h"
+#include "cmd/check_targets.h"
+#include "cmd/commands.h"
+#include "reconciler/cares_resolver.h"
+#include "reconciler/config.h"
+#include "reconciler/fcrdns.h"
+
+namespace ptrd::cmd {
+namespace {
+
+struct CheckArgs {
+  std::string config;
+  std::vector<std::string> resolvers;
+  std::vector<std::string> ips;
+  std::string file;
+  std::string output = "text";
+  double timeout_seconds = 2.0;
+  int attempts = 2;
+  size_t max_in_flight = 100;
+};
+
+int runCheck(const CheckArgs& args) {
+  std::vector<std::string> resolvers = args.resolvers;
+  std::vector<std::string> mappings;
+  if (!args.config.empty()) {
+    // The config supplies what the command line leaves out: its resolvers, and
+    // its mapping files as the list of IPs (with their declared names).
+    auto config = loadConfig(args.config);
+    if (!config) {
+      fmt::print(stderr, "{}\n", config.error().message);
+      return 1;
+    }
+    if (resolvers.empty()) resolvers = config->resolvers;
+    mappings = config->mappings;
+  }
+  if (!args.ips.empty() && !args.file.empty()) {
+    fmt::print(stderr, "ptrd check: give IP addresses or -f FILE, not both\n");
+    return 1;
+  }
+  if (args.ips.empty() && args.file.empty() && mappings.empty()) {
+    fmt::print(stderr, "ptrd check: give IP addresses, -f FILE or -c CONFIG\n");
+    return 1;
+  }
+  auto targets = !args.ips.empty()    ? targetsFromArguments(args.ips)
+                 : !args.file.empty() ? targetsFromFile(args.file)
+                                      : targetsFromMappings(mappings);
+  if (!targets) {
+    fmt::print(stderr, "ptrd check: {}\n", targets.error().message);
+    return 1;
+  }
+  std::vector<CheckTarget> list = dedupeTargets(std::move(*targets));
+
+  CaresOptions options;
+  options.servers = resolvers;
+  options.timeout = std::chrono::milliseconds(std::max<long>(1, long(args.timeout_seconds * 1000)));
+  options.attempts = args.attempts;
+  options.max_in_flight = args.max_in_flight;
+  // Counted so that "nobody answered at all" (a wrong --resolver) is an error of
+  // the audit (exit 1), not a finding about the IPs (exit 2).
+  size_t ptr_queries = 0;
+  size_t ptr_unanswered = 0;
+  options.on_query = [&](std::string_view type, LookupOutcome outcome) {
+    if (type != "PTR") return;
+    ++ptr_queries;
+    if (outcome == LookupOutcome::kTimeout || outcome == LookupOutcome::kOther) ++ptr_unanswered;
+  };
+  auto resolver = CaresResolver::create(options);
+  if (!resolver) {
+    fmt::print(stderr, "ptrd check: {}\n", resolver.error().message);
+    return 1;
+  }
+
+  std::vector<IpAddress> ips;
+  ips.reserve(list.size());
+  for (const auto& t : list) ips.push_back(t.ip);
+  std::vector<fcrdns::Observation> observations = fcrdns::observe(**resolver, ips);
+
+  std::vector<CheckRow> rows;
+  rows.reserve(list.size());
+  for (size_t i = 0; i < list.size(); ++i)
+    rows.push_back(CheckRow{std::move(observations[i]), list[i].declared});
+  fmt::print("{}", args.output == "json" ? renderJson(rows) : renderText(rows));
+
+  if (ptr_queries > 0 && ptr_unanswered == ptr_queries) {
+    fmt::print(
+        stderr, "ptrd check: no DNS server answered ({}); is --resolver right?\n",
+        resolvers.empty() ? "system resolver" : fmt::format("{}", fmt::join(resolvers, ", ")));
+    return 1;
+  }
+  return allGood(rows) ? 0 : 2;
+}
+
+}  // namespace
+
+void addCheckCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<CheckArgs>();
+  auto* sub = app.add_subcommand("check", "Read-only FCrDNS audit from DNS alone");
+  sub->footer(
+      "For each IP: its PTR, the forward addresses (A for IPv4, AAAA for IPv6) of that name, and "
+      "a\n"
+      "verdict: confirmed, no_ptr, forward_mismatch, forward_missing, multiple_ptr, lookup_error.\n"
+      "A timeout, SERVFAIL or REFUSED is a lookup_error, never \"no PTR\".\n"
+      "\n"
+      "FILE holds one IP per line, optionally followed by the hostname it should have\n"
+      "(\"IP HOSTNAME\" or \"IP,HOSTNAME\"; '#' comments), or is a PTRMappings *.yaml file.\n"
+      "With a hostname, check also tells whether the live PTR is the declared one.\n"
+      "\n"
+      "WITHOUT --resolver, QUERIES GO TO THE SYSTEM RESOLVER (/etc/resolv.conf), which may be\n"
+      "off this machine. Tests, labs and benchmarks MUST pass --resolver 127.0.0.1:PORT.\n"
+      "\n"
+      "Exit status: 0 all confirmed (and as declared), 2 some not, 1 error (bad argument,\n"
+      "unreadable file, no DNS server answered).");
+  sub->add_option(
+      "-c,--config", args->config,
+      "ReconcilerConfig file: its resolvers (unless --resolver is given) and, without IPs\n"
+      "or -f, every IP its mapping files declare");
+  sub->add_option(
+         "--resolver", args->resolvers,
+         "DNS server HOST:PORT, e.g. 127.0.0.1:5300 or [::1]:5300 (repeatable; IP literals only)")
+      ->allow_extra_args(false);  // one value per --resolver, so IPs after it stay positional
+  sub->add_option("-f,--file", args->file, "Read IPs (and declared hostnames) from FILE");
+  sub->add_option("ips", args->ips, "IP addresses to check");
+  sub->add_option("-o,--output", args->output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
+  sub->add_option("--timeout", args->timeout_seconds,
+                  "Seconds to wait for the first try of a query (doubles per retry)")
+      ->check(CLI::Range(0.001, 60.0));
+  sub->add_option("--attempts", args->attempts, "Tries per server")->check(CLI::Range(1, 10));
+  sub->add_option("--max-in-flight", args->max_in_flight, "Queries outstanding at once")
+      ->check(CLI::Range(size_t(1), size_t(1000)));
+  sub->callback([args, &exit_code] { exit_code = runCheck(*args); });
+}
+
+}  // namespace ptrd::cmd

@@ -1,0 +1,104 @@
+#include "cmd/check_targets.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <unordered_set>
+
+#include "reconciler/bulk_line.h"
+#include "reconciler/diagnostic.h"
+#include "reconciler/hostname.h"
+#include "reconciler/mapping_loader.h"
+
+namespace ptrd::cmd {
+namespace {
+
+bool endsWith(const std::string& s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::string>& paths) {
+  DesiredState desired = loadMappings(paths);
+  std::vector<std::string> errors;
+  for (const auto& e : desired.fileErrors) errors.push_back(e.str());
+  for (const auto& e : desired.invalid) errors.push_back(e.diagnostic.str());
+  if (!errors.empty()) return Error::permanent(fmt::format("{}", fmt::join(errors, "\n")));
+  std::vector<CheckTarget> out;
+  for (const auto& r : desired.records) out.push_back(CheckTarget{r.ip, r.reset ? "" : r.hostname});
+  return out;
+}
+
+namespace {
+
+Result<std::vector<CheckTarget>> fromBulkFile(const std::string& path, std::istream& in) {
+  std::vector<CheckTarget> out;
+  std::vector<std::string> errors;
+  std::string line;
+  uint32_t number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    BulkLine b = parseBulkLine(line, /*allowIpOnly=*/true);
+    if (b.kind == BulkLine::Kind::kBlank) continue;
+    if (b.kind == BulkLine::Kind::kError) {
+      errors.push_back(Diagnostic{{path, number, b.errorColumn}, std::string(b.error)}.str());
+      continue;
+    }
+    auto ip = IpAddress::parse(b.ip);
+    if (!ip) {
+      errors.push_back(Diagnostic{{path, number, b.ipColumn},
+                                  fmt::format("invalid IP \"{}\": {}", b.ip, ip.error().message)}
+                           .str());
+      continue;
+    }
+    CheckTarget t{*ip, ""};
+    if (!b.hostname.empty()) {
+      auto host = normaliseHostname(b.hostname);
+      if (!host) {
+        errors.push_back(Diagnostic{{path, number, b.hostnameColumn}, host.error().message}.str());
+        continue;
+      }
+      t.declared = *host;
+    }
+    out.push_back(std::move(t));
+  }
+  if (!errors.empty()) return Error::permanent(fmt::format("{}", fmt::join(errors, "\n")));
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<CheckTarget>> targetsFromArguments(const std::vector<std::string>& args) {
+  std::vector<CheckTarget> out;
+  for (const auto& a : args) {
+    auto ip = IpAddress::parse(a);
+    if (!ip)
+      return Error::permanent(fmt::format("invalid IP address \"{}\": {}", a, ip.error().message));
+    out.push_back(CheckTarget{*ip, ""});
+  }
+  return out;
+}
+
+Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path) {
+  if (endsWith(path, ".yaml") || endsWith(path, ".yml")) return targetsFromMappings({path});
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    return Error::permanent(fmt::format("{}: is a directory", path));
+  std::ifstream in(path);
+  if (!in) return Error::permanent(fmt::format("{}: cannot read file", path));
+  return fromBulkFile(path, in);
+}
+
+std::vector<CheckTarget> dedupeTargets(std::vector<CheckTarget> targets) {
+  std::unordered_set<IpAddress> seen;
+  std::vector<CheckTarget> out;
+  out.reserve(targets.size());
+  for (auto& t : targets)
+    if (seen.insert(t.ip).second) out.push_back(std::move(t));
+  return out;
+}
+
+}  // namespace ptrd::cmd
