@@ -1,6 +1,7 @@
 #include "providers/http/http_client.h"
 
 #include <curl/curl.h>
+#include <sys/stat.h>
 #include <fmt/format.h>
 
 #include <cctype>
@@ -12,6 +13,9 @@ namespace ptrd::providers::http {
 namespace {
 
 std::once_flag g_curl_init;
+
+std::mutex g_warning_mu;
+WarningSink g_warning_sink;  // empty: stderr
 
 // The path part of a URL, for error messages: the query may hold cursors and is
 // noise; credentials never travel in URLs here, but user:pass@ would be cut too.
@@ -148,8 +152,27 @@ std::string joinUrl(std::string_view base, std::string_view path) {
   return fmt::format("{}/{}", base, path);
 }
 
+void setWarningSink(WarningSink sink) {
+  std::lock_guard lock(g_warning_mu);
+  g_warning_sink = std::move(sink);
+}
+
+std::optional<std::string> secretFileWarning(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0 || (st.st_mode & S_IROTH) == 0) return std::nullopt;
+  return fmt::format("secret file {} is readable by every user (mode {:04o}); chmod 600 {}", path,
+                     st.st_mode & 07777, path);
+}
+
 Result<std::string> readSecretFile(const std::string& path) {
   if (path.empty()) return Error::permanent("no secret file configured");
+  // The one place every provider reads its key or token: checked here so no
+  // command or daemon path can skip the warning.
+  if (auto warning = secretFileWarning(path)) {
+    std::lock_guard lock(g_warning_mu);
+    if (g_warning_sink) g_warning_sink(*warning);
+    else fmt::print(stderr, "ptrd: warning: {}\n", *warning);
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::permanent(fmt::format("cannot read secret file {}", path));
   std::ostringstream ss;

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -65,7 +66,19 @@ std::string urlEncode(std::string_view text);
 std::string joinUrl(std::string_view base, std::string_view path);
 
 // Reads a secret from a file, dropping trailing white space (the newline editors
-// add). The error names the file, never its content.
+// add). The error names the file, never its content. A file every user may read
+// is still read (refusing would take a running fleet down over a chmod), but
+// reported through the warning sink.
 Result<std::string> readSecretFile(const std::string& path);
+
+// "secret file F is readable by every user (mode 0644); chmod 600 F" when the
+// file (after symlinks) is world-readable; nullopt otherwise or if it cannot be
+// stat'ed (reading it then reports that).
+std::optional<std::string> secretFileWarning(const std::string& path);
+
+// Where the providers' warnings go: stderr ("ptrd: warning: ...") unless a
+// program installs its logger here. Set it before creating providers.
+using WarningSink = std::function<void(const std::string&)>;
+void setWarningSink(WarningSink sink);
 
 }  // namespace ptrd::providers::http

@@ -7,17 +7,13 @@
 #include <nlohmann/json.hpp>
 
 #include "providers/canonical_name.h"
+#include "providers/powerdns/powerdns_json.h"
 #include "providers/powerdns/reverse_name.h"
 
 namespace ptrd::providers::powerdns {
 namespace {
 
 using nlohmann::json;
-
-bool isReverseZone(std::string_view zone) {
-  return zone.ends_with(".in-addr.arpa.") || zone.ends_with(".ip6.arpa.") ||
-         zone == "in-addr.arpa." || zone == "ip6.arpa.";
-}
 
 // PowerDNS answers errors as {"error": "..."}; fall back to the status code.
 std::string apiMessage(const http::Response& r) {
@@ -60,20 +56,10 @@ Result<std::vector<PowerDnsProvider::Zone>> PowerDnsProvider::reverseZones() {
   auto r = call("list_zones", "GET", fmt::format("/api/v1/servers/{}/zones", options_.serverId));
   if (!r) return r.error();
   if (r->code != 200) return responseError("listing zones", *r);
+  auto parsed = parseReverseZones(r->body);
+  if (!parsed) return Error::transient(fmt::format("PowerDNS listing zones: {}", parsed.error().message));
   std::vector<Zone> zones;
-  try {
-    auto j = json::parse(r->body);
-    if (!j.is_array()) return Error::transient("PowerDNS listing zones: response is not a JSON array");
-    for (const auto& z : j) {
-      std::string name = canonicalDnsName(z.at("name").get<std::string>());
-      if (!isReverseZone(name)) continue;
-      std::string id = z.contains("id") ? z["id"].get<std::string>() : name;
-      zones.push_back({name, id});
-    }
-  } catch (const json::exception& e) {
-    return Error::transient(fmt::format("PowerDNS listing zones: malformed JSON ({})", e.what()));
-  }
-  std::sort(zones.begin(), zones.end(), [](const Zone& a, const Zone& b) { return a.name < b.name; });
+  for (auto& z : *parsed) zones.push_back({std::move(z.name), std::move(z.id)});
   return zones;
 }
 
@@ -96,30 +82,17 @@ Result<Inventory> PowerDnsProvider::inventory() {
                   fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)));
     if (!r) return r.error();
     if (r->code != 200) return responseError(fmt::format("reading zone {}", zone.name), *r);
-    try {
-      auto j = json::parse(r->body);
-      for (const auto& rrset : j.at("rrsets")) {
-        if (rrset.at("type").get<std::string>() != "PTR") continue;
-        std::string owner = rrset.at("name").get<std::string>();
-        auto addr = parseReverseName(owner);
-        if (!addr) continue;  // e.g. RFC 2317 delegation names: not an address
-        // Several records in one PTR rrset are legal; report the smallest so the
-        // result does not depend on the server's ordering.
-        std::vector<std::string> contents;
-        for (const auto& rec : rrset.at("records")) {
-          if (rec.value("disabled", false)) continue;
-          contents.push_back(canonicalDnsName(rec.at("content").get<std::string>()));
-        }
-        if (contents.empty()) continue;
-        OwnedAddress a;
-        a.ip = canonicalIpText(*addr);
-        a.ptr = *std::min_element(contents.begin(), contents.end());
-        if (!options_.defaultTemplate.empty()) a.defaultPtr = renderTemplate(options_.defaultTemplate, *addr);
-        a.custom = !a.ptr.empty() && a.ptr != a.defaultPtr;
-        found.emplace_back(*addr, std::move(a));
-      }
-    } catch (const json::exception& e) {
-      return Error::transient(fmt::format("PowerDNS reading zone {}: malformed JSON ({})", zone.name, e.what()));
+    auto ptrs = parseZonePtrs(r->body);
+    if (!ptrs) {
+      return Error::transient(fmt::format("PowerDNS reading zone {}: {}", zone.name, ptrs.error().message));
+    }
+    for (auto& p : *ptrs) {
+      OwnedAddress a;
+      a.ip = canonicalIpText(p.address);
+      a.ptr = std::move(p.ptr);
+      if (!options_.defaultTemplate.empty()) a.defaultPtr = renderTemplate(options_.defaultTemplate, p.address);
+      a.custom = !a.ptr.empty() && a.ptr != a.defaultPtr;
+      found.emplace_back(p.address, std::move(a));
     }
   }
   std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {

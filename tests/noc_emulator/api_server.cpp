@@ -28,6 +28,40 @@ bool hasBearer(const httplib::Request& req, const std::string& token) {
   return req.get_header_value("Authorization") == "Bearer " + token;
 }
 
+const char* faultName(FaultAction f) {
+  switch (f) {
+    case FaultAction::kNone: return "none";
+    case FaultAction::kRateLimit: return "rate_limit";
+    case FaultAction::kFailBefore: return "fail_before";
+    case FaultAction::kFailAfter: return "fail_after";
+    case FaultAction::kHang: return "hang";
+    case FaultAction::kGarbage: return "garbage";
+    case FaultAction::kTruncate: return "truncate";
+  }
+  return "none";
+}
+
+// A body no JSON parser accepts, with the status kept: a proxy or a portal bug
+// that answers "200" with an HTML error page.
+void spoilAnswer(httplib::Response& res) {
+  res.set_content("<html><body>502 Bad Gateway</body></html>{\"job_id\":", "application/json");
+}
+
+// The headers promise the whole document; half of it is sent, then the
+// connection closes (httplib drops the connection when the provider fails).
+void truncateAnswer(httplib::Response& res) {
+  auto body = std::make_shared<std::string>(std::move(res.body));
+  res.body.clear();
+  const std::string type = res.get_header_value("Content-Type");
+  res.set_content_provider(
+      body->size(), type.empty() ? "application/json" : type.c_str(),
+      [body](size_t offset, size_t, httplib::DataSink& sink) {
+        size_t half = body->size() / 2;
+        if (offset < half) sink.write(body->data() + offset, half - offset);
+        return false;
+      });
+}
+
 }  // namespace
 
 ApiServer::ApiServer(std::string token, std::string adminToken, Account account,
@@ -67,21 +101,25 @@ std::string ApiServer::seedDns() {
 
 ApiServer::Handler ApiServer::v1(Handler h) {
   return [this, h](const httplib::Request& req, httplib::Response& res) {
+    FaultAction fault = FaultAction::kNone;
     if (!hasBearer(req, token_)) {
       sendError(res, 401, "unauthorized", "missing or wrong bearer token");
     } else {
       FaultSettings s = faults_.settings();
       if (s.latencyMs > 0) std::this_thread::sleep_for(std::chrono::milliseconds(s.latencyMs));
-      FaultAction fault = faults_.next();
+      fault = faults_.next();
       if (fault == FaultAction::kRateLimit) {
         res.set_header("Retry-After", std::to_string(s.retryAfterSeconds));
         sendError(res, 429, "rate_limited", "too many requests");
       } else if (fault == FaultAction::kFailBefore) {
         sendError(res, 503, "internal", "injected failure");
       } else {
+        if (fault == FaultAction::kHang) faults_.hang();  // the client has given up by now
         h(req, res);
         // The request took effect but its answer is "lost": the client must retry.
         if (fault == FaultAction::kFailAfter) sendError(res, 503, "internal", "injected failure after apply");
+        if (fault == FaultAction::kGarbage) spoilAnswer(res);
+        if (fault == FaultAction::kTruncate) truncateAnswer(res);
       }
     }
     std::string key = req.get_header_value("Idempotency-Key");
@@ -90,7 +128,10 @@ ApiServer::Handler ApiServer::v1(Handler h) {
                     {"path", req.target},
                     {"idempotency_key", key.empty() ? json(nullptr) : json(key)},
                     {"body", req.body},
-                    {"status", res.status}});
+                    {"status", res.status},
+                    {"fault", faultName(fault)},
+                    {"t_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::steady_clock::now() - started_).count()}});
   };
 }
 
@@ -188,6 +229,9 @@ void ApiServer::routeAdmin() {
   }));
   server_.Get("/admin/faults", admin([this](const httplib::Request&, httplib::Response& res) {
     sendJson(res, 200, faults_.toJson());
+  }));
+  server_.Get("/admin/jobs", admin([this](const httplib::Request&, httplib::Response& res) {
+    sendJson(res, 200, jobs_.list());
   }));
   server_.Get("/admin/requests", admin([this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard lock(logMu_);

@@ -2,12 +2,14 @@
 // everything the contract states, plus /admin endpoints for tests:
 //   POST /admin/faults {..}   GET /admin/faults      switch faults at run time
 //   GET /admin/requests       DELETE /admin/requests the log of /v1 requests:
-//     [{"method","path","idempotency_key","body","status"}]
+//     [{"method","path","idempotency_key","body","status","fault","t_ms"}]
+//   GET /admin/jobs           every bulk job's state: [{"job_id","state"}]
 // Listens on 127.0.0.1 only.
 #pragma once
 
 #include <httplib.h>
 
+#include <chrono>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -27,7 +29,10 @@ class ApiServer {
 
   int bind(int port);  // 0 = ephemeral; returns the port or -1
   bool listen() { return server_.listen_after_bind(); }
-  void stop() { server_.stop(); }
+  void stop() {
+    faults_.interrupt();  // hung requests and stuck jobs must not hold the shutdown
+    server_.stop();
+  }
   // Writes every address's current PTR to DNS (so DNS starts equal to the portal).
   std::string seedDns();
 
@@ -48,6 +53,7 @@ class ApiServer {
   JobQueue jobs_;
   std::mutex logMu_;
   nlohmann::json log_ = nlohmann::json::array();
+  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();  // log's t_ms
   httplib::Server server_;
 };
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace ptrd::noc_emulator {
 
 using nlohmann::json;
@@ -14,6 +16,7 @@ JobQueue::JobQueue(Account& account, std::mutex& accountMu, PdnsWriter& pdns, Fa
     : account_(account), accountMu_(accountMu), pdns_(pdns), faults_(faults), worker_([this] { run(); }) {}
 
 JobQueue::~JobQueue() {
+  faults_.interrupt();  // a worker held by job_stuck must see the shutdown
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -58,6 +61,16 @@ std::optional<json> JobQueue::job(const std::string& id) const {
   return out;
 }
 
+json JobQueue::list() const {
+  std::lock_guard lock(mu_);
+  std::vector<std::pair<uint64_t, json>> all;
+  for (const auto& [id, j] : jobs_) all.emplace_back(std::stoull(id.substr(2)), json{{"job_id", id}, {"state", j.state}});
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  json out = json::array();
+  for (auto& [n, j] : all) out.push_back(std::move(j));
+  return out;
+}
+
 void JobQueue::run() {
   std::unique_lock lock(mu_);
   for (;;) {
@@ -71,6 +84,8 @@ void JobQueue::run() {
     Job& job = jobs_.at(id);  // std::map: the reference survives other inserts
     job.state = "running";
     lock.unlock();
+    // job_stuck: the job shows "running" for as long as the fault is on.
+    if (!faults_.waitWhileJobsStuck()) return;
     execute(job);
     lock.lock();
   }
@@ -81,11 +96,21 @@ void JobQueue::run() {
 void JobQueue::execute(Job& job) {
   std::vector<PtrWrite> writes;
   std::vector<size_t> writeOf(job.entries.size(), SIZE_MAX);
+  // job_fail_share: valid entry k fails when the share's running count steps up
+  // at k, which spreads the failures evenly (0.5: every second entry).
+  const double failShare = std::clamp(faults_.settings().jobFailShare, 0.0, 1.0);
+  std::vector<bool> injected(job.entries.size(), false);
   {
     std::lock_guard lock(accountMu_);
+    size_t k = 0;
     for (size_t i = 0; i < job.entries.size(); ++i) {
       const EntryCheck& e = job.entries[i];
       if (e.verdict != EntryCheck::Verdict::kValid) continue;
+      ++k;
+      if (uint64_t(double(k) * failShare) > uint64_t(double(k - 1) * failShare)) {
+        injected[i] = true;
+        continue;
+      }
       AccountIp* ip = account_.find(e.ip);
       writeOf[i] = writes.size();
       writes.push_back({ip->reverseName, e.reset ? ip->defaultPtr : e.ptr});
@@ -103,6 +128,8 @@ void JobQueue::execute(Job& job) {
         r["status"] = "invalid", r["reason"] = e.reason, ++invalid;
       } else if (e.verdict == EntryCheck::Verdict::kNotYours) {
         r["status"] = "not_yours", r["reason"] = e.reason, ++notYours;
+      } else if (injected[i]) {
+        r["status"] = "failed", r["reason"] = "injected failure (job_fail_share)", ++failed;
       } else if (!errors[writeOf[i]].empty()) {
         r["status"] = "failed", r["reason"] = errors[writeOf[i]], ++failed;
       } else {

@@ -38,6 +38,8 @@ class JobQueue {
 
   // The job document of GET /v1/jobs/{id}; nullopt if unknown.
   std::optional<nlohmann::json> job(const std::string& id) const;
+  // [{"job_id", "state"}] of every job, oldest first (tests wait for quiescence).
+  nlohmann::json list() const;
 
  private:
   struct Job {
