@@ -157,7 +157,8 @@ Result<std::vector<ChangeResult>> NocProvider::resume(const JournaledJob& pendin
   options_.journal->done(pending.idempotencyKey);
   std::vector<ChangeResult> out;
   out.reserve(job->results.size());
-  for (const JobResult& r : job->results) out.push_back(ChangeResult{r.ip, r.status, r.ptr, r.reason});
+  for (const JobResult& r : job->results)
+    out.push_back(ChangeResult{r.ip, r.status, r.ptr, r.reason});
   return out;
 }
 

@@ -144,6 +144,23 @@ TEST_F(DaemonLoopTest, ABrokenConfigKeepsTheLastGoodConfig) {
   EXPECT_THAT(logs(), HasSubstr("keeping the last good config"));
 }
 
+TEST_F(DaemonLoopTest, ReconnectsOnlyWhenTheConfigOrTheSecretFileChanges) {
+  make();
+  ASSERT_TRUE(turn());
+  clock.set(loop->nextRunAt());
+  ASSERT_TRUE(turn());
+  EXPECT_EQ(connects, 1);
+  dir.write("key", "rotated-token\n");  // a Secret update
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_TRUE(turn());
+  EXPECT_EQ(connects, 2);
+  dir.write("ptrd.yaml", configYaml("mappings/", "2m"));
+  clock.advance(std::chrono::seconds(1));
+  ASSERT_TRUE(turn());
+  EXPECT_EQ(connects, 3);
+  EXPECT_EQ(loop->config()->interval, std::chrono::minutes(2));
+}
+
 TEST_F(DaemonLoopTest, NoConfigAtAllIsAFailedPassWithBackoff) {
   configPath = (dir.path() / "missing.yaml").string();
   make();

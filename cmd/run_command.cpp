@@ -1,0 +1,166 @@
+// `ptrd run -c CONFIG`: the daemon (contract §3). Wires the real world into
+// reconciler/daemon_loop.h -- system clock, c-ares, the provider with its request
+// observer and job journal, metrics, the HTTP endpoint, signals -- and runs it.
+// Exit 0 after a clean shutdown; 1 when it cannot start.
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "cmd/commands.h"
+#include "cmd/version.h"
+#include "reconciler/cares_resolver.h"
+#include "reconciler/config.h"
+#include "reconciler/daemon_loop.h"
+#include "reconciler/file_job_journal.h"
+#include "reconciler/http_endpoint.h"
+#include "reconciler/signals.h"
+
+namespace ptrd::cmd {
+namespace {
+
+constexpr const char* kDefaultStateFile = "/var/lib/ptrd/state.json";
+
+struct RunArgs {
+  std::string config;
+  std::string logFormat = "logfmt";
+  std::string stateFile;
+  bool once = false;
+  double shutdownSeconds = 25;
+  double backoffBaseSeconds = 1;
+  double backoffMaxSeconds = 300;
+};
+
+std::chrono::milliseconds ms(double seconds) {
+  return std::chrono::milliseconds(int64_t(seconds * 1000));
+}
+
+// Flag, then config, then the default when its directory is writable; "" = none.
+std::string chooseStateFile(const RunArgs& args, const ReconcilerConfig& config, Logger& log) {
+  if (!args.stateFile.empty()) return args.stateFile;
+  if (!config.provider.stateFile.empty()) return config.provider.stateFile;
+  if (config.provider.type != "noc") return "";  // only asynchronous providers have jobs in flight
+  const auto dir = std::filesystem::path(kDefaultStateFile).parent_path();
+  if (::access(dir.c_str(), W_OK) == 0) return kDefaultStateFile;
+  log.warn("no writable state file: bulk jobs in flight will not survive a restart",
+           {{"hint", "set provider.stateFile or --state-file"}, {"tried", kDefaultStateFile}});
+  return "";
+}
+
+Connector realConnector(DaemonMetrics& metrics, StatusBoard& status, Clock& clock,
+                        std::shared_ptr<providers::JobJournal> journal) {
+  return [&metrics, &status, &clock,
+          journal](const ReconcilerConfig& config) -> Result<PassConnections> {
+    providers::ProviderConfig pc = config.provider;
+    pc.jobJournal = journal;
+    const std::string type = pc.type;
+    auto provider = providers::makeProvider(
+        pc, [&metrics, &status, &clock, type](const std::string& op, int code) {
+          metrics.providerRequest(type, op, code);
+          status.heartbeat(clock.now());
+        });
+    if (!provider)
+      return Error::permanent(fmt::format("provider {}: {}", type, provider.error().message));
+    CaresOptions options;
+    options.servers = config.resolvers;
+    options.on_query = [&metrics, &status, &clock](std::string_view qtype, LookupOutcome outcome) {
+      metrics.dnsQuery(qtype, outcomeName(outcome));
+      status.heartbeat(clock.now());
+    };
+    auto resolver = CaresResolver::create(options);
+    if (!resolver) return Error::permanent(fmt::format("resolver: {}", resolver.error().message));
+    return PassConnections{std::shared_ptr<providers::Provider>(std::move(*provider)),
+                           std::shared_ptr<Resolver>(std::move(*resolver))};
+  };
+}
+
+int runDaemon(const RunArgs& args) {
+  Logger log(args.logFormat == "json" ? LogFormat::kJson : LogFormat::kLogfmt);
+  // A daemon that cannot read its config at start fails loudly; later broken
+  // edits keep the last good one.
+  auto config = loadConfig(args.config);
+  if (!config) {
+    log.error("config failed to load",
+              {{"config", args.config}, {"error", config.error().message}});
+    return 1;
+  }
+  SignalThread::block();  // before any thread starts, so only the signal thread takes them
+
+  SystemDaemonClock clock;
+  StdRandomGenerator random;
+  WakeSignal signal;
+  DaemonMetrics metrics(PTRD_VERSION);
+  StatusBoard status(std::chrono::minutes(5));
+
+  std::shared_ptr<FileJobJournal> journal;
+  if (std::string path = chooseStateFile(args, *config, log); !path.empty()) {
+    auto opened = FileJobJournal::open(path, [&log, path](const std::string& e) {
+      log.error("cannot write the state file", {{"state_file", path}, {"error", e}});
+    });
+    if (!opened) {
+      log.error("state file unusable", {{"error", opened.error().message}});
+      return 1;
+    }
+    journal = *opened;
+    log.info("state file",
+             {{"state_file", path}, {"pending_jobs", std::to_string(journal->pending().size())}});
+  }
+
+  DaemonHttp http(metrics, status, clock);
+  if (auto s = http.start(config->listen); !s) {
+    log.error("cannot serve HTTP", {{"listen", config->listen}, {"error", s.error().message}});
+    return 1;
+  }
+  log.info("starting", {{"version", PTRD_VERSION},
+                        {"config", args.config},
+                        {"listen", config->listen},
+                        {"provider", config->provider.type}});
+
+  DaemonOptions options;
+  options.once = args.once;
+  options.backoffBase = ms(args.backoffBaseSeconds);
+  options.backoffMax = ms(args.backoffMaxSeconds);
+  DaemonLoop loop(args.config, options,
+                  DaemonDeps{clock, random, log, metrics, status, signal,
+                             realConnector(metrics, status, clock, journal), journal});
+  SignalThread signals(signal, log, ms(args.shutdownSeconds));
+  const int rc = loop.run();
+  signals.finish();
+  http.stop();
+  return rc;
+}
+
+}  // namespace
+
+void addRunCommand(CLI::App& app, int& exit_code) {
+  auto args = std::make_shared<RunArgs>();
+  auto* sub = app.add_subcommand("run", "The daemon: reconcile every interval");
+  sub->footer(
+      "Reconciles every `interval` (jittered), at once when the config or a mapping file\n"
+      "changes or on SIGHUP, and after failures with jittered exponential backoff. A file\n"
+      "that fails to load keeps the last good state (ptrd_config_last_reload_successful 0).\n"
+      "Serves /metrics, /healthz, /readyz and /status on `listen`. SIGTERM/SIGINT finish the\n"
+      "batch in hand and exit 0. Bulk jobs in flight (noc) are kept in the state file and\n"
+      "resumed after a restart instead of being submitted again.\n"
+      "\n"
+      "Exit status: 0 after a clean shutdown (with --once: 0 if the pass succeeded), 1 when\n"
+      "it cannot start (config, state file, listen address).");
+  sub->add_option("-c,--config", args->config, "ReconcilerConfig file")->required();
+  sub->add_option("--log-format", args->logFormat, "Log line format")
+      ->check(CLI::IsMember({"logfmt", "json"}));
+  sub->add_option("--state-file", args->stateFile,
+                  fmt::format("Job journal (default: provider.stateFile, else {} if writable)",
+                              kDefaultStateFile));
+  sub->add_flag("--once", args->once, "Run one pass and exit (0 if it succeeded)");
+  sub->add_option("--shutdown-timeout", args->shutdownSeconds,
+                  "Seconds to finish the batch in hand on SIGTERM")
+      ->check(CLI::Range(0.0, 3600.0));
+  sub->add_option("--backoff-base", args->backoffBaseSeconds,
+                  "First retry delay after a failed pass (seconds)")
+      ->check(CLI::Range(0.001, 3600.0));
+  sub->add_option("--backoff-max", args->backoffMaxSeconds, "Longest retry delay (seconds)")
+      ->check(CLI::Range(0.001, 86400.0));
+  sub->callback([args, &exit_code] { exit_code = runDaemon(*args); });
+}
+
+}  // namespace ptrd::cmd
