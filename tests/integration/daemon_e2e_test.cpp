@@ -3,11 +3,13 @@
 // the kernel handed out. Drift is corrected on the next pass, a moved forward
 // record shows on /metrics, and a kill -9 during a bulk job is resumed after the
 // restart without a second job. Every wait polls with a deadline.
+// PTRD_TEST_SHOW_LOG=1 prints the daemon's log even when the test passes.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -103,7 +105,7 @@ spec:
                                    noc_.url(), noc_.tokenFile(), pdns_.dnsAddress(), httpPort_));
   }
   void TearDown() override {
-    if (::testing::Test::HasFailure() || getenv("SHOWLOG")) {
+    if (::testing::Test::HasFailure() || std::getenv("PTRD_TEST_SHOW_LOG") != nullptr) {
       std::cerr << "--- ptrd log ---\n" << lab::readFile(dir_ + "/ptrd.err") << "\n";
     }
     ptrd_.reset();
