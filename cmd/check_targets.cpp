@@ -47,6 +47,9 @@ Result<std::vector<CheckTarget>> fromBulkFile(const std::string& path, std::istr
       errors.push_back(Diagnostic{{path, number, b.errorColumn}, std::string(b.error)}.str());
       continue;
     }
+    // A CSV export's header line ("ip,hostname"): "ip" is never an address.
+    bool first_entry = out.empty() && errors.empty();
+    if (first_entry && (b.ip == "ip" || b.ip == "IP")) continue;
     auto ip = IpAddress::parse(b.ip);
     if (!ip) {
       errors.push_back(Diagnostic{{path, number, b.ipColumn},

@@ -2,10 +2,12 @@
 #include <fmt/format.h>
 
 #include "cmd/commands.h"
+#include "cmd/version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{"ptrd keeps reverse DNS (PTR records) equal to what a Git repository declares,\n"
                "and only points an address at a name that resolves back to it (FCrDNS)."};
+  app.set_version_flag("--version", "ptrd " PTRD_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);
   int exit_code = 0;
@@ -17,13 +19,10 @@ int main(int argc, char** argv) {
   ptrd::cmd::addRunCommand(app, exit_code);
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);  // exit status 0, as the contract pins for --help
-  } catch (const CLI::CallForAllHelp& e) {
-    return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return 1;  // usage errors are errors (exit 1), never "changes pending" (2)
+    // --help and --version exit 0 (contract §3); usage errors exit 1, never
+    // "changes pending" (2).
+    return app.exit(e) == 0 ? 0 : 1;
   }
   return exit_code;
 }

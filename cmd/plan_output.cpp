@@ -43,11 +43,11 @@ Json changeJson(const PlannedChange& c) {
 
 void addContext(Json& j, const Plan& plan, const PlanContext& ctx) {
   j["managed"] = plan.managed;
-  j["capExceeded"] = plan.capExceeded;
-  if (plan.capExceeded) j["capMessage"] = plan.capMessage;
+  j["cap_exceeded"] = plan.capExceeded;
+  if (plan.capExceeded) j["cap_message"] = plan.capMessage;
   j["policy"] = ctx.policy;
-  j["requireForwardMatch"] = ctx.requireForwardMatch;
-  j["syncSuppressed"] = plan.syncSuppressed;
+  j["require_forward_match"] = ctx.requireForwardMatch;
+  j["sync_suppressed"] = plan.syncSuppressed;
   j["warnings"] = plan.warnings;
   Json errors = Json::array();
   if (ctx.desired != nullptr) {
@@ -147,7 +147,7 @@ std::string renderApplyJson(const ApplyReport& report, const PlanContext& ctx) {
   }
   j["changes"] = std::move(changes);
   j["records"] = recordsJson(plan);
-  j["capRefused"] = report.capRefused;
+  j["cap_refused"] = report.capRefused;
   j["converged"] = report.converged();
   addContext(j, plan, ctx);
   return j.dump(2) + "\n";

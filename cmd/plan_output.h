@@ -5,7 +5,7 @@
 //                "invalid": 0, "lookup_error": 0, "propagating": 0},
 //    "changes": [{"ip": "203.0.113.10", "action": "set", "from": "", "to": "mail.example.com."}],
 //    "records": [{"ip", "state", "from", "to", "reason", "source"}, ...],   // every IP not in_sync
-//    "managed": 5, "capExceeded": false, "policy": "upsert-only", "requireForwardMatch": true,
+//    "managed": 5, "cap_exceeded": false, "policy": "upsert-only", "require_forward_match": true,
 //    "warnings": [...], "errors": ["mappings/broken.yaml:3:1: ..."]}
 // Keys are in a fixed order and arrays sorted by IP, so two runs diff cleanly.
 #pragma once

@@ -134,22 +134,54 @@ class ConfigReader {
     }
   }
 
-  void readProvider(const YAML::Node& p) {
-    if (!p.IsMap())
-      return fail(p, fmt::format("provider must be a mapping, not {}", nodeTypeName(p)));
-    yaml_.checkKeys(p,
+  // The contract sketches the noc settings as `noc: {url, tokenFile, batchSize}`
+  // under provider; that nesting is accepted as well as the flat keys. The merged
+  // map shares the original value nodes, so errors keep their file:line:col.
+  YAML::Node flattenNocBlock(const YAML::Node& orig) {
+    const YAML::Node block = orig["noc"];
+    if (!block) return orig;
+    if (!block.IsMap()) {
+      fail(block, "provider.noc must be a mapping (url, tokenFile, batchSize)");
+      return orig;
+    }
+    yaml_.checkKeys(block, {"url", "tokenFile", "batchSize", "caFile", "requestTimeout", "jobTimeout", "stateFile"},
+                    "provider.noc", errors_);
+    YAML::Node merged(YAML::NodeType::Map);
+    for (auto it = orig.begin(); it != orig.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() != "noc") merged[it->first.Scalar()] = it->second;
+    }
+    for (auto it = block.begin(); it != block.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string key = it->first.Scalar();
+      const YAML::Node& view = merged;
+      if (view[key]) {
+        fail(it->first, fmt::format("{} is given both in provider and in provider.noc", key));
+        continue;
+      }
+      merged[key] = it->second;
+    }
+    return merged;
+  }
+
+  void readProvider(const YAML::Node& orig) {
+    if (!orig.IsMap())
+      return fail(orig, fmt::format("provider must be a mapping, not {}", nodeTypeName(orig)));
+    yaml_.checkKeys(orig,
                     {"type", "url", "apiKeyFile", "tokenFile", "batchSize", "defaultTemplate",
-                     "caFile", "requestTimeout", "jobTimeout", "stateFile", "ttl"},
+                     "caFile", "requestTimeout", "jobTimeout", "stateFile", "ttl", "noc"},
                     "provider", errors_);
+    const YAML::Node p = flattenNocBlock(orig);
     auto& pc = config_.provider;
     const YAML::Node type = p["type"];
-    if (!type) return fail(p, "provider has no type (powerdns or noc)");
+    if (!type) return fail(orig, "provider has no type (powerdns or noc)");
     auto t = yaml_.scalar(type, "provider type", errors_);
     if (!t) return;
     if (*t != "powerdns" && *t != "noc")
       return fail(type, fmt::format("unknown provider '{}' (powerdns or noc)", *t));
     pc.type = *t;
     const bool noc = pc.type == "noc";
+    if (const YAML::Node block = orig["noc"]; block && !noc)
+      fail(block, fmt::format("provider.noc settings need type: noc, not {}", pc.type));
     if (const YAML::Node u = p["url"]) {
       if (auto s = yaml_.scalar(u, "provider url", errors_)) {
         pc.url = *s;
@@ -157,7 +189,7 @@ class ConfigReader {
           fail(u, fmt::format("provider url \"{}\" must start with http:// or https://", pc.url));
       }
     } else {
-      fail(p, "provider has no url");
+      fail(orig, "provider has no url");
     }
     // Each provider names its secret the way its API does; the other name is a
     // mistake worth catching before a request goes out unauthenticated.
@@ -168,7 +200,7 @@ class ConfigReader {
     if (const YAML::Node k = p[secret]) {
       if (auto s = yaml_.scalar(k, secret, errors_)) pc.apiKeyFile = resolvePath(*s);
     } else {
-      fail(p, fmt::format("provider {} needs {} (secrets are read from files)", pc.type, secret));
+      fail(orig, fmt::format("provider {} needs {} (secrets are read from files)", pc.type, secret));
     }
     if (const YAML::Node b = p["batchSize"]) {
       if (auto v = integer(b, "batchSize", 1, noc ? kNocMaxBatch : 100'000)) pc.batchSize = *v;

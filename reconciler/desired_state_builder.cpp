@@ -50,7 +50,10 @@ void DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group, s
       ++state_.sources[other.source].duplicates;
       continue;
     }
+    // Neither declaration stands: count both as invalid, report once at the later one.
     --state_.sources[other.source].valid;
+    --state_.sources[first.source].valid;
+    ++state_.sources[first.source].invalid;
     addInvalid(other.source, other.ip, state_.where(other),
                fmt::format("{} is declared as {} here and as {} at {} (one IP, one PTR)", other.ip.str(),
                            describe(other), describe(first), state_.where(first).str()));

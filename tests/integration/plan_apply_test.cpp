@@ -177,7 +177,7 @@ TEST_F(PlanApplyTest, SafetyCapRefusesUntilAPersonAllowsIt) {
   auto plan = ptrd({"plan", "-c", config, "-o", "json"});
   ASSERT_EQ(plan.exit_code, 2) << plan.out << plan.err;
   Json doc = Json::parse(plan.out);
-  EXPECT_EQ(doc["capExceeded"], true);
+  EXPECT_EQ(doc["cap_exceeded"], true);
   EXPECT_EQ(doc["managed"], 4);
 
   auto refused = ptrd({"apply", "-c", config});
@@ -210,7 +210,7 @@ TEST_F(PlanApplyTest, ABrokenMappingFileHoldsSyncResetsBackAndIsAnError) {
   auto r = ptrd({"plan", "-c", config, "-o", "json"});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   Json doc = Json::parse(r.out);
-  EXPECT_EQ(doc["syncSuppressed"], true);
+  EXPECT_EQ(doc["sync_suppressed"], true);
   EXPECT_EQ(doc["summary"]["reset"], 0) << "no sync reset while a file is broken";
   EXPECT_EQ(doc["summary"]["set"], 1) << "the good file still plans";
   ASSERT_EQ(doc["errors"].size(), 1u);

@@ -160,6 +160,31 @@ TEST(Config, ProviderErrors) {
   EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'route53' (powerdns or noc)");
 }
 
+// The contract's comment `# noc: url, tokenFile, batchSize` read as a nested block.
+TEST(Config, NocSettingsMayBeNestedUnderProvider) {
+  std::vector<Diagnostic> errors;
+  auto c = parseConfig(std::string(kHead) +
+                           "  mappings: [m]\n"
+                           "  provider:\n"
+                           "    type: noc\n"
+                           "    noc: {url: \"https://noc.example.net/api\", tokenFile: t, batchSize: 200}\n",
+                       kFile, errors);
+  ASSERT_TRUE(errors.empty()) << errors.front().str();
+  EXPECT_EQ(c.provider.url, "https://noc.example.net/api");
+  EXPECT_EQ(c.provider.apiKeyFile, "/etc/ptrd/t");
+  EXPECT_EQ(c.provider.batchSize, 200u);
+
+  auto e = errorsOf(std::string(kHead) +
+                    "  mappings: [m]\n"
+                    "  provider:\n"
+                    "    type: noc\n"
+                    "    url: https://a\n"
+                    "    noc: {url: https://b, tokenFile: t, batchSize: 501}\n");
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:8:11: url is given both in provider and in provider.noc");
+  EXPECT_EQ(e[1], "/etc/ptrd/ptrd.yaml:8:52: batchSize is 501, must be between 1 and 500");
+}
+
 TEST(Config, MissingSectionsAndSyntaxErrors) {
   auto e = errorsOf(std::string(kHead) + "  policy: sync\n");
   ASSERT_EQ(e.size(), 2u);
