@@ -134,7 +134,9 @@ runtime_stage_covers_binary() {
   apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts --no-breaks --no-replaces \
     --no-enhances $(cat "$tmp/roots") 2>/dev/null | grep -E '^[a-z0-9]' | sed 's/:.*//' | sort -u > "$tmp/closure"
   local bad=0 lib pkg cand
-  ldd "$ptrd" | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' > "$tmp/libs"
+  # Sanitizer runtimes (CI tests an ASan+UBSan build) are never in the image.
+  ldd "$ptrd" | awk '/=> \// { print $3 } /^\s*\/.*ld-linux/ { print $1 }' |
+    grep -Ev '/lib(asan|ubsan|lsan|tsan)\.so' > "$tmp/libs"
   # dpkg records a file under /lib or /usr/lib (merged /usr): ask for every form in
   # one dpkg -S call (it is slow per call), then look each library up.
   while read -r lib; do
