@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "cmd/commands.h"
+#include "cmd/log_level.h"
 #include "cmd/version.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,7 @@ int main(int argc, char** argv) {
   ptrd::cmd::addPlanCommand(app, exit_code);
   ptrd::cmd::addApplyCommand(app, exit_code);
   ptrd::cmd::addRunCommand(app, exit_code);
+  ptrd::cmd::addLogLevelOption(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

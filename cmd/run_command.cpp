@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "cmd/commands.h"
+#include "cmd/log_level.h"
 #include "cmd/version.h"
 #include "reconciler/cares_resolver.h"
 #include "reconciler/config.h"
@@ -26,6 +27,7 @@ struct RunArgs {
   std::string logFormat = "logfmt";
   std::string stateFile;
   bool once = false;
+  bool dryRun = false;
   double shutdownSeconds = 25;
   double backoffBaseSeconds = 1;
   double backoffMaxSeconds = 300;
@@ -76,6 +78,7 @@ Connector realConnector(DaemonMetrics& metrics, StatusBoard& status, Clock& cloc
 
 int runDaemon(const RunArgs& args) {
   Logger log(args.logFormat == "json" ? LogFormat::kJson : LogFormat::kLogfmt);
+  log.setMinLevel(chosenLogLevel());
   // A daemon that cannot read its config at start fails loudly; later broken
   // edits keep the last good one.
   auto config = loadConfig(args.config);
@@ -114,10 +117,12 @@ int runDaemon(const RunArgs& args) {
   log.info("starting", {{"version", PTRD_VERSION},
                         {"config", args.config},
                         {"listen", config->listen},
-                        {"provider", config->provider.type}});
+                        {"provider", config->provider.type},
+                        {"dry_run", args.dryRun ? "true" : "false"}});
 
   DaemonOptions options;
   options.once = args.once;
+  options.dryRun = args.dryRun;
   options.backoffBase = ms(args.backoffBaseSeconds);
   options.backoffMax = ms(args.backoffMaxSeconds);
   DaemonLoop loop(args.config, options,
@@ -152,6 +157,9 @@ void addRunCommand(CLI::App& app, int& exit_code) {
                   fmt::format("Job journal (default: provider.stateFile, else {} if writable)",
                               kDefaultStateFile));
   sub->add_flag("--once", args->once, "Run one pass and exit (0 if it succeeded)");
+  sub->add_flag("--dry-run", args->dryRun,
+                "Observe, plan, export metrics and /status; never call the provider's write\n"
+                "operations (nor resume journaled jobs)");
   sub->add_option("--shutdown-timeout", args->shutdownSeconds,
                   "Seconds to finish the batch in hand on SIGTERM")
       ->check(CLI::Range(0.0, 3600.0));

@@ -190,7 +190,7 @@ bool DaemonLoop::reconcile(PassStatus& st) {
   }
   providers::Provider& provider = *conns_->provider;
   Resolver& resolver = *conns_->resolver;
-  if (!resumeJournaledJobs(provider, st)) return false;
+  if (!options_.dryRun && !resumeJournaledJobs(provider, st)) return false;
 
   auto plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
   if (!plan) {
@@ -202,7 +202,12 @@ bool DaemonLoop::reconcile(PassStatus& st) {
   VerifyOptions verify;
   verify.deadline =
       std::min(options_.verifyDeadline, std::max(std::chrono::milliseconds(1000), interval() / 2));
-  ApplyReport report = applyPlan(*plan, draining, resolver, clock, verify);
+  ApplyReport report;
+  if (options_.dryRun) {
+    report.plan = std::move(*plan);  // what would be sent; nothing is
+  } else {
+    report = applyPlan(*plan, draining, resolver, clock, verify);
+  }
   if (report.capRefused)
     deps_.log.warn("safety cap: no change sent", {{"reason", report.plan.capMessage}});
   recordOutcomes(report);

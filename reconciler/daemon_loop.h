@@ -59,6 +59,9 @@ struct DaemonOptions {
   // also capped at half the interval. Later passes check the rest (propagating).
   std::chrono::milliseconds verifyDeadline{std::chrono::seconds(30)};
   bool once = false;  // one pass, then return (exit status says how it went)
+  // Observe, plan, export metrics and /status, but never call the provider's
+  // write operations (apply, resume of journaled jobs): an operator's first week.
+  bool dryRun = false;
 };
 
 struct DaemonDeps {

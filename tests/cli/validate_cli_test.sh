@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CLI contract checks for `ptrd validate`, `version` and `--help` (contract §3):
+# CLI contract checks for `ptrd validate`, `version`, `--help` and `--log-level` (contract §3):
 # exit statuses and that errors name file:line. Usage: validate_cli_test.sh PTRD SRC_DIR
 set -u
 ptrd=$1
@@ -53,6 +53,18 @@ for cmd in validate check plan apply run version; do
 done
 "$ptrd" validate > /dev/null 2>&1
 expect "validate without paths is a usage error" 1 $?
+
+# Every command takes --log-level (contract §3); a level it does not know is a usage error.
+for cmd in validate check plan apply run version; do
+  "$ptrd" "$cmd" --log-level debug --help > /dev/null 2>&1
+  expect "$cmd takes --log-level" 0 $?
+done
+"$ptrd" validate --log-level warn "$tmp/ok.txt" > /dev/null 2>&1
+expect "validate --log-level warn runs" 0 $?
+"$ptrd" validate --log-level loud "$tmp/ok.txt" > /dev/null 2>&1
+expect "an unknown --log-level is a usage error" 1 $?
+"$ptrd" run --help > "$tmp/out" 2>&1
+expect_output "run documents --dry-run" "$tmp/out" "--dry-run"
 
 echo "validate_cli: $passes passed, $failures failed"
 [ "$failures" -eq 0 ]

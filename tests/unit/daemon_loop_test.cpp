@@ -226,5 +226,17 @@ TEST_F(DaemonLoopTest, AMovedForwardRecordRaisesTheMismatchGauge) {
   EXPECT_THAT(metricsText(), Not(HasSubstr("203.0.113.10")));  // never an IP in a label
 }
 
+TEST_F(DaemonLoopTest, DryRunPlansAndExportsButNeverWrites) {
+  DaemonOptions o;
+  o.dryRun = true;
+  make(o);
+  ASSERT_TRUE(turn());
+  EXPECT_TRUE(fake.batchSizes.empty());  // apply() was never called
+  EXPECT_EQ(fake.account["203.0.113.10"].ptr, "");
+  EXPECT_THAT(metricsText(), HasSubstr("ptrd_records{state=\"set\"} 1"));
+  EXPECT_THAT(metricsText(), HasSubstr("ptrd_reconcile_total{result=\"success\"} 1"));
+  EXPECT_THAT(status.statusJson(), HasSubstr("203.0.113.10"));
+}
+
 }  // namespace
 }  // namespace ptrd::testing
