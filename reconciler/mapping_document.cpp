@@ -37,7 +37,16 @@ class MappingFileReader {
                             fmt::format("YAML syntax error: {}", e.msg));
       return;
     }
-    for (const auto& doc : docs) readDocument(doc);
+    for (const auto& doc : docs) {
+      if (builder_.budgetHit() != DesiredStateBuilder::Bound::kNone) break;
+      readDocument(doc);
+    }
+    // A bound hit (an error the builder added) fails the whole file, like a
+    // structural error: never part of it.
+    if (builder_.budgetHit() != DesiredStateBuilder::Bound::kNone) {
+      builder_.rollback(checkpoint);
+      return;
+    }
     if (!structural_.empty()) {
       builder_.rollback(checkpoint);
       std::stable_sort(structural_.begin(), structural_.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -106,6 +115,8 @@ class MappingFileReader {
     if (const YAML::Node ranges = spec["ranges"]) readRanges(ranges);
   }
 
+  bool stopped() const { return builder_.budgetHit() != DesiredStateBuilder::Bound::kNone; }
+
   bool isList(const YAML::Node& node, std::string_view what) {
     if (node.IsNull()) return false;
     if (node.IsSequence()) return true;
@@ -135,6 +146,7 @@ class MappingFileReader {
   void readRecords(const YAML::Node& records) {
     if (!isList(records, "spec.records")) return;
     for (const auto& rec : records) {
+      if (stopped()) return;
       if (!rec.IsMap()) {
         structural_.push_back(yaml_.error(rec, "each record must be a mapping with ip and hostname (or reset: true)"));
         continue;
@@ -224,6 +236,7 @@ class MappingFileReader {
   void readRanges(const YAML::Node& ranges) {
     if (!isList(ranges, "spec.ranges")) return;
     for (const auto& range : ranges) {
+      if (stopped()) return;
       if (!range.IsMap()) {
         structural_.push_back(yaml_.error(range, "each range must be a mapping with cidr and hostname"));
         continue;
@@ -265,6 +278,8 @@ class MappingFileReader {
       return;
     }
     auto where = yaml_.at(range);
+    // Checked before expanding: YAML aliases can repeat one range many times over.
+    if (!builder_.fits(cidr->size(), where)) return;
     size_t checkpoint = builder_.checkpoint();
     for (uint64_t i = 0; i < cidr->size(); ++i) {
       IpAddress ip = cidr->at(i);
