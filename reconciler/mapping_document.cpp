@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <tuple>
 
@@ -235,6 +236,7 @@ class MappingFileReader {
 
   void readRanges(const YAML::Node& ranges) {
     if (!isList(ranges, "spec.ranges")) return;
+    if (!rangesFitTheBudget(ranges)) return;
     for (const auto& range : ranges) {
       if (stopped()) return;
       if (!range.IsMap()) {
@@ -244,6 +246,20 @@ class MappingFileReader {
       yaml_.checkKeys(range, {"cidr", "hostname"}, "a range", structural_);
       readRange(range);
     }
+  }
+
+  // Adds up the list's addresses before expanding any: aliases repeating a /16
+  // would otherwise expand a million addresses before the budget stops them.
+  bool rangesFitTheBudget(const YAML::Node& ranges) {
+    uint64_t sum = 0;
+    for (const auto& range : ranges) {
+      if (!range.IsMap() || !range["cidr"] || !range["cidr"].IsScalar()) continue;
+      auto cidr = Cidr::parse(range["cidr"].Scalar());
+      if (!cidr || cidr->size() > options_.maxRangeSize) continue;  // reported, not expanded
+      sum = cidr->size() > UINT64_MAX - sum ? UINT64_MAX : sum + cidr->size();
+      if (!builder_.fits(sum, yaml_.at(range))) return false;
+    }
+    return true;
   }
 
   void readRange(const YAML::Node& range) {

@@ -203,7 +203,7 @@ TEST(Config, MissingSectionsAndSyntaxErrors) {
 // ',' (alone, or after ---): memory grows until the process aborts, and a daemon
 // reloading such a config dies. It must be a syntax error at its line instead.
 TEST(Config, StrayCommaLineInConfigIsAnErrorNotAHang) {
-  for (const std::string text : {std::string(",\n"), std::string("---\n,\n"),
+  for (const std::string& text : {std::string(",\n"), std::string("---\n,\n"),
                                  std::string(kHead) + "  policy: sync\n,\n"}) {
     auto e = errorsOf(text);
     ASSERT_EQ(e.size(), 1u) << text;

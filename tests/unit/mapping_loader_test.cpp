@@ -316,7 +316,7 @@ TEST_F(MappingLoaderTest, AliasesRepeatingARangeHitThePerFileBound) {
   opts.maxAddressesPerFile = 1000;
   auto d = load("bomb.yaml", text, opts);
   ASSERT_THAT(d.fileErrors, SizeIs(1));
-  EXPECT_EQ(d.fileErrors[0].str(), at(6, 14) + ": more than the limit of 1000 addresses per file (records, bulk lines "
+  EXPECT_EQ(d.fileErrors[0].str(), at(6, 12) + ": more than the limit of 1000 addresses per file (records, bulk lines "
                                                "and range addresses, YAML aliases included); the file is not loaded");
   EXPECT_THAT(d.records, SizeIs(0));
   EXPECT_EQ(kMaxAddressesPerFile, 1'048'576u);
