@@ -39,14 +39,15 @@ expect_output() {  # DESCRIPTION FILE PATTERN
 }
 
 # --- 1. A stray ',' line in a ReconcilerConfig (yaml-cpp 0.7 LoadAll loop).
-for variant in plain after-separator; do
+# (Both variants make yaml-cpp's LoadAll allocate until std::bad_alloc.)
+for variant in alone after-separator; do
   cfg="$tmp/comma-$variant.yaml"
-  if [ "$variant" = plain ]; then
-    printf 'apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m/]\n,\n' > "$cfg"
-    line=5
+  if [ "$variant" = alone ]; then
+    printf ',\n' > "$cfg"
+    line=1
   else
-    printf -- '---\n,\n' > "$cfg"
-    line=2
+    printf 'apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m/]\n---\n,\n' > "$cfg"
+    line=6
   fi
   for cmd in plan apply run; do
     bounded "$ptrd" "$cmd" -c "$cfg" > "$tmp/out" 2>&1

@@ -204,7 +204,7 @@ TEST(Config, MissingSectionsAndSyntaxErrors) {
 // reloading such a config dies. It must be a syntax error at its line instead.
 TEST(Config, StrayCommaLineInConfigIsAnErrorNotAHang) {
   for (const std::string& text : {std::string(",\n"), std::string("---\n,\n"),
-                                 std::string(kHead) + "  policy: sync\n,\n"}) {
+                                 std::string(kHead) + "  policy: sync\n---\n,\n"}) {
     auto e = errorsOf(text);
     ASSERT_EQ(e.size(), 1u) << text;
     EXPECT_NE(e[0].find("YAML syntax error"), std::string::npos) << e[0];
