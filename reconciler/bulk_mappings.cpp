@@ -25,6 +25,7 @@ void addBulkMappings(std::string_view text, const BulkOrigin& origin, uint32_t s
   bool first_entry = true;
   size_t pos = 0;
   while (pos < text.size()) {
+    if (builder.budgetHit() != DesiredStateBuilder::Bound::kNone) return;  // a bound is reported already
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
     std::string_view line = text.substr(pos, nl - pos);

@@ -6,18 +6,18 @@
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <tuple>
 
 #include "reconciler/cares_resolver.h"
 #include "reconciler/duration.h"
+#include "reconciler/input_file.h"
 #include "reconciler/yaml_util.h"
 
 namespace ptrd {
 namespace {
 
 constexpr std::string_view kApiVersion = "ptrd.io/v1alpha1";
+constexpr uint64_t kMaxConfigBytes = uint64_t(1) << 20;  // a real config is a few hundred bytes
 constexpr size_t kNocMaxBatch = 500;  // the NOC API refuses larger bulk jobs (noc-api.md)
 
 class ConfigReader {
@@ -30,7 +30,7 @@ class ConfigReader {
   ReconcilerConfig read(const std::string& text) {
     std::vector<YAML::Node> docs;
     try {
-      docs = YAML::LoadAll(text);
+      docs = loadAllYamlDocuments(text);  // not YAML::LoadAll: it loops on a stray ','
     } catch (const YAML::ParserException& e) {
       errors_.push_back(
           {SourceLocation{yaml_.file(), uint32_t(e.mark.line + 1), uint32_t(e.mark.column + 1)},
@@ -373,12 +373,16 @@ ReconcilerConfig parseConfig(const std::string& text, const std::string& file,
 }
 
 Result<ReconcilerConfig> loadConfig(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error::permanent(fmt::format("{}: cannot read the config file", path));
-  std::stringstream buf;
-  buf << in.rdbuf();
+  // Read like a mapping file (a FIFO or a huge file is an error, not a hang), with
+  // a bound fit for a config.
+  auto text = readInputFile(path, ReadLimits{kMaxConfigBytes, kMaxTornReadTries, "config file"});
+  if (!text) {
+    if (text.error().message.starts_with("cannot "))
+      return Error::permanent(fmt::format("{}: cannot read the config file", path));
+    return Error::permanent(fmt::format("{}: {}", path, text.error().message));
+  }
   std::vector<Diagnostic> errors;
-  ReconcilerConfig config = parseConfig(buf.str(), path, errors);
+  ReconcilerConfig config = parseConfig(*text, path, errors);
   if (errors.empty()) return config;
   std::string message;
   for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e.str();

@@ -13,18 +13,42 @@ uint32_t DesiredStateBuilder::addSource(std::string file, std::string name) {
   return uint32_t(state_.sources.size() - 1);
 }
 
+bool DesiredStateBuilder::fits(uint64_t n, const SourceLocation& where) {
+  if (hit_ != Bound::kNone) return false;
+  if (n <= perFileLimit_ - std::min(perFileCount_, perFileLimit_) &&
+      n <= totalLimit_ - std::min(totalCount_, totalLimit_)) {
+    return true;
+  }
+  const bool file = n > perFileLimit_ - std::min(perFileCount_, perFileLimit_);
+  hit_ = file ? Bound::kPerFile : Bound::kTotal;
+  addFileError(where, file ? fmt::format("more than the limit of {} addresses per file (records, bulk lines and "
+                                         "range addresses, YAML aliases included); the file is not loaded",
+                                         perFileLimit_)
+                           : fmt::format("more than the limit of {} addresses in all mapping files together "
+                                         "(records, bulk lines and range addresses); nothing is loaded",
+                                         totalLimit_));
+  return false;
+}
+
 void DesiredStateBuilder::add(DesiredRecord record) {
+  if (!fits(1, state_.where(record))) return;
+  ++perFileCount_, ++totalCount_;
   ++state_.sources[record.source].valid;
   pending_.push_back(std::move(record));
 }
 
 void DesiredStateBuilder::rollback(size_t checkpoint) {
+  const uint64_t removed = pending_.size() - std::min(checkpoint, pending_.size());
+  perFileCount_ -= std::min(perFileCount_, removed);
+  totalCount_ -= std::min(totalCount_, removed);
   for (size_t i = checkpoint; i < pending_.size(); ++i) --state_.sources[pending_[i].source].valid;
   pending_.resize(checkpoint);
 }
 
 void DesiredStateBuilder::addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where,
                                      std::string reason) {
+  if (!fits(1, where)) return;
+  ++perFileCount_, ++totalCount_;
   ++state_.sources[source].invalid;
   state_.invalid.push_back(InvalidDeclaration{ip, Diagnostic{std::move(where), std::move(reason)}});
 }
@@ -54,9 +78,12 @@ void DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group, s
     --state_.sources[other.source].valid;
     --state_.sources[first.source].valid;
     ++state_.sources[first.source].invalid;
-    addInvalid(other.source, other.ip, state_.where(other),
+    // Not through addInvalid: a conflict is a verdict on records already counted.
+    ++state_.sources[other.source].invalid;
+    state_.invalid.push_back(InvalidDeclaration{
+        other.ip, Diagnostic{state_.where(other),
                fmt::format("{} is declared as {} here and as {} at {} (one IP, one PTR)", other.ip.str(),
-                           describe(other), describe(first), state_.where(first).str()));
+                           describe(other), describe(first), state_.where(first).str())}});
     return;  // conflicting: no record for this IP
   }
   out.push_back(std::move(first));

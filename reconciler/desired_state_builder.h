@@ -10,6 +10,7 @@
 //   never sent on the strength of half a declaration.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,23 @@ class DesiredStateBuilder {
   uint32_t addSource(std::string file, std::string name);
   void setSourceName(uint32_t source, std::string name) { state_.sources[source].name = std::move(name); }
 
+  // Both count against the budget below; past a bound they add nothing.
   void add(DesiredRecord record);
   void addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where, std::string reason);
   void addFileError(SourceLocation where, std::string reason);
+
+  // The budget (contract §7): how many declarations one file, and all files
+  // together, may expand to. Every declaration counts, valid or invalid, each
+  // address of a range and each repeat through a YAML alias, so a few hundred
+  // bytes of aliases cannot become gigabytes of records. Crossing a bound adds a
+  // file error naming it at the declaration that crossed it.
+  enum class Bound { kNone, kPerFile, kTotal };
+  void setBudget(uint64_t perFile, uint64_t total) { perFileLimit_ = perFile, totalLimit_ = total; }
+  void startFile() { perFileCount_ = 0; if (hit_ == Bound::kPerFile) hit_ = Bound::kNone; }
+  // Whether n more declarations fit; when not, records the error at `where`.
+  bool fits(uint64_t n, const SourceLocation& where);
+  // The bound hit, if any: readers stop, the loader throws away the result.
+  Bound budgetHit() const { return hit_; }
 
   // A file that fails as a whole takes back the records it added (its invalid
   // declarations stay, as reports).
@@ -43,6 +58,9 @@ class DesiredStateBuilder {
 
   DesiredState state_;
   std::vector<DesiredRecord> pending_;
+  uint64_t perFileLimit_ = UINT64_MAX, totalLimit_ = UINT64_MAX;
+  uint64_t perFileCount_ = 0, totalCount_ = 0;
+  Bound hit_ = Bound::kNone;
 };
 
 }  // namespace ptrd

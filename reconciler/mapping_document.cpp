@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <tuple>
 
@@ -37,7 +38,16 @@ class MappingFileReader {
                             fmt::format("YAML syntax error: {}", e.msg));
       return;
     }
-    for (const auto& doc : docs) readDocument(doc);
+    for (const auto& doc : docs) {
+      if (builder_.budgetHit() != DesiredStateBuilder::Bound::kNone) break;
+      readDocument(doc);
+    }
+    // A bound hit (an error the builder added) fails the whole file, like a
+    // structural error: never part of it.
+    if (builder_.budgetHit() != DesiredStateBuilder::Bound::kNone) {
+      builder_.rollback(checkpoint);
+      return;
+    }
     if (!structural_.empty()) {
       builder_.rollback(checkpoint);
       std::stable_sort(structural_.begin(), structural_.end(), [](const Diagnostic& a, const Diagnostic& b) {
@@ -106,6 +116,8 @@ class MappingFileReader {
     if (const YAML::Node ranges = spec["ranges"]) readRanges(ranges);
   }
 
+  bool stopped() const { return builder_.budgetHit() != DesiredStateBuilder::Bound::kNone; }
+
   bool isList(const YAML::Node& node, std::string_view what) {
     if (node.IsNull()) return false;
     if (node.IsSequence()) return true;
@@ -135,6 +147,7 @@ class MappingFileReader {
   void readRecords(const YAML::Node& records) {
     if (!isList(records, "spec.records")) return;
     for (const auto& rec : records) {
+      if (stopped()) return;
       if (!rec.IsMap()) {
         structural_.push_back(yaml_.error(rec, "each record must be a mapping with ip and hostname (or reset: true)"));
         continue;
@@ -223,7 +236,9 @@ class MappingFileReader {
 
   void readRanges(const YAML::Node& ranges) {
     if (!isList(ranges, "spec.ranges")) return;
+    if (!rangesFitTheBudget(ranges)) return;
     for (const auto& range : ranges) {
+      if (stopped()) return;
       if (!range.IsMap()) {
         structural_.push_back(yaml_.error(range, "each range must be a mapping with cidr and hostname"));
         continue;
@@ -231,6 +246,20 @@ class MappingFileReader {
       yaml_.checkKeys(range, {"cidr", "hostname"}, "a range", structural_);
       readRange(range);
     }
+  }
+
+  // Adds up the list's addresses before expanding any: aliases repeating a /16
+  // would otherwise expand a million addresses before the budget stops them.
+  bool rangesFitTheBudget(const YAML::Node& ranges) {
+    uint64_t sum = 0;
+    for (const auto& range : ranges) {
+      if (!range.IsMap() || !range["cidr"] || !range["cidr"].IsScalar()) continue;
+      auto cidr = Cidr::parse(range["cidr"].Scalar());
+      if (!cidr || cidr->size() > options_.maxRangeSize) continue;  // reported, not expanded
+      sum = cidr->size() > UINT64_MAX - sum ? UINT64_MAX : sum + cidr->size();
+      if (!builder_.fits(sum, yaml_.at(range))) return false;
+    }
+    return true;
   }
 
   void readRange(const YAML::Node& range) {
@@ -265,6 +294,8 @@ class MappingFileReader {
       return;
     }
     auto where = yaml_.at(range);
+    // Checked before expanding: YAML aliases can repeat one range many times over.
+    if (!builder_.fits(cidr->size(), where)) return;
     size_t checkpoint = builder_.checkpoint();
     for (uint64_t i = 0; i < cidr->size(); ++i) {
       IpAddress ip = cidr->at(i);

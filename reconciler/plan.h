@@ -60,7 +60,7 @@ struct Plan {
 
   // Loud notes for the person: gate disabled, sync resets suppressed, ...
   std::vector<std::string> warnings;
-  bool syncSuppressed = false;  // sync policy, but the desired state is incomplete
+  bool syncSuppressed = false;  // sync policy, but a file failed to load or an entry is invalid
 
   bool hasChanges() const { return !changes.empty(); }
   // May apply send the changes?

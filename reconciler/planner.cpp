@@ -124,14 +124,18 @@ class Planner {
     return declaredIps_.contains(ip) || invalidIps_.contains(ip);
   }
 
-  // Owned IPs nobody declared: the policy's business.
+  // Owned IPs nobody declared: the policy's business. Under sync, resets need the
+  // whole truth (contract §7): a file that failed to load, or any single invalid
+  // entry (a byte-order mark, "198.51.100.010"), could have declared any of these
+  // IPs, so either one suspends every such reset for the pass, and the note says why.
   void planUndeclared() {
+    const bool wholeTruth = desired_.complete() && desired_.invalid.empty();
     uint64_t heldBack = 0;
     for (const auto& [ip, owned] : owned_.addresses()) {
       if (declared(ip) || !carriesCustomPtr(*owned)) continue;
       ++managedCustom_;
       if (!resetsUndeclared(options_.policy, *owned)) continue;
-      if (!desired_.complete()) {
+      if (!wholeTruth) {
         ++heldBack;
         continue;
       }
@@ -144,13 +148,26 @@ class Planner {
       e.declared = false;
       plan_.entries.push_back(std::move(e));
     }
-    if (options_.policy == Policy::kSync && !desired_.complete()) {
+    if (options_.policy == Policy::kSync && !wholeTruth) {
       plan_.syncSuppressed = true;
-      plan_.warnings.push_back(fmt::format(
-          "policy sync: no undeclared IP is reset this pass ({} held back) because {} mapping "
-          "file(s) failed to load, first: {}",
-          heldBack, desired_.fileErrors.size(), desired_.fileErrors.front().str()));
+      plan_.warnings.push_back(fmt::format("sync resets suspended: {}; {} held back (undeclared IPs with a custom PTR)",
+                                           suspensionReason(), heldBack));
     }
+  }
+
+  // "1 invalid entry (file:line:col)", "2 mapping file(s) failed to load (first: ...)", or both.
+  std::string suspensionReason() const {
+    std::string out;
+    if (!desired_.fileErrors.empty()) {
+      out = fmt::format("{} mapping file(s) failed to load (first: {})", desired_.fileErrors.size(),
+                        desired_.fileErrors.front().str());
+    }
+    if (!desired_.invalid.empty()) {
+      const size_t n = desired_.invalid.size();
+      out += fmt::format("{}{} invalid entr{} ({}{})", out.empty() ? "" : " and ", n, n == 1 ? "y" : "ies",
+                         desired_.invalid.front().diagnostic.where.str(), n == 1 ? "" : ", ...");
+    }
+    return out;
   }
 
   void finish() {

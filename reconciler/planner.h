@@ -11,7 +11,8 @@
 //     requireForwardMatch is off, which the plan warns about;
 //   - `reset: true` resets only an address that carries a custom PTR;
 //   - the policy (policy.h) decides about owned IPs nobody declared; sync resets
-//     are suppressed entirely while a mapping file fails to load;
+//     are suppressed entirely while a mapping file fails to load or any entry is
+//     invalid (contract §7), and the plan's warning names the reason;
 //   - the safety cap (safety_cap.h) marks a too-large plan.
 //
 //   auto questions = forwardQuestions(desired, inventory);  // ask DNS these...

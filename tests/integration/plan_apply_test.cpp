@@ -105,12 +105,11 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
   ASSERT_EQ(plan.exit_code, 2) << plan.out << plan.err;
   Json doc = Json::parse(plan.out);
   EXPECT_EQ(doc["summary"],
-            Json::parse(R"({"in_sync": 1, "set": 2, "reset": 2, "blocked_forward": 1,
+            Json::parse(R"({"in_sync": 1, "set": 2, "reset": 1, "blocked_forward": 1,
       "not_owned": 1, "invalid": 1, "lookup_error": 1, "propagating": 0})"));
   EXPECT_EQ(doc["changes"], Json::parse(R"([
       {"ip": "203.0.113.2", "action": "set", "from": "", "to": "mail.example.com."},
       {"ip": "203.0.113.3", "action": "reset", "from": "old.example.org.", "to": ""},
-      {"ip": "203.0.113.4", "action": "reset", "from": "stray.example.org.", "to": ""},
       {"ip": "2001:db8::25", "action": "set", "from": "", "to": "mail6.example.com."}])"));
   std::map<std::string, Json> records;
   for (const auto& r : doc["records"]) records[r["ip"].get<std::string>()] = r;
@@ -121,10 +120,13 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
   EXPECT_EQ(records["203.0.113.6"]["state"], "invalid");
   EXPECT_EQ(records["203.0.113.6"]["source"], scratch_ + "/mappings/fleet.yaml:9:35");
   EXPECT_EQ(records["203.0.113.8"]["state"], "lookup_error");
+  // Contract §7: the invalid entry could have declared the stray 203.0.113.4, so
+  // sync resets nothing undeclared this pass (the declared reset still goes).
+  EXPECT_EQ(doc["sync_suppressed"], true);
 
   auto text = ptrd({"plan", "-c", config});
   EXPECT_EQ(text.exit_code, 2);
-  EXPECT_NE(text.out.find("4 change(s) pending (2 set, 2 reset)"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("3 change(s) pending (2 set, 1 reset)"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("  blocked_forward 203.0.113.5"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("fleet.yaml:12:"), std::string::npos) << text.out;
 
@@ -132,14 +134,14 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
   EXPECT_EQ(apply.exit_code, 2) << "blocked, not owned, invalid and lookup_error remain\n"
                                 << apply.out << apply.err;
   EXPECT_NE(apply.out.find(
-                "applied 4 (4 verified in DNS, 0 propagating), invalid 0, not yours 0, failed 0, "
+                "applied 3 (3 verified in DNS, 0 propagating), invalid 0, not yours 0, failed 0, "
                 "blocked by forward DNS 1"),
             std::string::npos)
       << apply.out;
   EXPECT_EQ(ptrOf("203.0.113.2"), "mail.example.com.");
   EXPECT_EQ(ptrOf("2001:db8::25"), "mail6.example.com.");
   EXPECT_EQ(ptrOf("203.0.113.3"), "");
-  EXPECT_EQ(ptrOf("203.0.113.4"), "");
+  EXPECT_EQ(ptrOf("203.0.113.4"), "stray.example.org.") << "held back by the invalid entry";
   EXPECT_EQ(ptrOf("198.51.100.7"), "") << "not owned: never sent";
 
   auto again = ptrd({"plan", "-c", config, "-o", "json"});
@@ -201,6 +203,25 @@ TEST_F(PlanApplyTest, ConfigErrorsExitOneWithFileLine) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find(scratch_ + "/bad.yaml:5:3: unknown field \"polcy\""), std::string::npos)
       << r.err;
+}
+
+// A spreadsheet's "CSV UTF-8" export starts with a byte-order mark. It used to
+// make the first line invalid, so under sync its IP counted as undeclared and
+// ptrd reset the PTR the line declares.
+TEST_F(PlanApplyTest, ByteOrderMarkedCsvUnderSyncResetsNothingItDeclares) {
+  writeFile("mappings/fleet.csv", "\xEF\xBB\xBF" "203.0.113.4,stray.example.org\r\n"
+                                  "203.0.113.1,insync.example.com\r\n"
+                                  "203.0.113.3,old.example.org\r\n");
+  std::string config = writeConfig("sync", 100);
+  auto plan = ptrd({"plan", "-c", config, "-o", "json"});
+  ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;
+  Json doc = Json::parse(plan.out);
+  EXPECT_EQ(doc["summary"]["in_sync"], 3);
+  EXPECT_EQ(doc["summary"]["invalid"], 0);
+  EXPECT_TRUE(doc["changes"].empty());
+  auto apply = ptrd({"apply", "-c", config});
+  EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_EQ(ptrOf("203.0.113.4"), "stray.example.org.");
 }
 
 TEST_F(PlanApplyTest, ABrokenMappingFileHoldsSyncResetsBackAndIsAnError) {

@@ -199,6 +199,19 @@ TEST(Config, MissingSectionsAndSyntaxErrors) {
   EXPECT_NE(e[0].find("empty"), std::string::npos);
 }
 
+// yaml-cpp 0.7's LoadAll yields empty documents forever on a line holding a stray
+// ',' (alone, or after ---): memory grows until the process aborts, and a daemon
+// reloading such a config dies. It must be a syntax error at its line instead.
+TEST(Config, StrayCommaLineInConfigIsAnErrorNotAHang) {
+  for (const std::string& text : {std::string(",\n"), std::string("---\n,\n"),
+                                 std::string(kHead) + "  policy: sync\n---\n,\n"}) {
+    auto e = errorsOf(text);
+    ASSERT_EQ(e.size(), 1u) << text;
+    EXPECT_NE(e[0].find("YAML syntax error"), std::string::npos) << e[0];
+    EXPECT_EQ(e[0].rfind("/etc/ptrd/ptrd.yaml:", 0), 0u) << e[0];
+  }
+}
+
 TEST(Config, LoadConfigReportsAnUnreadableFile) {
   auto r = loadConfig("/nonexistent/ptrd.yaml");
   ASSERT_FALSE(r.ok());

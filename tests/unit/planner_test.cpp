@@ -251,6 +251,39 @@ TEST(Planner, IncompleteDesiredStateSuppressesEverySyncReset) {
   EXPECT_NE(p.warnings[0].find("mappings/broken.yaml:3:1"), std::string::npos) << p.warnings[0];
 }
 
+// Contract §7: one unreadable entry (a byte-order mark, "198.51.100.010") could
+// have declared any undeclared IP, so under sync it suspends every reset, not
+// only the one of an address that parsed; the note says why and where.
+TEST(Planner, AnyInvalidEntrySuspendsEverySyncReset) {
+  PlanFixture f;
+  f.options.policy = Policy::kSync;
+  f.declareInvalid(std::nullopt, 4, "invalid IP address \"198.51.100.010\": leading zero in octet \"010\"");
+  f.own("198.51.100.10", "fleet-10.example.com.", "198-51-100-10.static.example.net.");
+  f.declare("203.0.113.10", kMail);  // valid entries still plan
+  f.own("203.0.113.10", "");
+  f.answerA(kMail, {"203.0.113.10"});
+  Plan p = f.plan();
+  EXPECT_TRUE(p.syncSuppressed);
+  EXPECT_EQ(entryFor(p, "198.51.100.10"), nullptr) << "an undeclared IP must not be reset";
+  EXPECT_EQ(p.summary[RecordState::kReset], 0u);
+  ASSERT_EQ(p.changes.size(), 1u);
+  EXPECT_EQ(p.changes[0].change.action, providers::Change::Action::kSet);
+  ASSERT_EQ(p.warnings.size(), 1u);
+  EXPECT_NE(p.warnings[0].find("sync resets suspended: 1 invalid entry (mappings/mail.yaml:4:9)"),
+            std::string::npos)
+      << p.warnings[0];
+  EXPECT_NE(p.warnings[0].find("1 held back"), std::string::npos) << p.warnings[0];
+}
+
+TEST(Planner, UpsertOnlyWithAnInvalidEntryHasNoSyncNote) {
+  PlanFixture f;
+  f.declareInvalid(std::nullopt, 4, "bad");
+  f.own("198.51.100.10", "fleet-10.example.com.", "198-51-100-10.static.example.net.");
+  Plan p = f.plan();
+  EXPECT_FALSE(p.syncSuppressed);
+  EXPECT_TRUE(p.warnings.empty());
+}
+
 TEST(Planner, SummaryCountsEveryStateAndChangesAreSorted) {
   PlanFixture f;
   f.options.policy = Policy::kSync;
@@ -269,6 +302,8 @@ TEST(Planner, SummaryCountsEveryStateAndChangesAreSorted) {
   f.declare("203.0.113.6", "slow.example.com.");
   f.own("203.0.113.6", "");
   f.answer("slow.example.com.", V::kV4, LookupOutcome::kTimeout);
+  // A declared reset: the invalid entry suspends only sync's resets of undeclared IPs.
+  f.declareReset("203.0.113.1");
   f.own("203.0.113.1", "stray.example.org.", "203-0-113-1.static.example.net.");
   Plan p = f.plan();
   EXPECT_EQ(p.summary[RecordState::kInSync], 1u);
@@ -284,7 +319,7 @@ TEST(Planner, SummaryCountsEveryStateAndChangesAreSorted) {
   EXPECT_EQ(p.changes[1].change.ip, "203.0.113.2");
   EXPECT_EQ(p.changes[2].change.ip, "203.0.113.30");  // numeric order, not text order
   EXPECT_EQ(p.entries.front().ipText(), "192.0.2.5");
-  EXPECT_EQ(p.managed, 7u);  // 6 declared addresses + 1 undeclared custom
+  EXPECT_EQ(p.managed, 7u);  // 7 declared addresses
 }
 
 TEST(Planner, InventoryOrderDoesNotChangeThePlan) {
