@@ -17,7 +17,6 @@ namespace ptrd {
 namespace {
 
 constexpr std::string_view kApiVersion = "ptrd.io/v1alpha1";
-constexpr uint64_t kMaxConfigBytes = uint64_t(1) << 20;  // a real config is a few hundred bytes
 constexpr size_t kNocMaxBatch = 500;  // the NOC API refuses larger bulk jobs (noc-api.md)
 
 class ConfigReader {

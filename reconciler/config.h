@@ -18,6 +18,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,9 @@
 #include "reconciler/planner.h"
 
 namespace ptrd {
+
+// A config file larger than this is refused unread: a real one is a few hundred bytes.
+inline constexpr uint64_t kMaxConfigBytes = uint64_t(1) << 20;
 
 struct ReconcilerConfig {
   std::string file;                    // the config file itself

@@ -54,6 +54,20 @@ done
 "$ptrd" validate > /dev/null 2>&1
 expect "validate without paths is a usage error" 1 $?
 
+# validate tells ReconcilerConfig files apart by kind and checks them as plan would.
+mkdir -p "$tmp/repo/mappings"
+cp "$tmp/ok.txt" "$tmp/repo/mappings/"
+printf 'apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: ["mappings/"]\n  provider:\n    type: powerdnz\n    url: http://127.0.0.1:1\n    apiKeyFile: k\n  polcy: sync\n' > "$tmp/repo/ptrd.yaml"
+"$ptrd" validate "$tmp/repo/ptrd.yaml" > "$tmp/out" 2>&1
+expect "validate a config with typos" 1 $?
+expect_output "the provider typo names its line" "$tmp/out" "ptrd.yaml:6:11: unknown provider 'powerdnz'"
+expect_output "the field typo names its line" "$tmp/out" "ptrd.yaml:9:3: unknown field \"polcy\""
+sed -i 's/powerdnz/powerdns/; s/polcy/policy/' "$tmp/repo/ptrd.yaml"
+"$ptrd" validate "$tmp/repo" > "$tmp/out" 2>&1
+expect "validate a repository with a good config and its mappings" 0 $?
+expect_output "the config is reported" "$tmp/out" "ptrd.yaml (ReconcilerConfig): ok"
+expect_output "its mappings are counted once" "$tmp/out" "total: 1 valid, 0 invalid, 0 duplicates"
+
 # Every command takes --log-level (contract §3); a level it does not know is a usage error.
 for cmd in validate check plan apply run version; do
   "$ptrd" "$cmd" --log-level debug --help > /dev/null 2>&1
