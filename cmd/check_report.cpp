@@ -122,7 +122,7 @@ std::string renderJson(const std::vector<CheckRow>& rows) {
   nlohmann::ordered_json doc;
   doc["results"] = std::move(results);
   doc["summary"] = std::move(summary);
-  return doc.dump(2) + "\n";
+  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 }  // namespace ptrd::cmd

@@ -16,21 +16,26 @@ struct PlanArgs {
   bool allowLargeChange = false;
 };
 
+// A failure before there is a plan: stderr for people, and for `-o json` still
+// one JSON object on stdout (contract §3) so scripts never parse nothing.
+int fail(const PlanArgs& args, const std::string& message) {
+  fmt::print(stderr, "ptrd plan: {}\n", message);
+  if (args.output == "json") fmt::print("{}", renderPlanErrorJson(message));
+  return 1;
+}
+
 int runPlan(const PlanArgs& args) {
   auto session = openSession(args.config);
-  if (!session) {
-    fmt::print(stderr, "ptrd plan: {}\n", session.error().message);
-    return 1;
-  }
+  if (!session) return fail(args, session.error().message);
   const auto& config = session->config;
   auto plan = observeAndPlan(session->desired, *session->provider, *session->resolver,
                              config.planOptions(args.allowLargeChange));
-  if (!plan) {
-    fmt::print(stderr, "ptrd plan: {}\n", plan.error().message);
-    return 1;
-  }
+  if (!plan) return fail(args, plan.error().message);
   PlanContext ctx{policyName(config.policy), config.requireForwardMatch, &session->desired};
-  fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx) : renderPlanText(*plan, ctx));
+  std::string error;
+  if (!session->desired.complete())
+    error = fmt::format("{} mapping file(s) failed to load", session->desired.fileErrors.size());
+  fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx, error) : renderPlanText(*plan, ctx));
   // A mapping file that failed to load is an error to fix, even though the plan
   // for the other files is shown (and acted on by apply, without sync resets).
   if (!session->desired.complete()) {

@@ -10,6 +10,27 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
+constexpr const char* kApiVersion = "ptrd.io/v1alpha1";
+
+// Names and reasons come from files and peers and may hold any bytes: a byte
+// that is not UTF-8 is written as U+FFFD instead of throwing (type_error.316)
+// out of the one call that prints the result.
+std::string dumpJson(const Json& j) {
+  return j.dump(2, ' ', false, Json::error_handler_t::replace) + "\n";
+}
+
+// Contract §3: no name (no PTR before; a reset that deletes) is null, never "".
+Json nameOrNull(const std::string& name) {
+  return name.empty() ? Json(nullptr) : Json(name);
+}
+
+Json planHeader() {
+  Json j;
+  j["apiVersion"] = kApiVersion;
+  j["kind"] = "Plan";
+  return j;
+}
+
 Json summaryJson(const PlanSummary& s) {
   Json j = Json::object();
   for (RecordState st : kAllRecordStates) j[stateName(st)] = s[st];
@@ -23,8 +44,8 @@ Json recordsJson(const Plan& plan) {
     Json r;
     r["ip"] = e.ip ? Json(e.ip->str()) : Json(nullptr);
     r["state"] = stateName(e.state);
-    r["from"] = e.from;
-    r["to"] = e.to;
+    r["from"] = nameOrNull(e.from);
+    r["to"] = nameOrNull(e.to);
     r["reason"] = e.reason;
     r["source"] = e.source.str();
     out.push_back(std::move(r));
@@ -36,8 +57,8 @@ Json changeJson(const PlannedChange& c) {
   Json j;
   j["ip"] = c.change.ip;
   j["action"] = providers::actionName(c.change.action);
-  j["from"] = c.from;
-  j["to"] = c.to;
+  j["from"] = nameOrNull(c.from);
+  j["to"] = nameOrNull(c.to);
   return j;
 }
 
@@ -99,15 +120,22 @@ std::string body(const Plan& plan, const PlanContext& ctx) {
 
 }  // namespace
 
-std::string renderPlanJson(const Plan& plan, const PlanContext& ctx) {
-  Json j;
+std::string renderPlanJson(const Plan& plan, const PlanContext& ctx, const std::string& error) {
+  Json j = planHeader();
+  if (!error.empty()) j["error"] = error;
   j["summary"] = summaryJson(plan.summary);
   Json changes = Json::array();
   for (const auto& c : plan.changes) changes.push_back(changeJson(c));
   j["changes"] = std::move(changes);
   j["records"] = recordsJson(plan);
   addContext(j, plan, ctx);
-  return j.dump(2) + "\n";
+  return dumpJson(j);
+}
+
+std::string renderPlanErrorJson(const std::string& error) {
+  Json j = planHeader();
+  j["error"] = error;
+  return dumpJson(j);
 }
 
 std::string renderPlanText(const Plan& plan, const PlanContext& ctx) {
@@ -150,7 +178,7 @@ std::string renderApplyJson(const ApplyReport& report, const PlanContext& ctx) {
   j["cap_refused"] = report.capRefused;
   j["converged"] = report.converged();
   addContext(j, plan, ctx);
-  return j.dump(2) + "\n";
+  return dumpJson(j);
 }
 
 std::string renderApplyText(const ApplyReport& report, const PlanContext& ctx) {

@@ -74,7 +74,8 @@ void printJson(const Validation& v) {
                         {"sources", sources},
                         {"configs", configs},
                         {"errors", errors}};
-  fmt::print("{}\n", out.dump(2));
+  // Names and reasons echo the file's bytes: non-UTF-8 ones become U+FFFD.
+  fmt::print("{}\n", out.dump(2, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 }  // namespace

@@ -54,24 +54,17 @@ void appendLabel(std::string& out, const unsigned char* label, size_t len) {
   }
 }
 
-// Moves past a name without decoding it (the question's name is not needed).
-Status skipName(const unsigned char* buf, size_t len, size_t& pos) {
-  size_t p = pos;
-  while (true) {
-    if (p >= len) return Error::permanent("name runs past the end of the message");
-    unsigned char l = buf[p];
-    if ((l & 0xC0) == 0xC0) {
-      if (p + 1 >= len) return Error::permanent("name pointer cut short");
-      pos = p + 2;
-      return okStatus();
-    }
-    if ((l & 0xC0) != 0) return Error::permanent("unsupported label type");
-    if (l == 0) {
-      pos = p + 1;
-      return okStatus();
-    }
-    p += 1 + l;
-  }
+// The fewest octets a question (root name + type + class) and a record (root
+// name + type, class, TTL, RDLENGTH) take: section counts beyond what the rest of
+// the message can hold are refused before any storage is sized by them.
+constexpr size_t kMinQuestion = 5;
+constexpr size_t kMinRecord = 11;
+
+Status checkCount(size_t count, size_t min_size, size_t pos, size_t len, const char* section) {
+  if (count > (len - std::min(pos, len)) / min_size)
+    return Error::permanent(
+        fmt::format("{} count {} does not fit in the {} octets left", section, count, len - pos));
+  return okStatus();
 }
 
 Status readRecordInto(const unsigned char* buf, size_t len, size_t& pos, Record& rr) {
@@ -130,6 +123,7 @@ Status readNameInto(const unsigned char* buf, size_t len, size_t& pos, std::stri
   size_t p = pos;
   bool jumped = false;
   int hops = 0;
+  size_t wire = 1;  // the root label
   while (true) {
     if (p >= len) return Error::permanent("name runs past the end of the message");
     unsigned char l = buf[p];
@@ -148,9 +142,11 @@ Status readNameInto(const unsigned char* buf, size_t len, size_t& pos, std::stri
       break;
     }
     if (p + 1 + l > len) return Error::permanent("label runs past the end of the message");
+    wire += 1 + l;
+    if (wire > kMaxWireName)
+      return Error::permanent(fmt::format("name longer than {} octets", kMaxWireName));
     appendLabel(out, buf + p + 1, l);
     out += '.';
-    if (out.size() > 1024) return Error::permanent("name too long");
     p += 1 + l;
   }
   if (out.empty()) out = ".";
@@ -166,23 +162,34 @@ Result<std::string> readName(const unsigned char* buf, size_t len, size_t& pos) 
 Status parseMessageInto(const unsigned char* buf, size_t len, Message& msg) {
   if (buf == nullptr || len < kHeaderSize)
     return Error::permanent("message shorter than a DNS header");
+  msg.id = get16(buf);
+  msg.qr = (buf[2] & 0x80) != 0;
+  msg.opcode = (buf[2] >> 3) & 0x0F;
   msg.truncated = (buf[2] & 0x02) != 0;
   msg.rcode = buf[3] & 0x0F;
   size_t qd = get16(buf + 4);
   size_t an = get16(buf + 6);
   size_t ns = get16(buf + 8);
   size_t pos = kHeaderSize;
+  if (auto c = checkCount(qd, kMinQuestion, pos, len, "question"); !c) return c;
+  msg.questions.resize(qd);
   for (size_t i = 0; i < qd; ++i) {
-    if (auto q = skipName(buf, len, pos); !q) return q;
+    Question& q = msg.questions[i];
+    if (auto n = readNameInto(buf, len, pos, q.name); !n)
+      return Error::permanent(fmt::format("question {}: {}", i + 1, n.error().message));
     if (pos + 4 > len) return Error::permanent("question cut short");
+    q.type = get16(buf + pos);
+    q.klass = get16(buf + pos + 2);
     pos += 4;
   }
   // resize() keeps the strings of records already there, and their capacity.
+  if (auto c = checkCount(an, kMinRecord, pos, len, "answer"); !c) return c;
   msg.answers.resize(an);
   for (size_t i = 0; i < an; ++i) {
     if (auto s = readRecordInto(buf, len, pos, msg.answers[i]); !s)
       return Error::permanent(fmt::format("answer {}: {}", i + 1, s.error().message));
   }
+  if (auto c = checkCount(ns, kMinRecord, pos, len, "authority"); !c) return c;
   msg.authority.resize(ns);
   for (size_t i = 0; i < ns; ++i) {
     if (auto s = readRecordInto(buf, len, pos, msg.authority[i]); !s)

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "reconciler/hostname.h"
+
 namespace ptrd::fcrdns {
 namespace {
 
@@ -35,6 +37,12 @@ struct NameResult {
 
 NameResult judgeName(const IpAddress& ip, const std::string& name, const ForwardLookup* f) {
   const char* type = forwardTypeName(ip.family());
+  // Checked first: an odd name must not be confirmed by whatever a lookup of it
+  // (c-ares reads \DDD escapes back into bytes) might return.
+  if (auto valid = normaliseHostname(name); !valid)
+    return {Verdict::kForwardMismatch,
+            fmt::format("PTR name {} is not a valid hostname ({}); not looked up", name,
+                        valid.error().message)};
   if (f == nullptr)
     return {Verdict::kLookupError, fmt::format("{} {} was not looked up", type, name)};
   std::string via =
@@ -54,6 +62,10 @@ NameResult judgeName(const IpAddress& ip, const std::string& name, const Forward
               fmt::format("{} lookup of {} failed ({}){}{}", type, name, outcomeName(f->outcome),
                           f->detail.empty() ? "" : ": ", f->detail)};
   }
+}
+
+bool isPlausibleHostname(const std::string& name) {
+  return normaliseHostname(name).ok();
 }
 
 }  // namespace
@@ -124,7 +136,8 @@ std::vector<ForwardQuestion> forwardQuestions(const std::vector<PtrLookup>& ptrs
   std::vector<ForwardQuestion> out;
   for (const auto& p : ptrs) {
     if (p.outcome != LookupOutcome::kAnswer) continue;
-    for (const auto& name : p.names) out.push_back(ForwardQuestion{name, p.ip.family()});
+    for (const auto& name : p.names)
+      if (isPlausibleHostname(name)) out.push_back(ForwardQuestion{name, p.ip.family()});
   }
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -3,7 +3,10 @@
 //
 //   confirmed         one PTR name, and its A (IPv4) / AAAA (IPv6) contains the IP
 //   no_ptr            the reverse name has no PTR (NXDOMAIN or NODATA)
-//   forward_mismatch  the PTR name resolves, but not to this IP
+//   forward_mismatch  the PTR name resolves, but not to this IP -- or the PTR name
+//                     is not a valid hostname (escaped bytes, spaces, a label over
+//                     63 or a name over 253 octets): the data was read reliably, it
+//                     just cannot confirm anything, and is never looked up forward
 //   forward_missing   the PTR name does not resolve (NXDOMAIN or NODATA)
 //   multiple_ptr      more than one PTR name (FCrDNS needs exactly one)
 //   lookup_error      a PTR or forward lookup failed (timeout, SERVFAIL, REFUSED,

@@ -5,6 +5,11 @@
 //   /status   JSON of the last pass (StatusBoard)
 // on cpp-httplib in its own thread. Nothing it serves holds a secret.
 //
+// Slow or many clients cannot starve /healthz (contract §7): each request must
+// arrive whole within 3 s and be at most 16 KiB, an idle kept-alive connection
+// is closed after 2 s, and up to 256 connections are served at once (workers
+// start on demand), so the slow clients a deadline admits never hold them all.
+//
 //   DaemonHttp http(metrics, status, clock);
 //   if (auto s = http.start("127.0.0.1:9153"); !s) die(s.error().message);
 //   ...

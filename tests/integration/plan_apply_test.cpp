@@ -108,9 +108,9 @@ TEST_F(PlanApplyTest, EveryStatePlansExactlyThenApplyConvergesWhatItCan) {
             Json::parse(R"({"in_sync": 1, "set": 2, "reset": 1, "blocked_forward": 1,
       "not_owned": 1, "invalid": 1, "lookup_error": 1, "propagating": 0})"));
   EXPECT_EQ(doc["changes"], Json::parse(R"([
-      {"ip": "203.0.113.2", "action": "set", "from": "", "to": "mail.example.com."},
-      {"ip": "203.0.113.3", "action": "reset", "from": "old.example.org.", "to": ""},
-      {"ip": "2001:db8::25", "action": "set", "from": "", "to": "mail6.example.com."}])"));
+      {"ip": "203.0.113.2", "action": "set", "from": null, "to": "mail.example.com."},
+      {"ip": "203.0.113.3", "action": "reset", "from": "old.example.org.", "to": null},
+      {"ip": "2001:db8::25", "action": "set", "from": null, "to": "mail6.example.com."}])"));
   std::map<std::string, Json> records;
   for (const auto& r : doc["records"]) records[r["ip"].get<std::string>()] = r;
   EXPECT_EQ(records["203.0.113.5"]["state"], "blocked_forward");

@@ -118,7 +118,8 @@ std::map<std::string, std::string> ReliabilityLab::plannedChanges(const std::str
   EXPECT_NE(plan.result.exit_code, 1) << plan.result.out << plan.result.err;
   std::map<std::string, std::string> out;
   if (plan.doc.is_null()) return out;
-  for (const auto& c : plan.doc["changes"]) out[c["ip"].get<std::string>()] = c["to"].get<std::string>();
+  for (const auto& c : plan.doc["changes"])  // "to" is null for a reset that deletes
+    out[c["ip"].get<std::string>()] = c["to"].is_null() ? "" : c["to"].get<std::string>();
   return out;
 }
 

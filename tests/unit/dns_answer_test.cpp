@@ -29,12 +29,19 @@ Record soa(const char* owner, uint32_t negative) {
   r.negative_ttl = negative;
   return r;
 }
+// An empty reply to the question (qname, qtype, IN), as a server sends it.
+Message reply(const char* qname, uint16_t qtype) {
+  Message r;
+  r.qr = true;
+  r.questions = {Question{qname, qtype, kClassIn}};
+  return r;
+}
 
 TEST(InterpretResponse, FollowsAChainInsideTheResponse) {
-  Message m;
+  Message m = reply("x.example.", kTypeA);
   m.answers = {rr("x.example.", kTypeCname, "y.example.", 30),
                rr("y.example.", kTypeCname, "z.example."), a("z.example.", "192.0.2.2"),
-               a("z.example.", "192.0.2.1"), a("other.example.", "192.0.2.9")};
+               a("z.example.", "192.0.2.1")};
   auto s = interpretResponse(m, "x.example.", kTypeA, 0);
   EXPECT_FALSE(s.follow);
   EXPECT_EQ(s.outcome, LookupOutcome::kAnswer);
@@ -45,7 +52,7 @@ TEST(InterpretResponse, FollowsAChainInsideTheResponse) {
 }
 
 TEST(InterpretResponse, AsksAgainWhenTheChainLeavesTheResponse) {
-  Message m;
+  Message m = reply("x.example.", kTypeA);
   m.answers = {rr("x.example.", kTypeCname, "y.elsewhere.")};
   auto s = interpretResponse(m, "x.example.", kTypeA, 0);
   EXPECT_TRUE(s.follow);
@@ -53,7 +60,7 @@ TEST(InterpretResponse, AsksAgainWhenTheChainLeavesTheResponse) {
 }
 
 TEST(InterpretResponse, NegativeAfterCnameIsAboutTheTarget) {
-  Message m;
+  Message m = reply("x.example.", kTypeA);
   m.rcode = kRcodeNxdomain;
   m.answers = {rr("x.example.", kTypeCname, "gone.example.")};
   m.authority = {soa("example.", 30)};
@@ -65,7 +72,7 @@ TEST(InterpretResponse, NegativeAfterCnameIsAboutTheTarget) {
 }
 
 TEST(InterpretResponse, ReferralIsNotNodata) {
-  Message m;
+  Message m = reply("x.sub.example.", kTypeA);
   m.authority = {rr("sub.example.", kTypeNs, "ns.sub.example.")};
   auto s = interpretResponse(m, "x.sub.example.", kTypeA, 0);
   EXPECT_EQ(s.outcome, LookupOutcome::kOther);
@@ -73,7 +80,7 @@ TEST(InterpretResponse, ReferralIsNotNodata) {
 }
 
 TEST(InterpretResponse, RcodesBecomeFailures) {
-  Message m;
+  Message m = reply("x.example.", kTypeA);
   m.rcode = kRcodeServfail;
   EXPECT_EQ(interpretResponse(m, "x.example.", kTypeA, 0).outcome, LookupOutcome::kServfail);
   m.rcode = kRcodeRefused;
@@ -83,13 +90,13 @@ TEST(InterpretResponse, RcodesBecomeFailures) {
 }
 
 TEST(InterpretResponse, ChainLimitCountsEarlierResponses) {
-  Message m;
+  Message m = reply("x.example.", kTypeA);
   m.answers = {rr("x.example.", kTypeCname, "y.example."), a("y.example.", "192.0.2.1")};
   EXPECT_EQ(interpretResponse(m, "x.example.", kTypeA, kMaxCnameChain - 1).outcome,
             LookupOutcome::kAnswer);
   EXPECT_EQ(interpretResponse(m, "x.example.", kTypeA, kMaxCnameChain).outcome,
             LookupOutcome::kOther);
-  Message loop;
+  Message loop = reply("x.example.", kTypeA);
   loop.answers = {rr("x.example.", kTypeCname, "y.example."),
                   rr("y.example.", kTypeCname, "x.example.")};
   EXPECT_EQ(interpretResponse(loop, "x.example.", kTypeA, 0).outcome, LookupOutcome::kOther);
@@ -143,6 +150,171 @@ TEST(ServerAddress, ParsesAndRejects) {
   for (const char* bad : {"localhost:53", "127.0.0.1:0", "127.0.0.1:99999", "[::1", "[::1]x",
                           "127.0.0.01", "1.2.3.4:"})
     EXPECT_FALSE(parseServerAddress(bad).ok()) << bad;
+}
+
+// --- Replies that do not answer the question (issue #10, case 11) -----------
+// Built on the wire and read through parseMessage, the way a reply arrives.
+
+struct WireRecord {
+  std::string owner;
+  uint16_t type = kTypePtr;
+  uint16_t klass = kClassIn;
+  std::string target;  // PTR/CNAME target as a dotted name
+};
+
+void putName(std::vector<unsigned char>& out, const std::string& dotted) {
+  size_t start = 0;
+  while (start < dotted.size()) {
+    size_t dot = dotted.find('.', start);
+    if (dot == std::string::npos) dot = dotted.size();
+    out.push_back(static_cast<unsigned char>(dot - start));
+    out.insert(out.end(), dotted.begin() + long(start), dotted.begin() + long(dot));
+    start = dot + 1;
+  }
+  out.push_back(0);
+}
+void put16(std::vector<unsigned char>& out, uint16_t v) {
+  out.push_back(static_cast<unsigned char>(v >> 8));
+  out.push_back(static_cast<unsigned char>(v & 0xFF));
+}
+
+struct Wire {
+  uint16_t flags = 0x8180;  // QR, RD, RA, opcode QUERY, NOERROR
+  std::vector<Question> questions;
+  std::vector<WireRecord> answers;
+  std::vector<unsigned char> bytes() const {
+    std::vector<unsigned char> out;
+    put16(out, 0x1234);
+    put16(out, flags);
+    put16(out, uint16_t(questions.size()));
+    put16(out, uint16_t(answers.size()));
+    put16(out, 0);
+    put16(out, 0);
+    for (const auto& q : questions) {
+      putName(out, q.name);
+      put16(out, q.type);
+      put16(out, q.klass);
+    }
+    for (const auto& a : answers) {
+      putName(out, a.owner);
+      put16(out, a.type);
+      put16(out, a.klass);
+      put16(out, 0);
+      put16(out, 60);
+      std::vector<unsigned char> rdata;
+      putName(rdata, a.target);
+      put16(out, uint16_t(rdata.size()));
+      out.insert(out.end(), rdata.begin(), rdata.end());
+    }
+    return out;
+  }
+};
+
+const char* const kRev = "10.2.0.192.in-addr.arpa.";
+
+Wire goodPtrReply() {
+  Wire w;
+  w.questions = {Question{kRev, kTypePtr, kClassIn}};
+  w.answers = {WireRecord{kRev, kTypePtr, kClassIn, "mail.example.com."}};
+  return w;
+}
+
+AnswerStep readPtr(const Wire& w, const char* qname = kRev) {
+  auto bytes = w.bytes();
+  auto m = parseMessage(bytes.data(), bytes.size());
+  if (!m) {
+    AnswerStep failed;
+    failed.detail = "parse: " + m.error().message;
+    return failed;
+  }
+  return interpretResponse(*m, qname, kTypePtr, 0);
+}
+
+TEST(ReplyCheck, WellFormedReplyIsAnAnswer) {
+  auto s = readPtr(goodPtrReply());
+  EXPECT_EQ(s.outcome, LookupOutcome::kAnswer) << s.detail;
+  EXPECT_EQ(s.names, std::vector<std::string>{"mail.example.com."});
+  Wire upper = goodPtrReply();  // 0x20-style case changes are the same name
+  upper.questions[0].name = "10.2.0.192.IN-ADDR.Arpa.";
+  EXPECT_EQ(readPtr(upper).outcome, LookupOutcome::kAnswer) << readPtr(upper).detail;
+}
+
+TEST(ReplyCheck, AnswerForAnotherOwnerIsLookupErrorNotNoPtr) {
+  Wire w = goodPtrReply();
+  w.answers[0].owner = "11.2.0.192.in-addr.arpa.";
+  auto s = readPtr(w);
+  EXPECT_EQ(s.outcome, LookupOutcome::kOther) << s.detail;
+  EXPECT_FALSE(isDefinitive(s.outcome)) << "must never read as \"no PTR\"";
+  EXPECT_NE(s.detail.find("11.2.0.192.in-addr.arpa."), std::string::npos) << s.detail;
+  // An extra record about another name next to the right one poisons the reply too.
+  Wire extra = goodPtrReply();
+  extra.answers.push_back(WireRecord{"evil.example.", kTypePtr, kClassIn, "x.example.com."});
+  EXPECT_EQ(readPtr(extra).outcome, LookupOutcome::kOther);
+}
+
+TEST(ReplyCheck, AnswerOfAnotherClassIsLookupErrorNotNoPtr) {
+  Wire w = goodPtrReply();
+  w.answers[0].klass = 3;  // CHAOS
+  auto s = readPtr(w);
+  EXPECT_EQ(s.outcome, LookupOutcome::kOther) << s.detail;
+  EXPECT_NE(s.detail.find("class"), std::string::npos) << s.detail;
+}
+
+TEST(ReplyCheck, MessageWithQrClearIsNotAReply) {
+  Wire w = goodPtrReply();
+  w.flags = 0x0100;  // a query (RD), carrying a PTR "answer"
+  auto s = readPtr(w);
+  EXPECT_EQ(s.outcome, LookupOutcome::kOther) << s.detail;
+  EXPECT_NE(s.detail.find("QR"), std::string::npos) << s.detail;
+}
+
+TEST(ReplyCheck, ReplyToAnotherQuestionIsLookupError) {
+  Wire name = goodPtrReply();
+  name.questions[0].name = "11.2.0.192.in-addr.arpa.";
+  name.answers[0].owner = "11.2.0.192.in-addr.arpa.";
+  Wire type = goodPtrReply();
+  type.questions[0].type = kTypeA;
+  Wire klass = goodPtrReply();
+  klass.questions[0].klass = 3;
+  Wire none = goodPtrReply();
+  none.questions.clear();
+  Wire two = goodPtrReply();
+  two.questions.push_back(two.questions[0]);
+  Wire notify = goodPtrReply();
+  notify.flags = 0x8180 | (4 << 11);  // opcode NOTIFY
+  for (const Wire* w : {&name, &type, &klass, &none, &two, &notify}) {
+    auto s = readPtr(*w);
+    EXPECT_EQ(s.outcome, LookupOutcome::kOther) << s.detail;
+    EXPECT_TRUE(s.names.empty());
+  }
+}
+
+TEST(ReplyCheck, CnameChainOwnersAndDnameAboveAreAccepted) {
+  Wire w;
+  w.questions = {Question{kRev, kTypePtr, kClassIn}};
+  w.answers = {WireRecord{"2.0.192.in-addr.arpa.", kTypeDname, kClassIn, "0-63.example.net."},
+               WireRecord{kRev, kTypeCname, kClassIn, "10.0-63.example.net."},
+               WireRecord{"10.0-63.example.net.", kTypePtr, kClassIn, "mail.example.com."}};
+  auto s = readPtr(w);
+  EXPECT_EQ(s.outcome, LookupOutcome::kAnswer) << s.detail;
+  EXPECT_EQ(s.names, std::vector<std::string>{"mail.example.com."});
+}
+
+TEST(ReplyCheck, SectionCountsBeyondTheMessageAreRefusedBeforeAllocating) {
+  std::vector<unsigned char> tiny = {0x12, 0x34, 0x81, 0x80, 0, 0, 0xFF, 0xFF, 0xFF, 0xFF, 0, 0};
+  auto m = parseMessage(tiny.data(), tiny.size());
+  ASSERT_FALSE(m.ok());
+  EXPECT_NE(m.error().message.find("count"), std::string::npos) << m.error().message;
+}
+
+TEST(ReplyCheck, NameOver255OctetsIsMalformed) {
+  std::string label(63, 'a');
+  std::string longName = label + "." + label + "." + label + "." + label + ".example.";
+  Wire w = goodPtrReply();
+  w.answers[0].target = longName;  // 4*64 + 9 = 265 octets on the wire
+  auto s = readPtr(w);
+  EXPECT_NE(s.outcome, LookupOutcome::kAnswer);
+  EXPECT_NE(s.detail.find("255"), std::string::npos) << s.detail;
 }
 
 }  // namespace

@@ -150,5 +150,32 @@ TEST(Observe, EmptyInputAsksNothingWorthAsking) {
   EXPECT_TRUE(r.forward_batches[0].empty());
 }
 
+// Issue #10 case 11: a PTR target that is not a hostname (escaped bytes from the
+// wire, a space, over 253 octets, a label over 63) is never `confirmed`, even
+// when a forward lookup of that odd name would return the IP: it is
+// forward_mismatch with the reason, and no forward query is sent for it.
+TEST(Judge, PtrTargetThatIsNotAHostnameIsNeverConfirmed) {
+  std::string longLabel(64, 'a');
+  std::string longName;
+  for (int i = 0; i < 5; ++i) longName += std::string(60, 'b') + ".";
+  longName += "com.";
+  for (const std::string& odd :
+       {std::string("mail\\032x.example.com."), std::string("mail x.example.com."),
+        std::string("mail\\046evil.example.com."), std::string("under_score.example.com."),
+        longLabel + ".example.com.", longName}) {
+    FakeResolver r;
+    r.ptrs[ip("192.0.2.10")] = ptrAnswer("192.0.2.10", {odd});
+    r.forwards[{odd, IpAddress::Family::kV4}] = fwd(odd.c_str(), LookupOutcome::kAnswer, {ip("192.0.2.10")});
+    auto obs = observe(r, {ip("192.0.2.10")});
+    ASSERT_EQ(obs.size(), 1u);
+    EXPECT_EQ(obs[0].verdict, Verdict::kForwardMismatch) << odd << ": " << obs[0].detail;
+    EXPECT_NE(obs[0].detail.find("not a valid hostname"), std::string::npos) << obs[0].detail;
+    ASSERT_EQ(r.forward_batches.size(), 1u);
+    EXPECT_TRUE(r.forward_batches[0].empty()) << "no forward query for " << odd;
+    auto f = fwd(odd.c_str(), LookupOutcome::kAnswer, {ip("192.0.2.10")});
+    EXPECT_NE(judge(ptrAnswer("192.0.2.10", {odd}), {&f}).verdict, Verdict::kConfirmed) << odd;
+  }
+}
+
 }  // namespace
 }  // namespace ptrd::fcrdns
