@@ -59,7 +59,13 @@ struct DaemonOptions {
   // also capped at half the interval. Later passes check the rest (propagating).
   std::chrono::milliseconds verifyDeadline{std::chrono::seconds(30)};
   bool once = false;  // one pass, then return (exit status says how it went)
+  // How long one pass may spend waiting on the provider (retries, Retry-After,
+  // job polls, journaled jobs) in all; zero: the config's jobTimeout + 2 min,
+  // the time /healthz already allows a pass before calling the loop wedged.
+  std::chrono::milliseconds passDeadline{0};
 };
+
+class DaemonProviderWait;
 
 struct DaemonDeps {
   DaemonClock& clock;
@@ -70,6 +76,8 @@ struct DaemonDeps {
   WakeSignal& signal;  // stop (SIGTERM) and wake (SIGHUP)
   Connector connect;
   std::shared_ptr<providers::JobJournal> journal;  // null: no crash-safe jobs
+  // The provider's waits (given to the Connector's provider); null: none bounded.
+  std::shared_ptr<DaemonProviderWait> providerWait = nullptr;
 };
 
 class DaemonLoop {
