@@ -87,7 +87,8 @@ Result<Response> sendWithRetry(Client& client, const Request& request, const Ret
       // The server said when; without a usable header fall back to our backoff.
       if (r->retryAfter) {
         wait = *r->retryAfter;
-        if (env.now() + wait > deadline) {
+        // Waiting until the deadline itself would leave no time to ask again.
+        if (env.now() + wait >= deadline) {
           return Error::rateLimited(fmt::format(
               "{}: rate limited (HTTP 429): the server asks to retry after {} s, later than this "
               "request's deadline ({} s, {} s left); giving up for this pass",

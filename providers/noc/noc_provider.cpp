@@ -105,11 +105,19 @@ Result<Job> NocProvider::waitForJob(const std::string& jobId) {
   // costs one bounded wait, not one per batch.
   const auto deadline = env_.bound(env_.now() + options_.jobTimeout);
   auto wait = options_.pollFirst;
+  std::string state;  // as last read; empty before the first poll
+  auto stillError = [&] {
+    return Error::transient(fmt::format("NOC API job {} still {} at its deadline (jobTimeout {} ms, or the "
+                                        "pass's deadline if sooner)",
+                                        jobId, state, options_.jobTimeout.count()));
+  };
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - env_.now());
     env_.sleep(std::clamp(wait, std::chrono::milliseconds(0), std::max(left, std::chrono::milliseconds(0))));
     // The job stays in the journal: the next process (or pass) waits for it again.
     if (env_.isStopped()) return Error::transient(fmt::format("NOC API job {}: {}", jobId, kStoppedReason));
+    if (!state.empty() && env_.now() >= env_.bound(std::chrono::steady_clock::time_point::max()))
+      return stillError();  // the pass's deadline: no request may be sent any more
     auto r = http::sendWithRetry(*client_, request("get_job", "GET", "/v1/jobs/" + http::urlEncode(jobId)),
                                  options_.retry, env_);
     if (!r) return r.error();
@@ -117,11 +125,8 @@ Result<Job> NocProvider::waitForJob(const std::string& jobId) {
     auto job = parseJob(r->body);
     if (!job) return job.error();
     if (job->finished()) return job;
-    if (env_.now() >= deadline) {
-      return Error::transient(fmt::format("NOC API job {} still {} at its deadline (jobTimeout {} ms, or the "
-                                          "pass's deadline if sooner)",
-                                          jobId, job->state, options_.jobTimeout.count()));
-    }
+    state = job->state;
+    if (env_.now() >= deadline) return stillError();
     wait = std::min(wait * 2, options_.pollCap);
   }
 }
@@ -196,7 +201,7 @@ Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, 
   o.journal = config.jobJournal;
   // One request's retries end by 2 min, or one requestTimeout when that is longer.
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
-  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer)});
+  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
   return std::unique_ptr<Provider>(
       std::make_unique<NocProvider>(std::move(o), std::move(client), http::RetryEnv::from(config.wait)));
 }

@@ -219,7 +219,7 @@ Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& con
   o.batchSize = config.batchSize;
   o.defaultTemplate = config.defaultTemplate;
   o.ttl = config.ttl;
-  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer)});
+  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
   return std::unique_ptr<Provider>(std::make_unique<PowerDnsProvider>(std::move(o), std::move(client)));
 }
 
