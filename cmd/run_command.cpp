@@ -13,6 +13,7 @@
 #include "reconciler/cares_resolver.h"
 #include "reconciler/config.h"
 #include "reconciler/daemon_loop.h"
+#include "reconciler/drain.h"
 #include "reconciler/file_job_journal.h"
 #include "reconciler/http_endpoint.h"
 #include "reconciler/signals.h"
@@ -50,11 +51,13 @@ std::string chooseStateFile(const RunArgs& args, const ReconcilerConfig& config,
 }
 
 Connector realConnector(DaemonMetrics& metrics, StatusBoard& status, Clock& clock,
-                        std::shared_ptr<providers::JobJournal> journal) {
-  return [&metrics, &status, &clock,
-          journal](const ReconcilerConfig& config) -> Result<PassConnections> {
+                        std::shared_ptr<providers::JobJournal> journal,
+                        std::shared_ptr<providers::ProviderWait> wait) {
+  return [&metrics, &status, &clock, journal,
+          wait](const ReconcilerConfig& config) -> Result<PassConnections> {
     providers::ProviderConfig pc = config.provider;
     pc.jobJournal = journal;
+    pc.wait = wait;  // SIGTERM cuts provider waits short
     const std::string type = pc.type;
     auto provider = providers::makeProvider(
         pc, [&metrics, &status, &clock, type](const std::string& op, int code) {
@@ -125,9 +128,11 @@ int runDaemon(const RunArgs& args) {
   options.dryRun = args.dryRun;
   options.backoffBase = ms(args.backoffBaseSeconds);
   options.backoffMax = ms(args.backoffMaxSeconds);
+  auto providerWait = std::make_shared<DaemonProviderWait>(clock, signal);
   DaemonLoop loop(args.config, options,
                   DaemonDeps{clock, random, log, metrics, status, signal,
-                             realConnector(metrics, status, clock, journal), journal});
+                             realConnector(metrics, status, clock, journal, providerWait), journal,
+                             providerWait});
   SignalThread signals(signal, log, ms(args.shutdownSeconds));
   const int rc = loop.run();
   signals.finish();

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "providers/job_journal.h"
+#include "providers/provider_wait.h"
 #include "providers/result.h"
 
 namespace ptrd::providers {
@@ -72,7 +73,17 @@ struct ProviderConfig {
   // noc: told before and after each bulk submission so the daemon can persist
   // {idempotency key, job id}; null = nothing is recorded.
   std::shared_ptr<JobJournal> jobJournal;
+  // How the provider waits (Retry-After, backoff, job polling): the daemon's cuts
+  // waits short on SIGTERM and bounds them by the pass's deadline; null = plain sleeps.
+  std::shared_ptr<ProviderWait> wait;
 };
+
+// Bounds on what one inventory read takes in, so a provider that answers with
+// endless pages or items makes the read fail with an error naming the bound
+// instead of filling memory (the answer body itself: http::kMaxBodyBytes).
+inline constexpr size_t kMaxInventoryItems = 10'000'000;
+inline constexpr size_t kMaxInventoryPages = 10'000;  // noc: 10,000 pages of 1,000 items
+inline constexpr size_t kMaxZones = 100'000;          // powerdns: one GET per zone
 
 class Provider {
  public:

@@ -3,8 +3,17 @@
 // it; the reconciler and cmd include it from here.
 //
 // g++ 12 in C++20 mode has no std::expected, so this is the small subset we need.
-// An Error says whether retrying can help (transient: timeouts, 5xx, 429) or not
-// (permanent: bad input, 4xx), so callers decide retry policy without parsing text.
+// An Error says what kind of failure it is, so callers decide retry policy
+// without parsing text:
+//   transient     retrying may help (timeouts, 5xx, a garbled answer); the next
+//                 pass tries again, a batch is not split over it
+//   rate-limited  the server said to come back later (429) and the wait did not
+//                 fit the request's deadline; transient for everyone else
+//   auth          the server refused the credentials (401/403): every further
+//                 request would be refused too, so the pass stops at once
+//   rejected      the server refused the batch's content (400/422): splitting
+//                 the batch finds the change it objects to
+//   permanent     anything else retrying cannot fix (bad config, 404)
 //
 //   Result<int> parsePort(std::string_view s);
 //   auto r = parsePort("53");
@@ -19,13 +28,19 @@
 namespace ptrd {
 
 struct Error {
-  enum class Kind { kPermanent, kTransient };
+  enum class Kind { kPermanent, kTransient, kRateLimited, kAuth, kRejected };
   std::string message;
   Kind kind = Kind::kPermanent;
 
   static Error permanent(std::string m) { return Error{std::move(m), Kind::kPermanent}; }
   static Error transient(std::string m) { return Error{std::move(m), Kind::kTransient}; }
-  bool isTransient() const { return kind == Kind::kTransient; }
+  static Error rateLimited(std::string m) { return Error{std::move(m), Kind::kRateLimited}; }
+  static Error auth(std::string m) { return Error{std::move(m), Kind::kAuth}; }
+  static Error rejected(std::string m) { return Error{std::move(m), Kind::kRejected}; }
+  // Worth trying again later (next pass): the failure says nothing about the request.
+  bool isTransient() const { return kind == Kind::kTransient || kind == Kind::kRateLimited; }
+  bool isAuth() const { return kind == Kind::kAuth; }
+  bool isRejected() const { return kind == Kind::kRejected; }
 };
 
 template <typename T>

@@ -170,6 +170,12 @@ bool DaemonLoop::reconcile(PassStatus& st) {
     return false;
   }
   watchCurrentFiles();  // the config may name other mapping paths now
+  if (deps_.providerWait) {
+    const auto budget = options_.passDeadline.count() > 0
+                            ? options_.passDeadline
+                            : config_->provider.jobTimeout + std::chrono::minutes(2);
+    deps_.providerWait->startPass(deps_.clock.now() + budget);
+  }
   const bool mappingsOk = reloadMappings(st);
   st.reloadSuccessful = configOk && mappingsOk;
   deps_.metrics.setReloadSuccessful(st.reloadSuccessful);

@@ -62,7 +62,13 @@ struct DaemonOptions {
   // Observe, plan, export metrics and /status, but never call the provider's
   // write operations (apply, resume of journaled jobs): an operator's first week.
   bool dryRun = false;
+  // How long one pass may spend waiting on the provider (retries, Retry-After,
+  // job polls, journaled jobs) in all; zero: the config's jobTimeout + 2 min,
+  // the time /healthz already allows a pass before calling the loop wedged.
+  std::chrono::milliseconds passDeadline{0};
 };
+
+class DaemonProviderWait;
 
 struct DaemonDeps {
   DaemonClock& clock;
@@ -73,6 +79,8 @@ struct DaemonDeps {
   WakeSignal& signal;  // stop (SIGTERM) and wake (SIGHUP)
   Connector connect;
   std::shared_ptr<providers::JobJournal> journal;  // null: no crash-safe jobs
+  // The provider's waits (given to the Connector's provider); null: none bounded.
+  std::shared_ptr<DaemonProviderWait> providerWait = nullptr;
 };
 
 class DaemonLoop {

@@ -8,13 +8,19 @@
 //   - DrainingClock makes every deadline pass at once after a stop (now() jumps
 //     far ahead) and its sleeps return on a stop, so verification ends after
 //     at most one more lookup; what it has not seen stays `propagating`.
+//   - DaemonProviderWait is the ProviderWait the daemon hands its provider: a
+//     Retry-After, a backoff or a job poll returns as soon as a stop comes (the
+//     job stays in the journal and is resumed), and no provider wait runs past
+//     the deadline of the pass in hand.
 #pragma once
 
 #include <chrono>
+#include <mutex>
 #include <string>
 #include <vector>
 
 #include "providers/provider.h"
+#include "providers/provider_wait.h"
 #include "reconciler/daemon_clock.h"
 
 namespace ptrd {
@@ -56,6 +62,32 @@ class DrainingClock final : public Clock {
  private:
   DaemonClock& inner_;
   WakeSignal& signal_;
+};
+
+class DaemonProviderWait final : public providers::ProviderWait {
+ public:
+  DaemonProviderWait(DaemonClock& clock, WakeSignal& signal) : clock_(clock), signal_(signal) {}
+  TimePoint now() override { return clock_.now(); }
+  bool waitFor(std::chrono::milliseconds d) override {
+    if (signal_.stopRequested()) return true;
+    return clock_.waitUntil(clock_.now() + d, signal_, /*wakeToo=*/false);
+  }
+  bool stopRequested() override { return signal_.stopRequested(); }
+  TimePoint passDeadline() override {
+    std::lock_guard lock(mu_);
+    return deadline_;
+  }
+  // The daemon loop calls this as each pass starts.
+  void startPass(TimePoint deadline) {
+    std::lock_guard lock(mu_);
+    deadline_ = deadline;
+  }
+
+ private:
+  DaemonClock& clock_;
+  WakeSignal& signal_;
+  std::mutex mu_;
+  TimePoint deadline_ = TimePoint::max();
 };
 
 }  // namespace ptrd

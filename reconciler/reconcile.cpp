@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 
 #include "reconciler/batching.h"
 #include "reconciler/verify.h"
@@ -14,12 +15,22 @@ namespace {
 using providers::ChangeResult;
 using Outcome = ChangeOutcome::Status;
 
-// Sends one batch; a batch the provider refuses as a whole (permanent error) is
-// split in halves until the culprit stands alone. A transient error fails the
-// batch for this pass: the next pass re-plans from scratch anyway.
-void sendBatch(const Batch& batch, providers::Provider& provider,
-               std::map<std::string, ChangeResult>& out) {
-  if (batch.empty()) return;
+// Changes never sent because the pass stopped (credentials refused): failed,
+// with the reason that stopped it, and planned again next pass.
+void failUnsent(const Batch& batch, const Error& why, std::map<std::string, ChangeResult>& out) {
+  for (const auto& c : batch)
+    out[c.ip] = ChangeResult{c.ip, ChangeResult::Status::kFailed, "",
+                             fmt::format("not sent: the pass stopped: {}", why.message)};
+}
+
+// Sends one batch; a batch the provider rejects as a whole (its content: 400/422)
+// is split in halves until the culprit stands alone. Any other error fails the
+// batch for this pass without splitting (the next pass re-plans from scratch):
+// halving over a refused token or a wrong URL would only send ~2n failing
+// requests. Returns the auth Error that must stop the pass, if one came.
+std::optional<Error> sendBatch(const Batch& batch, providers::Provider& provider,
+                               std::map<std::string, ChangeResult>& out) {
+  if (batch.empty()) return std::nullopt;
   auto r = provider.apply(batch);
   if (r && r->size() == batch.size()) {
     for (size_t i = 0; i < batch.size(); ++i) {
@@ -30,19 +41,23 @@ void sendBatch(const Batch& batch, providers::Provider& provider,
       }
       out[batch[i].ip] = std::move(cr);
     }
-    return;
+    return std::nullopt;
   }
-  if (!r && !r.error().isTransient() && batch.size() > 1) {
+  if (!r && r.error().isRejected() && batch.size() > 1) {
     const auto mid = batch.begin() + std::ptrdiff_t(batch.size() / 2);
-    sendBatch(Batch(batch.begin(), mid), provider, out);
-    sendBatch(Batch(mid, batch.end()), provider, out);
-    return;
+    if (auto stop = sendBatch(Batch(batch.begin(), mid), provider, out)) {
+      failUnsent(Batch(mid, batch.end()), *stop, out);
+      return stop;
+    }
+    return sendBatch(Batch(mid, batch.end()), provider, out);
   }
   const std::string reason =
       r ? fmt::format("the provider returned {} results for {} changes", r->size(), batch.size())
         : r.error().message;
   for (const auto& c : batch)
     out[c.ip] = ChangeResult{c.ip, ChangeResult::Status::kFailed, "", reason};
+  if (!r && r.error().isAuth()) return r.error();
+  return std::nullopt;
 }
 
 // What the change should look like in DNS once applied. For a reset the provider's
@@ -138,8 +153,11 @@ ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver&
     return report;
   }
   std::map<std::string, ChangeResult> results;
-  for (const Batch& b : makeBatches(plan.changes, provider.maxBatchSize()))
-    sendBatch(b, provider, results);
+  std::optional<Error> stop;
+  for (const Batch& b : makeBatches(plan.changes, provider.maxBatchSize())) {
+    if (stop) failUnsent(b, *stop, results);
+    else stop = sendBatch(b, provider, results);
+  }
 
   std::map<IpAddress, PlanEntry*> entries;
   for (auto& e : report.plan.entries) {

@@ -63,8 +63,10 @@ struct ApplyReport {
 };
 
 // Sends the plan's changes (unless the safety cap refuses them) in provider-sized
-// batches and verifies them in DNS. A batch the provider rejects as a whole is
-// split in halves and retried, so one bad change cannot sink 499 good ones.
+// batches and verifies them in DNS. A batch the provider rejects as a whole for
+// its content is split in halves and retried, so one bad change cannot sink 499
+// good ones. Refused credentials stop the sending at once: the rest of the plan
+// is failed unsent (one request, not one per half-batch).
 ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver& resolver,
                       Clock& clock, const VerifyOptions& verify);
 

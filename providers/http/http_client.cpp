@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <mutex>
@@ -17,17 +18,6 @@ std::once_flag g_curl_init;
 std::mutex g_warning_mu;
 WarningSink g_warning_sink;  // empty: stderr
 
-// The path part of a URL, for error messages: the query may hold cursors and is
-// noise; credentials never travel in URLs here, but user:pass@ would be cut too.
-std::string describe(const Request& r) {
-  std::string_view url = r.url;
-  size_t scheme = url.find("://");
-  size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
-  size_t slash = url.find('/', host);
-  std::string_view path = slash == std::string_view::npos ? "/" : url.substr(slash);
-  path = path.substr(0, path.find('?'));
-  return fmt::format("{} {}", r.method, path);
-}
 
 std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
@@ -41,9 +31,26 @@ std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
   return std::chrono::seconds(s);
 }
 
+struct BodySink {
+  std::string* body;
+  size_t max;
+  bool over = false;
+};
+
+// Returning less than given makes libcurl abort the transfer (CURLE_WRITE_ERROR):
+// the only way to stop reading a body that is too large as it arrives.
 size_t onBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<std::string*>(user)->append(data, size * n);
+  auto* sink = static_cast<BodySink*>(user);
+  if (sink->body->size() + size * n > sink->max) {
+    sink->over = true;
+    return 0;
+  }
+  sink->body->append(data, size * n);
   return size * n;
+}
+
+std::string mib(size_t bytes) {
+  return bytes % (size_t(1) << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* user) {
@@ -95,13 +102,16 @@ class CurlClient : public Client {
     curl_easy_setopt(curl_, CURLOPT_PROTOCOLS_STR, "http,https");
     curl_easy_setopt(curl_, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(curl_, CURLOPT_ERRORBUFFER, errbuf);
-    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, long(options_.timeout.count()));
+    auto timeout = options_.timeout;
+    if (request.timeout.count() > 0) timeout = std::min(timeout, request.timeout);
+    curl_easy_setopt(curl_, CURLOPT_TIMEOUT_MS, long(timeout.count()));
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl_, CURLOPT_SSL_VERIFYHOST, 2L);
     if (!options_.caFile.empty()) curl_easy_setopt(curl_, CURLOPT_CAINFO, options_.caFile.c_str());
     curl_easy_setopt(curl_, CURLOPT_HTTPHEADER, headers);
     curl_easy_setopt(curl_, CURLOPT_WRITEFUNCTION, onBody);
-    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &response.body);
+    BodySink sink{&response.body, options_.maxBodyBytes};
+    curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
     if (request.method == "GET") {
@@ -113,8 +123,14 @@ class CurlClient : public Client {
     }
     CURLcode rc = curl_easy_perform(curl_);
     curl_slist_free_all(headers);
+    if (sink.over) {
+      // Permanent: reading it again would only read too much again.
+      return Error::permanent(fmt::format("{}: the answer is larger than {} (the bound on a provider "
+                                          "answer); its transfer was stopped",
+                                          describeRequest(request), mib(options_.maxBodyBytes)));
+    }
     if (rc != CURLE_OK) {
-      return Error::transient(fmt::format("{}: {}", describe(request),
+      return Error::transient(fmt::format("{}: {}", describeRequest(request),
                                           errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc)));
     }
     long code = 0;
@@ -129,6 +145,18 @@ class CurlClient : public Client {
 };
 
 }  // namespace
+
+// The path part of a URL, for error messages: the query may hold cursors and is
+// noise; credentials never travel in URLs here, but user:pass@ would be cut too.
+std::string describeRequest(const Request& r) {
+  std::string_view url = r.url;
+  size_t scheme = url.find("://");
+  size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  size_t slash = url.find('/', host);
+  std::string_view path = slash == std::string_view::npos ? "/" : url.substr(slash);
+  path = path.substr(0, path.find('?'));
+  return fmt::format("{} {}", r.method, path);
+}
 
 std::unique_ptr<Client> makeCurlClient(CurlOptions options) {
   return std::make_unique<CurlClient>(std::move(options));

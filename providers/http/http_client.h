@@ -32,6 +32,9 @@ struct Request {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;  // sent as-is; empty = no body
+  // Caps the client's own timeout for this attempt (a retry loop's deadline);
+  // zero = the client's timeout alone.
+  std::chrono::milliseconds timeout{0};
 };
 
 struct Response {
@@ -44,16 +47,26 @@ struct Response {
 class Client {
  public:
   virtual ~Client() = default;
-  // A transport failure (refused, timeout, TLS) is Error::transient; every HTTP
-  // response, 5xx included, is a Response for the caller to classify.
+  // A transport failure (refused, timeout, TLS) is Error::transient; a body over
+  // the size bound is Error::permanent; every HTTP response, 5xx included, is a
+  // Response for the caller to classify.
   virtual Result<Response> send(const Request& request) = 0;
 };
+
+// The largest answer body read: a provider that streams 500 MB (or forever) makes
+// the transfer stop here with an error naming the bound, never a partial body.
+inline constexpr size_t kMaxBodyBytes = size_t(64) << 20;
 
 struct CurlOptions {
   std::string caFile;  // extra CA bundle; TLS peer and host verification stay on regardless
   std::chrono::milliseconds timeout{10000};
   RequestObserver observer;  // told (operation, code or 0) about every request
+  size_t maxBodyBytes = kMaxBodyBytes;
 };
+
+// "GET /v1/ips": method and URL path, the way errors name a request (no query,
+// no credentials).
+std::string describeRequest(const Request& r);
 
 // One connection cache per client, so consecutive requests reuse keep-alive
 // connections. Calls are serialised internally; the client is safe to share.

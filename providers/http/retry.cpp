@@ -1,5 +1,7 @@
 #include "providers/http/retry.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -7,17 +9,39 @@
 #include <thread>
 
 namespace ptrd::providers::http {
+namespace {
 
-RetryEnv RetryEnv::real() {
+std::function<double()> randomSource() {
   auto engine = std::make_shared<std::mt19937_64>(std::random_device{}());
   auto mu = std::make_shared<std::mutex>();
+  return [engine, mu] {
+    std::lock_guard lock(*mu);
+    return std::uniform_real_distribution<double>(0.0, 1.0)(*engine);
+  };
+}
+
+double secondsOf(std::chrono::milliseconds d) { return double(d.count()) / 1000.0; }
+
+}  // namespace
+
+RetryEnv RetryEnv::real() {
   return RetryEnv{
       [] { return std::chrono::steady_clock::now(); },
       [](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); },
-      [engine, mu] {
-        std::lock_guard lock(*mu);
-        return std::uniform_real_distribution<double>(0.0, 1.0)(*engine);
-      },
+      randomSource(),
+      nullptr,
+      nullptr,
+  };
+}
+
+RetryEnv RetryEnv::from(std::shared_ptr<ProviderWait> wait) {
+  if (!wait) return real();
+  return RetryEnv{
+      [wait] { return wait->now(); },
+      [wait](std::chrono::milliseconds d) { wait->waitFor(d); },
+      randomSource(),
+      [wait] { return wait->stopRequested(); },
+      [wait] { return wait->passDeadline(); },
   };
 }
 
@@ -37,23 +61,51 @@ bool isRetryableCode(int code) { return code == 429 || (code >= 500 && code <= 5
 
 Result<Response> sendWithRetry(Client& client, const Request& request, const RetryPolicy& policy,
                                RetryEnv& env) {
+  using std::chrono::milliseconds;
   Backoff backoff(policy.base, policy.cap, env.random);
+  const auto start = env.now();
+  const auto deadline = env.bound(start + policy.deadline);
+  const std::string what = describeRequest(request);
   int failures = 0;
   int limited = 0;
   for (;;) {
-    auto r = client.send(request);
+    if (env.isStopped()) return Error::transient(fmt::format("{}: {}", what, kStoppedReason));
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - env.now());
+    if (left <= milliseconds(0)) {
+      return Error::transient(fmt::format("{}: not sent: the pass's deadline or this request's ({} s) has passed",
+                                          what, secondsOf(policy.deadline)));
+    }
+    // No attempt may outlive the deadline either.
+    Request attempt = request;
+    attempt.timeout = left;
+    auto r = client.send(attempt);
     if (r && !isRetryableCode(r->code)) return r;
+    if (!r && !r.error().isTransient()) return r;  // e.g. a body over the size bound
+    milliseconds wait{0};
     if (r && r->code == 429) {
       if (++limited >= policy.maxRateLimited) return r;
       // The server said when; without a usable header fall back to our backoff.
-      std::chrono::milliseconds wait =
-          r->retryAfter ? std::chrono::milliseconds(std::min(*r->retryAfter, policy.maxRetryAfter))
-                        : backoff.next();
-      env.sleep(wait);
-      continue;
+      if (r->retryAfter) {
+        wait = *r->retryAfter;
+        // Waiting until the deadline itself would leave no time to ask again.
+        if (env.now() + wait >= deadline) {
+          return Error::rateLimited(fmt::format(
+              "{}: rate limited (HTTP 429): the server asks to retry after {} s, later than this "
+              "request's deadline ({} s, {} s left); giving up for this pass",
+              what, r->retryAfter->count(), secondsOf(policy.deadline),
+              secondsOf(std::max(milliseconds(0),
+                                 std::chrono::duration_cast<milliseconds>(deadline - env.now())))));
+        }
+      } else {
+        wait = backoff.next();
+      }
+    } else {
+      if (++failures >= policy.maxAttempts) return r;
+      wait = backoff.next();
     }
-    if (++failures >= policy.maxAttempts) return r;
-    env.sleep(backoff.next());
+    // A backoff that would pass the deadline: the last answer is the outcome.
+    if (env.now() + wait > deadline) return r;
+    env.sleep(wait);
   }
 }
 

@@ -2,26 +2,43 @@
 // failures, Retry-After for 429. Time and randomness come from a RetryEnv so unit
 // tests step a fake clock instead of sleeping.
 //
-//   RetryEnv env = RetryEnv::real();
+// One request, all its retries included, ends by its deadline (RetryPolicy::
+// deadline, and never after the pass's deadline): a Retry-After or a backoff that
+// would pass it ends the retries at once with an error saying so, rather than
+// holding a pass for an hour of "Retry-After: 120". A stop (SIGTERM) cuts every
+// wait short.
+//
+//   RetryEnv env = RetryEnv::from(wait);
 //   auto r = sendWithRetry(client, request, RetryPolicy{}, env);
 //   // r: the first non-retryable response, the last 5xx/429 once attempts run
-//   // out, or the last transport Error.
+//   // out, or an Error (transport, deadline, stop).
 #pragma once
 
 #include <chrono>
 #include <functional>
+#include <memory>
 
 #include "providers/http/http_client.h"
+#include "providers/provider_wait.h"
 
 namespace ptrd::providers::http {
 
 struct RetryEnv {
-  std::function<std::chrono::steady_clock::time_point()> now;
-  std::function<void(std::chrono::milliseconds)> sleep;
+  using TimePoint = std::chrono::steady_clock::time_point;
+  std::function<TimePoint()> now;
+  std::function<void(std::chrono::milliseconds)> sleep;  // returns early on a stop
   std::function<double()> random;  // uniform in [0, 1)
+  std::function<bool()> stopped;   // null: no stop ever comes
+  std::function<TimePoint()> passDeadline;  // null: no pass bound
 
   // Steady clock, this_thread::sleep_for, a randomly seeded engine.
   static RetryEnv real();
+  // Time, sleeps, stop and pass deadline from `wait`; a randomly seeded engine.
+  static RetryEnv from(std::shared_ptr<ProviderWait> wait);
+
+  bool isStopped() const { return stopped && stopped(); }
+  // The earlier of `end` and the pass's deadline.
+  TimePoint bound(TimePoint end) const { return passDeadline ? std::min(end, passDeadline()) : end; }
 };
 
 struct RetryPolicy {
@@ -29,7 +46,8 @@ struct RetryPolicy {
   int maxRateLimited = 30;    // 429s tolerated for one request
   std::chrono::milliseconds base{200};
   std::chrono::milliseconds cap{10000};
-  std::chrono::seconds maxRetryAfter{120};  // a larger Retry-After is clamped
+  // Total time for one request across all its attempts and waits.
+  std::chrono::milliseconds deadline{std::chrono::minutes(2)};
 };
 
 // Exponential backoff with "equal jitter": attempt n waits uniformly in

@@ -14,7 +14,12 @@ namespace {
 
 Error responseError(const std::string& what, const http::Response& r) {
   std::string msg = fmt::format("NOC API {}: {}", what, errorText(r.code, r.body));
+  if (r.code == 401 || r.code == 403)
+    return Error::auth(fmt::format("NOC API {}: the portal refused the token ({})", what, errorText(r.code, r.body)));
+  if (r.code == 429) return Error::rateLimited(msg);
   if (http::isRetryableCode(r.code)) return Error::transient(msg);
+  // The portal objects to what we sent: splitting the batch finds the entry.
+  if (r.code == 400 || r.code == 413 || r.code == 422) return Error::rejected(msg);
   return Error::permanent(msg);
 }
 
@@ -57,7 +62,12 @@ Result<Inventory> NocProvider::inventory() {
   Inventory inv;
   std::string cursor;
   std::set<std::string> seen;  // a cursor that repeats would page forever
-  for (;;) {
+  for (size_t pages = 0;; ++pages) {
+    if (pages >= options_.maxPages) {
+      return Error::permanent(fmt::format("NOC API listing addresses: more than {} pages (the bound on "
+                                          "one listing); the cursor never ends",
+                                          options_.maxPages));
+    }
     std::string path = fmt::format("/v1/ips?limit={}", options_.pageLimit);
     if (!cursor.empty()) path += "&cursor=" + http::urlEncode(cursor);
     auto r = http::sendWithRetry(*client_, request("list_ips", "GET", path), options_.retry, env_);
@@ -65,6 +75,10 @@ Result<Inventory> NocProvider::inventory() {
     if (r->code != 200) return responseError("listing addresses", *r);
     auto page = parseIpsPage(r->body);
     if (!page) return page.error();
+    if (page->items.size() > options_.maxItems - inv.addresses.size()) {
+      return Error::permanent(fmt::format(
+          "NOC API listing addresses: more than {} addresses (the bound on one inventory)", options_.maxItems));
+    }
     for (auto& a : page->items) inv.addresses.push_back(std::move(a));
     if (page->nextCursor.empty()) return inv;
     if (!seen.insert(page->nextCursor).second)
@@ -87,11 +101,23 @@ Result<std::string> NocProvider::submit(const std::string& key, const std::strin
 }
 
 Result<Job> NocProvider::waitForJob(const std::string& jobId) {
-  const auto deadline = env_.now() + options_.jobTimeout;
+  // jobTimeout, or less when the pass must end sooner: a job that never finishes
+  // costs one bounded wait, not one per batch.
+  const auto deadline = env_.bound(env_.now() + options_.jobTimeout);
   auto wait = options_.pollFirst;
+  std::string state;  // as last read; empty before the first poll
+  auto stillError = [&] {
+    return Error::transient(fmt::format("NOC API job {} still {} at its deadline (jobTimeout {} ms, or the "
+                                        "pass's deadline if sooner)",
+                                        jobId, state, options_.jobTimeout.count()));
+  };
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - env_.now());
     env_.sleep(std::clamp(wait, std::chrono::milliseconds(0), std::max(left, std::chrono::milliseconds(0))));
+    // The job stays in the journal: the next process (or pass) waits for it again.
+    if (env_.isStopped()) return Error::transient(fmt::format("NOC API job {}: {}", jobId, kStoppedReason));
+    if (!state.empty() && env_.now() >= env_.bound(std::chrono::steady_clock::time_point::max()))
+      return stillError();  // the pass's deadline: no request may be sent any more
     auto r = http::sendWithRetry(*client_, request("get_job", "GET", "/v1/jobs/" + http::urlEncode(jobId)),
                                  options_.retry, env_);
     if (!r) return r.error();
@@ -99,10 +125,8 @@ Result<Job> NocProvider::waitForJob(const std::string& jobId) {
     auto job = parseJob(r->body);
     if (!job) return job.error();
     if (job->finished()) return job;
-    if (env_.now() >= deadline) {
-      return Error::transient(fmt::format("NOC API job {} still {} after {} ms", jobId, job->state,
-                                          options_.jobTimeout.count()));
-    }
+    state = job->state;
+    if (env_.now() >= deadline) return stillError();
     wait = std::min(wait * 2, options_.pollCap);
   }
 }
@@ -175,9 +199,11 @@ Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, 
   o.batchSize = config.batchSize;
   o.jobTimeout = config.jobTimeout;
   o.journal = config.jobJournal;
-  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer)});
+  // One request's retries end by 2 min, or one requestTimeout when that is longer.
+  o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
+  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
   return std::unique_ptr<Provider>(
-      std::make_unique<NocProvider>(std::move(o), std::move(client), http::RetryEnv::real()));
+      std::make_unique<NocProvider>(std::move(o), std::move(client), http::RetryEnv::from(config.wait)));
 }
 
 }  // namespace ptrd::providers::noc

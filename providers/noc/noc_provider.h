@@ -4,9 +4,11 @@
 // (POST /v1/ptr/bulk, at most 500 entries) under an Idempotency-Key that is new
 // for every apply() call and reused on each retry of it, so a retried POST whose
 // first answer was lost never queues a second job; then it polls the job until
-// it ends or jobTimeout passes. 429 waits as long as Retry-After says; 5xx and
-// transport failures back off exponentially with jitter. Clock, sleep and
-// randomness come from a RetryEnv so tests run without real time.
+// it ends or jobTimeout passes. 429 waits as long as Retry-After says (within the
+// request's deadline); 5xx and transport failures back off exponentially with
+// jitter. Clock, sleep, stop and the pass deadline come from a RetryEnv so tests
+// run without real time and SIGTERM cuts any wait short. 401/403 is an auth
+// Error: the reconciler stops the pass instead of trying smaller batches.
 #pragma once
 
 #include <atomic>
@@ -33,6 +35,8 @@ struct NocOptions {
   std::chrono::milliseconds pollFirst{25};  // first wait before reading the job
   std::chrono::milliseconds pollCap{2000};
   size_t pageLimit = 1000;
+  size_t maxPages = kMaxInventoryPages;  // a listing with more is an error
+  size_t maxItems = kMaxInventoryItems;
   // Distinguishes this process's idempotency keys from another's; random if empty.
   std::string keyNonce;
   std::shared_ptr<JobJournal> journal;  // null: nothing recorded

@@ -29,7 +29,10 @@ std::string apiMessage(const http::Response& r) {
 // Classifies a response that is not the expected success.
 Error responseError(const std::string& what, const http::Response& r) {
   std::string msg = fmt::format("PowerDNS {}: {}", what, apiMessage(r));
-  if (r.code == 429 || r.code >= 500) return Error::transient(msg);
+  if (r.code == 401 || r.code == 403)
+    return Error::auth(fmt::format("PowerDNS {}: the server refused the API key ({})", what, apiMessage(r)));
+  if (r.code == 429) return Error::rateLimited(msg);
+  if (r.code >= 500) return Error::transient(msg);
   return Error::permanent(msg);
 }
 
@@ -58,6 +61,11 @@ Result<std::vector<PowerDnsProvider::Zone>> PowerDnsProvider::reverseZones() {
   if (r->code != 200) return responseError("listing zones", *r);
   auto parsed = parseReverseZones(r->body);
   if (!parsed) return Error::transient(fmt::format("PowerDNS listing zones: {}", parsed.error().message));
+  if (parsed->size() > options_.maxZones) {
+    return Error::permanent(fmt::format("PowerDNS listing zones: {} reverse zones, more than {} (the bound "
+                                        "on one inventory)",
+                                        parsed->size(), options_.maxZones));
+  }
   std::vector<Zone> zones;
   for (auto& z : *parsed) zones.push_back({std::move(z.name), std::move(z.id)});
   return zones;
@@ -85,6 +93,11 @@ Result<Inventory> PowerDnsProvider::inventory() {
     auto ptrs = parseZonePtrs(r->body);
     if (!ptrs) {
       return Error::transient(fmt::format("PowerDNS reading zone {}: {}", zone.name, ptrs.error().message));
+    }
+    if (ptrs->size() > options_.maxItems - found.size()) {
+      return Error::permanent(fmt::format("PowerDNS reading zone {}: more than {} PTR records (the bound on "
+                                          "one inventory)",
+                                          zone.name, options_.maxItems));
     }
     for (auto& p : *ptrs) {
       OwnedAddress a;
@@ -206,7 +219,7 @@ Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& con
   o.batchSize = config.batchSize;
   o.defaultTemplate = config.defaultTemplate;
   o.ttl = config.ttl;
-  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer)});
+  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
   return std::unique_ptr<Provider>(std::make_unique<PowerDnsProvider>(std::move(o), std::move(client)));
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <memory>
 #include <thread>
 
 namespace ptrd::noc_emulator {
@@ -62,6 +64,18 @@ void truncateAnswer(httplib::Response& res) {
       });
 }
 
+// `mb` MiB of white space, streamed a chunk at a time so the emulator itself
+// never holds it: what a client reads whole is the client's doing.
+void inflateAnswer(httplib::Response& res, int mb) {
+  res.body.clear();
+  const size_t total = size_t(mb) << 20;
+  auto chunk = std::make_shared<std::string>(size_t(1) << 16, ' ');
+  res.set_content_provider(total, "application/json",
+                           [chunk, total](size_t offset, size_t, httplib::DataSink& sink) {
+                             return sink.write(chunk->data(), std::min(chunk->size(), total - offset));
+                           });
+}
+
 }  // namespace
 
 ApiServer::ApiServer(std::string token, std::string adminToken, Account account,
@@ -120,6 +134,7 @@ ApiServer::Handler ApiServer::v1(Handler h) {
         if (fault == FaultAction::kFailAfter) sendError(res, 503, "internal", "injected failure after apply");
         if (fault == FaultAction::kGarbage) spoilAnswer(res);
         if (fault == FaultAction::kTruncate) truncateAnswer(res);
+        if (s.hugeBodyMb > 0) inflateAnswer(res, s.hugeBodyMb);
       }
     }
     std::string key = req.get_header_value("Idempotency-Key");

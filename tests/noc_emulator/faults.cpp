@@ -37,6 +37,7 @@ void Faults::update(const nlohmann::json& j) {
     settings_.truncateRate = j.value("truncate_rate", settings_.truncateRate);
     settings_.jobFailShare = j.value("job_fail_share", settings_.jobFailShare);
     settings_.jobStuck = j.value("job_stuck", settings_.jobStuck);
+    settings_.hugeBodyMb = j.value("huge_body_mb", settings_.hugeBodyMb);
     if (j.contains("seed")) {
       settings_.seed = j["seed"].get<uint64_t>();
       rng_.seed(settings_.seed);
@@ -60,6 +61,7 @@ nlohmann::json Faults::toJson() const {
           {"truncate_rate", settings_.truncateRate},
           {"job_fail_share", settings_.jobFailShare},
           {"job_stuck", settings_.jobStuck},
+          {"huge_body_mb", settings_.hugeBodyMb},
           {"seed", settings_.seed}};
 }
 

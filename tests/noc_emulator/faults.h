@@ -21,6 +21,9 @@
 //                     (spread evenly: 0.5 fails every second one) and are not applied
 //   job_stuck         bulk jobs that start while it is on stay "running" until it
 //                     is switched off
+//   huge_body_mb      when > 0, every /v1 answer body is replaced by this many MiB
+//                     of JSON white space, streamed (the status is kept): a portal
+//                     or proxy that answers with a body no client should read whole
 #pragma once
 
 #include <chrono>
@@ -46,6 +49,7 @@ struct FaultSettings {
   double truncateRate = 0;
   double jobFailShare = 0;
   bool jobStuck = false;
+  int hugeBodyMb = 0;
   uint64_t seed = 1;
 };
 

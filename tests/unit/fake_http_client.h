@@ -36,17 +36,25 @@ inline http::Response reply(int code, std::string body, std::optional<int> retry
 }
 
 // Time moves only when the code under test sleeps; every sleep is recorded.
+// `stopAfterSleeps` = n: a stop (SIGTERM) arrives during the n-th sleep, which
+// then returns without letting the time pass, as a cancellable wait does.
 struct FakeTime {
   std::chrono::steady_clock::time_point now{};
   std::vector<std::chrono::milliseconds> sleeps;
+  size_t stopAfterSleeps = 0;  // 0: never
+  bool stopped = false;
+  std::chrono::steady_clock::time_point passDeadline = std::chrono::steady_clock::time_point::max();
 
   http::RetryEnv env() {
     return http::RetryEnv{[this] { return now; },
                           [this](std::chrono::milliseconds d) {
                             sleeps.push_back(d);
-                            now += d;
+                            if (stopAfterSleeps != 0 && sleeps.size() >= stopAfterSleeps) stopped = true;
+                            if (!stopped) now += d;
                           },
-                          [] { return 0.5; }};
+                          [] { return 0.5; },
+                          [this] { return stopped; },
+                          [this] { return passDeadline; }};
   }
 };
 

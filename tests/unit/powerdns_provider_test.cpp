@@ -40,7 +40,8 @@ struct Fixture {
   };
   std::shared_ptr<std::vector<http::Request>> requests;
 
-  std::unique_ptr<PowerDnsProvider> make(std::string tmpl = "", size_t batch = 500) {
+  std::unique_ptr<PowerDnsProvider> make(std::string tmpl = "", size_t batch = 500,
+                                         size_t maxItems = kMaxInventoryItems) {
     auto client = std::make_unique<FakeClient>([this](const http::Request& r) -> Result<http::Response> {
       if (r.method == "GET" && r.url.ends_with("/zones")) return reply(200, kZones);
       if (r.method == "GET" && r.url.ends_with("/zones/113.0.203.in-addr.arpa.")) {
@@ -62,7 +63,7 @@ struct Fixture {
       return reply(405, "");
     });
     requests = client->requests;
-    PowerDnsOptions o{"http://127.0.0.1:8081/", "secret-key", batch, tmpl, 300, "localhost"};
+    PowerDnsOptions o{"http://127.0.0.1:8081/", "secret-key", batch, tmpl, 300, "localhost", kMaxZones, maxItems};
     return std::make_unique<PowerDnsProvider>(o, std::move(client));
   }
   std::vector<http::Request> patches() const {
@@ -182,13 +183,39 @@ TEST(PowerDnsProviderTest, ServerErrorIsTransient) {
   EXPECT_THAT(r.error().message, ::testing::Not(HasSubstr("secret-key")));
 }
 
-TEST(PowerDnsProviderTest, WrongKeyIsPermanent) {
+TEST(PowerDnsProviderTest, WrongKeyIsAnAuthError) {
   auto client = std::make_unique<FakeClient>(
       [](const http::Request&) { return Result<http::Response>(reply(401, R"({"error": "Unauthorized"})")); });
   PowerDnsProvider p(minimalOptions(), std::move(client));
   auto r = p.inventory();
   ASSERT_FALSE(r.ok());
   EXPECT_FALSE(r.error().isTransient());
+  EXPECT_TRUE(r.error().isAuth());
+  EXPECT_THAT(r.error().message, HasSubstr("refused the API key"));
+}
+
+// Issue #10 case 14: a 403 on PATCH is one request and an auth Error (the
+// reconciler stops the pass), never a bisection into ~2n failing PATCHes.
+TEST(PowerDnsProviderTest, RefusedKeyOnPatchIsOneRequestAndAnAuthError) {
+  Fixture f;
+  f.patch = [](const http::Request&) { return Result<http::Response>(reply(403, R"({"error": "Forbidden"})")); };
+  auto p = f.make();
+  std::vector<Change> batch;
+  for (int i = 10; i < 18; ++i)
+    batch.push_back(set("203.0.113." + std::to_string(i), std::to_string(i) + ".113.0.203.in-addr.arpa.", "a.example."));
+  auto r = p->apply(batch);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(r.error().isAuth());
+  EXPECT_EQ(f.patches().size(), 1u);
+  EXPECT_THAT(r.error().message, ::testing::Not(HasSubstr("secret-key")));
+}
+
+// Issue #10 case 6: more records than the bound is an error, not a partial inventory.
+TEST(PowerDnsProviderTest, MorePtrRecordsThanTheBoundIsAnError) {
+  Fixture f;
+  auto inv = f.make("", 500, /*maxItems=*/2)->inventory();
+  ASSERT_FALSE(inv.ok());
+  EXPECT_THAT(inv.error().message, HasSubstr("more than 2 PTR records"));
 }
 
 }  // namespace

@@ -84,7 +84,7 @@ class FakeProvider final : public providers::Provider {
   explicit FakeProvider(FakeResolver* dns = nullptr) : dns_(dns) {}
   std::map<std::string, providers::OwnedAddress> account;
   std::set<std::string> refuseAsInvalid;  // per-change invalid
-  std::set<std::string> poison;           // any batch containing one fails as a whole (permanent)
+  std::set<std::string> poison;           // any batch containing one is rejected as a whole
   bool inventoryFails = false;
   bool transientBatchFailure = false;
   size_t batchSize = 500;
@@ -107,7 +107,7 @@ class FakeProvider final : public providers::Provider {
     batchSizes.push_back(batch.size());
     if (transientBatchFailure) return Error::transient("HTTP 502");
     for (const auto& c : batch) {
-      if (poison.contains(c.ip)) return Error::permanent("HTTP 422: bad rrset " + c.ip);
+      if (poison.contains(c.ip)) return Error::rejected("HTTP 422: bad rrset " + c.ip);
     }
     std::vector<providers::ChangeResult> out;
     for (const auto& c : batch) {
