@@ -35,9 +35,11 @@ Status writeFileAtomically(const std::string& path, const std::string& content) 
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return ioError("creating", tmp);
+  // mkstemp: a new file (O_CREAT|O_EXCL, mode 0600) under an unpredictable name,
+  // so a symlink planted at a guessable temporary path is never followed.
+  std::string tmp = path + ".tmp.XXXXXX";
+  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return ioError("creating a temporary file next to", path);
   Status wrote = writeAll(fd, content, tmp);
   if (wrote && ::fsync(fd) != 0) wrote = ioError("syncing", tmp);
   ::close(fd);

@@ -4,8 +4,9 @@
 //   {"version": 1, "jobs": [{"idempotency_key": "ptrd-...", "job_id": "j-42",
 //                            "body": "{\"entries\": [...]}"}]}
 //
-// Every call rewrites the file atomically BEFORE returning: write a temporary
-// file next to it, fsync it, rename it over the old one, fsync the directory. A
+// Every call rewrites the file atomically BEFORE returning: write a new temporary
+// file next to it (mkstemp: never an existing file or symlink), fsync it, rename
+// it over the old one, fsync the directory. A
 // crash at any point leaves either the old or the new file, never half of one.
 // recordSubmitting runs before the POST, so a job that exists at the portal is
 // always on disk; after a restart the daemon hands pending() to
