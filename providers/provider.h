@@ -97,6 +97,10 @@ class Provider {
     (void)job;
     return std::vector<ChangeResult>{};
   }
+  // How long after its submission a journaled job may still be resumed: the
+  // API's idempotency window (past it, repeating the POST would queue a new
+  // job). Zero: nothing is ever resumed.
+  virtual std::chrono::seconds resumeWindow() const { return std::chrono::seconds(0); }
 };
 
 // "unknown provider 'x'" for a type it does not know.

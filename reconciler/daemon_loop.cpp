@@ -190,12 +190,21 @@ bool DaemonLoop::reconcile(PassStatus& st) {
   }
   providers::Provider& provider = *conns_->provider;
   Resolver& resolver = *conns_->resolver;
-  if (!resumeJournaledJobs(provider, st)) return false;
-
   auto plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
   if (!plan) {
     st.error = plan.error().message;
     return false;
+  }
+  // Journaled jobs of a previous process run after planning, and only those the
+  // plan still wants: a stale journal never bypasses the gate, policy or cap.
+  bool resumed = false;
+  if (!resumeJournaledJobs(provider, *plan, st, resumed)) return false;
+  if (resumed) {  // their changes are in the inventory now: plan again from it
+    plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
+    if (!plan) {
+      st.error = plan.error().message;
+      return false;
+    }
   }
   DrainingProvider draining(provider, deps_.signal);
   DrainingClock clock(deps_.clock, deps_.signal);
