@@ -67,10 +67,9 @@ bool DaemonLoop::resumeJournaledJobs(providers::Provider& provider, const Plan& 
     const std::string why =
         whyNotReplayable(job, plan, deps_.clock.wallNow(), provider.resumeWindow());
     if (!why.empty()) {
-      deps_.log.warn("not replaying a journaled job; the plan decides instead",
-                     {{"idempotency_key", job.idempotencyKey},
-                      {"job_id", job.jobId},
-                      {"reason", why}});
+      deps_.log.warn(
+          "not replaying a journaled job; the plan decides instead",
+          {{"idempotency_key", job.idempotencyKey}, {"job_id", job.jobId}, {"reason", why}});
       deps_.journal->done(job.idempotencyKey);
       continue;
     }

@@ -71,10 +71,9 @@ std::string whyNotReplayable(const providers::JournaledJob& job, const Plan& pla
 
   std::map<std::string, Wanted> planned;
   for (const auto& c : plan.changes)
-    planned[c.ip.str()] = {c.change.action,
-                           c.change.action == Change::Action::kReset
-                               ? std::string()
-                               : providers::canonicalDnsName(c.change.hostname)};
+    planned[c.ip.str()] = {c.change.action, c.change.action == Change::Action::kReset
+                                                ? std::string()
+                                                : providers::canonicalDnsName(c.change.hostname)};
   for (const auto& [ip, had] : *entries) {
     auto it = planned.find(ip);
     if (it == planned.end()) {
@@ -85,8 +84,8 @@ std::string whyNotReplayable(const providers::JournaledJob& job, const Plan& pla
                          describe(had));
     }
     if (it->second.action != had.action || it->second.target != had.target)
-      return fmt::format("the plan now wants {} to {}; the job would {}", ip,
-                         describe(it->second), describe(had));
+      return fmt::format("the plan now wants {} to {}; the job would {}", ip, describe(it->second),
+                         describe(had));
   }
   return "";
 }

@@ -11,7 +11,8 @@
 // Anything else is dropped (and logged with this reason); the level-based plan
 // then decides afresh what to send.
 //
-//   if (auto why = whyNotReplayable(job, plan, clock.wallNow(), provider.resumeWindow()); !why.empty())
+//   if (auto why = whyNotReplayable(job, plan, clock.wallNow(), provider.resumeWindow());
+//   !why.empty())
 //     log.warn("not replaying a journaled job", {{"job_id", job.jobId}, {"reason", why}});
 #pragma once
 

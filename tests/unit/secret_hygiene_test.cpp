@@ -24,9 +24,9 @@
 namespace ptrd::testing {
 namespace {
 
+using providers::redactUrlUserinfo;
 using ::testing::HasSubstr;
 using ::testing::Not;
-using providers::redactUrlUserinfo;
 
 TEST(UrlRedaction, UserinfoInAUrlIsRedacted) {
   EXPECT_EQ(redactUrlUserinfo("http://user:s3cr3t@127.0.0.1:8081/api"),
@@ -95,8 +95,9 @@ TEST_F(SecretFile, OneTrailingNewlineIsDropped) {
 }
 
 TEST_F(SecretFile, AControlCharacterIsRefusedNamingTheFileNotTheContent) {
-  for (const std::string& bad : std::vector<std::string>{"Xq7\r\nX-Injected: 1\n", "Xq7\n\n", "Xq7\r\n", "Xq\t7\n", "Xq7\x7f",
-                                std::string("Xq\0k", 4), "Xq7\nX-Injected: 1"}) {
+  for (const std::string& bad :
+       std::vector<std::string>{"Xq7\r\nX-Injected: 1\n", "Xq7\n\n", "Xq7\r\n", "Xq\t7\n",
+                                "Xq7\x7f", std::string("Xq\0k", 4), "Xq7\nX-Injected: 1"}) {
     auto r = read(bad);
     ASSERT_FALSE(r.ok()) << "accepted a secret with a control character";
     EXPECT_FALSE(r.error().isTransient());
@@ -123,7 +124,8 @@ TEST(ProcessHardening, TheProcessBecomesNonDumpableWithNoCoreLimit) {
     const Status s = hardenProcess();
     rlimit core{};
     getrlimit(RLIMIT_CORE, &core);
-    const bool ok = s.ok() && prctl(PR_GET_DUMPABLE) == 0 && core.rlim_cur == 0 && core.rlim_max == 0;
+    const bool ok =
+        s.ok() && prctl(PR_GET_DUMPABLE) == 0 && core.rlim_cur == 0 && core.rlim_max == 0;
     _exit(ok ? 0 : 1);
   }
   int status = 0;
