@@ -88,7 +88,8 @@ class Provider {
   // batch's fate is unknown or it was not accepted at all.
   virtual Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) = 0;
   // Finishes a submission an earlier process recorded in the JobJournal instead of
-  // sending its changes again (the daemon calls it after planning, for jobs the plan still wants): with a job
+  // sending its changes again (the daemon calls it after planning, only for jobs
+  // the plan still wants): with a job
   // id it waits for that job; without one it repeats the POST under the same
   // idempotency key, which the portal answers with the first job. Returns the
   // job's per-address results. Providers without asynchronous jobs have nothing
