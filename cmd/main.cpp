@@ -4,8 +4,14 @@
 #include "cmd/commands.h"
 #include "cmd/log_level.h"
 #include "cmd/version.h"
+#include "reconciler/process_hardening.h"
 
 int main(int argc, char** argv) {
+  // Before anything reads a secret: no core dump or /proc/PID/mem may hold the token.
+  if (auto hardened = ptrd::hardenProcess(); !hardened) {
+    fmt::print(stderr, "ptrd: {}\n", hardened.error().message);
+    return 1;
+  }
   CLI::App app{"ptrd keeps reverse DNS (PTR records) equal to what a Git repository declares,\n"
                "and only points an address at a name that resolves back to it (FCrDNS)."};
   app.set_version_flag("--version", "ptrd " PTRD_VERSION);

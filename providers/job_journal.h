@@ -9,6 +9,7 @@
 // The default implementation records nothing.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -16,11 +17,14 @@ namespace ptrd::providers {
 
 // One submission a journal holds: recorded, not yet done. An empty jobId means
 // the process stopped between recordSubmitting and recordJob (the POST may or
-// may not have reached the portal).
+// may not have reached the portal). submittedAt is the wall-clock time of
+// recordSubmitting; the epoch (a journal written before it was kept) means
+// "unknown", which the daemon treats as too old to replay.
 struct JournaledJob {
   std::string idempotencyKey;
   std::string body;
   std::string jobId;
+  std::chrono::system_clock::time_point submittedAt{};
 };
 
 class JobJournal {
@@ -35,7 +39,8 @@ class JobJournal {
   }
   virtual void done(const std::string& idempotencyKey) { (void)idempotencyKey; }
   // Submissions recorded and not done, oldest first: what a restarted daemon
-  // hands to Provider::resume() before it plans anything new.
+  // hands to Provider::resume() after planning, only when the plan still wants
+  // exactly those changes and the job is within the provider's resumeWindow().
   virtual std::vector<JournaledJob> pending() const { return {}; }
 };
 

@@ -99,7 +99,8 @@ class Provider {
   // batch's fate is unknown or it was not accepted at all.
   virtual Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) = 0;
   // Finishes a submission an earlier process recorded in the JobJournal instead of
-  // sending its changes again (the daemon calls it before each pass): with a job
+  // sending its changes again (the daemon calls it after planning, only for jobs
+  // the plan still wants): with a job
   // id it waits for that job; without one it repeats the POST under the same
   // idempotency key, which the portal answers with the first job. Returns the
   // job's per-address results. Providers without asynchronous jobs have nothing
@@ -108,6 +109,10 @@ class Provider {
     (void)job;
     return std::vector<ChangeResult>{};
   }
+  // How long after its submission a journaled job may still be resumed: the
+  // API's idempotency window (past it, repeating the POST would queue a new
+  // job). Zero: nothing is ever resumed.
+  virtual std::chrono::seconds resumeWindow() const { return std::chrono::seconds(0); }
 };
 
 // "unknown provider 'x'" for a type it does not know.

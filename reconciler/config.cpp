@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <tuple>
 
+#include "providers/url_redaction.h"
 #include "reconciler/cares_resolver.h"
 #include "reconciler/duration.h"
 #include "reconciler/input_file.h"
@@ -185,7 +186,8 @@ class ConfigReader {
       if (auto s = yaml_.scalar(u, "provider url", errors_)) {
         pc.url = *s;
         if (!pc.url.starts_with("http://") && !pc.url.starts_with("https://"))
-          fail(u, fmt::format("provider url \"{}\" must start with http:// or https://", pc.url));
+          fail(u, fmt::format("provider url \"{}\" must start with http:// or https://",
+                             providers::redactUrlUserinfo(pc.url)));
       }
     } else {
       fail(orig, "provider has no url");

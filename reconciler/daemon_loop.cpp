@@ -196,12 +196,22 @@ bool DaemonLoop::reconcile(PassStatus& st) {
   }
   providers::Provider& provider = *conns_->provider;
   Resolver& resolver = *conns_->resolver;
-  if (!options_.dryRun && !resumeJournaledJobs(provider, st)) return false;
-
   auto plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
   if (!plan) {
     st.error = plan.error().message;
     return false;
+  }
+  // Journaled jobs of a previous process run after planning, and only those the
+  // plan still wants: a stale journal never bypasses the gate, policy or cap.
+  // A dry run calls no write operation, so it resumes nothing either.
+  bool resumed = false;
+  if (!options_.dryRun && !resumeJournaledJobs(provider, *plan, st, resumed)) return false;
+  if (resumed) {  // their changes are in the inventory now: plan again from it
+    plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
+    if (!plan) {
+      st.error = plan.error().message;
+      return false;
+    }
   }
   DrainingProvider draining(provider, deps_.signal);
   DrainingClock clock(deps_.clock, deps_.signal);

@@ -113,7 +113,11 @@ class DaemonLoop {
   bool reloadMappings(PassStatus& st);
   // The pass itself; false (with st.error) when it failed.
   bool reconcile(PassStatus& st);
-  bool resumeJournaledJobs(providers::Provider& provider, PassStatus& st);
+  // Finishes the journaled jobs `plan` still wants (journal_replay.h), drops the
+  // rest; `resumed` says whether any ran (the plan is then stale). False (with
+  // st.error) when a job cannot be read yet: nothing may be applied this pass.
+  bool resumeJournaledJobs(providers::Provider& provider, const Plan& plan, PassStatus& st,
+                           bool& resumed);
   void recordOutcomes(const ApplyReport& report);
   void logTransitions(const Plan& plan);
   void watchCurrentFiles();

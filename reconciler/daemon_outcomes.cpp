@@ -7,6 +7,7 @@
 
 #include "reconciler/daemon_loop.h"
 #include "reconciler/drain.h"
+#include "reconciler/journal_replay.h"
 
 namespace ptrd {
 namespace {
@@ -55,21 +56,34 @@ std::map<std::string, std::string> actionsOf(const std::string& body) {
 
 }  // namespace
 
-bool DaemonLoop::resumeJournaledJobs(providers::Provider& provider, PassStatus& st) {
+bool DaemonLoop::resumeJournaledJobs(providers::Provider& provider, const Plan& plan,
+                                     PassStatus& st, bool& resumed) {
+  resumed = false;
   if (!deps_.journal) return true;
   for (const auto& job : deps_.journal->pending()) {
     if (deps_.signal.stopRequested()) return true;  // the next process resumes it
+    // Only what this pass's plan (gate, policy, cap applied) still wants, and
+    // only within the provider's idempotency window: see journal_replay.h.
+    const std::string why =
+        whyNotReplayable(job, plan, deps_.clock.wallNow(), provider.resumeWindow());
+    if (!why.empty()) {
+      deps_.log.warn(
+          "not replaying a journaled job; the plan decides instead",
+          {{"idempotency_key", job.idempotencyKey}, {"job_id", job.jobId}, {"reason", why}});
+      deps_.journal->done(job.idempotencyKey);
+      continue;
+    }
     deps_.log.info("resuming a bulk job from the state file",
                    {{"idempotency_key", job.idempotencyKey}, {"job_id", job.jobId}});
     auto results = provider.resume(job);
     if (!results && results.error().isTransient()) {
       st.error = fmt::format("resuming job {} ({}): {}", job.jobId, job.idempotencyKey,
                              results.error().message);
-      return false;  // keep it; planning now could submit the same changes twice
+      return false;  // keep it; applying now could submit the same changes twice
     }
     if (!results) {
-      // Permanent (e.g. the portal no longer knows the job): the inventory the
-      // plan reads next tells what happened; nothing is gained by keeping it.
+      // Permanent (e.g. the portal no longer knows the job): the plan already
+      // read decides; nothing is gained by keeping it.
       deps_.log.warn("dropping a journaled job that cannot be resumed",
                      {{"idempotency_key", job.idempotencyKey},
                       {"job_id", job.jobId},
@@ -77,6 +91,7 @@ bool DaemonLoop::resumeJournaledJobs(providers::Provider& provider, PassStatus& 
       deps_.journal->done(job.idempotencyKey);
       continue;
     }
+    resumed = true;
     const auto actions = actionsOf(job.body);
     for (const auto& r : *results) {
       auto it = actions.find(r.ip);

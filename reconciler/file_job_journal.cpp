@@ -29,15 +29,26 @@ Status writeAll(int fd, const std::string& content, const std::string& path) {
   return okStatus();
 }
 
+// No submitted_at (a journal from before it was kept) or a value no clock
+// shows (negative, past year 9999, where the conversion would overflow): the
+// epoch, which the daemon treats as too old to replay.
+std::chrono::system_clock::time_point submittedAt(int64_t unixSeconds) {
+  constexpr int64_t kYear9999 = 253402300799;
+  if (unixSeconds <= 0 || unixSeconds > kYear9999) return {};
+  return std::chrono::system_clock::time_point(std::chrono::seconds(unixSeconds));
+}
+
 }  // namespace
 
 Status writeFileAtomically(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  const std::string tmp = fmt::format("{}.tmp.{}", path, ::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return ioError("creating", tmp);
+  // mkstemp: a new file (O_CREAT|O_EXCL, mode 0600) under an unpredictable name,
+  // so a symlink planted at a guessable temporary path is never followed.
+  std::string tmp = path + ".tmp.XXXXXX";
+  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
+  if (fd < 0) return ioError("creating a temporary file next to", path);
   Status wrote = writeAll(fd, content, tmp);
   if (wrote && ::fsync(fd) != 0) wrote = ioError("syncing", tmp);
   ::close(fd);
@@ -56,8 +67,9 @@ Status writeFileAtomically(const std::string& path, const std::string& content) 
 }
 
 Result<std::shared_ptr<FileJobJournal>> FileJobJournal::open(const std::string& path,
-                                                             ErrorSink onError) {
-  std::shared_ptr<FileJobJournal> j(new FileJobJournal(path, std::move(onError)));
+                                                             ErrorSink onError, WallClock now) {
+  if (!now) now = [] { return std::chrono::system_clock::now(); };
+  std::shared_ptr<FileJobJournal> j(new FileJobJournal(path, std::move(onError), std::move(now)));
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     if (std::filesystem::exists(path))
@@ -70,7 +82,8 @@ Result<std::shared_ptr<FileJobJournal>> FileJobJournal::open(const std::string& 
     auto doc = nlohmann::json::parse(buf.str());
     for (const auto& e : doc.at("jobs")) {
       j->jobs_.push_back({e.at("idempotency_key").get<std::string>(),
-                          e.at("body").get<std::string>(), e.value("job_id", std::string())});
+                          e.at("body").get<std::string>(), e.value("job_id", std::string()),
+                          submittedAt(e.value("submitted_at", int64_t(0)))});
     }
   } catch (const nlohmann::json::exception& e) {
     return Error::permanent(
@@ -86,8 +99,12 @@ void FileJobJournal::saveLocked() {
   doc["version"] = 1;
   auto& jobs = doc["jobs"] = nlohmann::ordered_json::array();
   for (const auto& job : jobs_) {
-    jobs.push_back(
-        {{"idempotency_key", job.idempotencyKey}, {"job_id", job.jobId}, {"body", job.body}});
+    const auto at =
+        std::chrono::duration_cast<std::chrono::seconds>(job.submittedAt.time_since_epoch());
+    jobs.push_back({{"idempotency_key", job.idempotencyKey},
+                    {"job_id", job.jobId},
+                    {"submitted_at", int64_t(at.count())},
+                    {"body", job.body}});
   }
   Status s = writeFileAtomically(path_, doc.dump(1) + "\n");
   if (!s && onError_) onError_(s.error().message);
@@ -98,7 +115,7 @@ void FileJobJournal::recordSubmitting(const std::string& idempotencyKey, const s
   for (auto& job : jobs_) {
     if (job.idempotencyKey == idempotencyKey) return;  // a retry of a recorded submission
   }
-  jobs_.push_back({idempotencyKey, body, ""});
+  jobs_.push_back({idempotencyKey, body, "", now_()});
   saveLocked();
 }
 

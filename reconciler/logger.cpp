@@ -5,6 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "providers/url_redaction.h"
+
 namespace ptrd {
 namespace {
 
@@ -66,22 +68,26 @@ Logger::Logger(LogFormat format, std::FILE* out, WallClock now)
       out_(out),
       now_(now ? std::move(now) : WallClock([] { return std::chrono::system_clock::now(); })) {}
 
+// Every message and value passes the URL redaction: a provider URL with a
+// password may reach a line through any error text, so the check is here, once,
+// rather than at each caller.
 std::string Logger::format(LogLevel level, std::string_view msg, const LogFields& fields) const {
+  using providers::redactUrlUserinfo;
   const std::string ts = timestamp(now_());
   if (format_ == LogFormat::kJson) {
     nlohmann::ordered_json j;
     j["ts"] = ts;
     j["level"] = levelName(level);
-    j["msg"] = msg;
-    for (const auto& [k, v] : fields) j[k] = v;
+    j["msg"] = redactUrlUserinfo(msg);
+    for (const auto& [k, v] : fields) j[k] = redactUrlUserinfo(v);
     // Invalid UTF-8 in a provider message must not throw: replace it.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   std::string out;
   appendLogfmt(out, "ts", ts);
   appendLogfmt(out, "level", levelName(level));
-  appendLogfmt(out, "msg", msg);
-  for (const auto& [k, v] : fields) appendLogfmt(out, k, v);
+  appendLogfmt(out, "msg", redactUrlUserinfo(msg));
+  for (const auto& [k, v] : fields) appendLogfmt(out, k, redactUrlUserinfo(v));
   return out;
 }
 

@@ -6,7 +6,8 @@
 //
 // Per-record events carry `ip` and `hostname` fields so a log search finds every
 // event of one address. Secrets never reach it: callers pass only names, paths
-// and provider messages, and providers keep tokens out of their error texts.
+// and provider messages, and providers keep tokens out of their error texts;
+// userinfo in any URL of a message or value is redacted (providers/url_redaction.h).
 // Thread-safe: each line is written with one fwrite under a mutex.
 #pragma once
 

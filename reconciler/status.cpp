@@ -2,9 +2,24 @@
 
 #include <nlohmann/json.hpp>
 
+#include "providers/url_redaction.h"
 #include "reconciler/record_state.h"
 
 namespace ptrd {
+namespace {
+
+// Errors and reasons come from config files and provider answers, and a provider
+// URL may carry a password: every string in /status passes the URL redaction.
+void redactStrings(nlohmann::ordered_json& j) {
+  if (j.is_string()) {
+    j = providers::redactUrlUserinfo(j.get_ref<const std::string&>());
+    return;
+  }
+  if (!j.is_structured()) return;  // iterating a number would yield itself forever
+  for (auto& v : j) redactStrings(v);
+}
+
+}  // namespace
 
 std::string renderStatusJson(const PassStatus& s, const std::string& configFile) {
   nlohmann::ordered_json j;
@@ -41,6 +56,7 @@ std::string renderStatusJson(const PassStatus& s, const std::string& configFile)
   }
   j["fcrdns"] = f;
   j["pending_jobs"] = s.pendingJobs;
+  redactStrings(j);
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -10,6 +10,9 @@
 #include <mutex>
 #include <sstream>
 
+#include "providers/secret_file.h"
+#include "providers/url_redaction.h"
+
 namespace ptrd::providers::http {
 namespace {
 
@@ -147,9 +150,12 @@ class CurlClient : public Client {
 }  // namespace
 
 // The path part of a URL, for error messages: the query may hold cursors and is
-// noise; credentials never travel in URLs here, but user:pass@ would be cut too.
+// noise.
 std::string describeRequest(const Request& r) {
-  std::string_view url = r.url;
+  // Userinfo is redacted first: a raw '/' in a password would otherwise make
+  // part of it look like the path.
+  const std::string redacted = redactUrlUserinfo(r.url);
+  std::string_view url = redacted;
   size_t scheme = url.find("://");
   size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
   size_t slash = url.find('/', host);
@@ -205,10 +211,7 @@ Result<std::string> readSecretFile(const std::string& path) {
   if (!in) return Error::permanent(fmt::format("cannot read secret file {}", path));
   std::ostringstream ss;
   ss << in.rdbuf();
-  std::string secret = ss.str();
-  while (!secret.empty() && std::isspace(static_cast<unsigned char>(secret.back()))) secret.pop_back();
-  if (secret.empty()) return Error::permanent(fmt::format("secret file {} is empty", path));
-  return secret;
+  return secretFromFileContent(path, ss.str());
 }
 
 }  // namespace ptrd::providers::http

@@ -78,8 +78,9 @@ std::string urlEncode(std::string_view text);
 // "https://h/api/" + "/v1/ips" -> "https://h/api/v1/ips" (exactly one slash).
 std::string joinUrl(std::string_view base, std::string_view path);
 
-// Reads a secret from a file, dropping trailing white space (the newline editors
-// add). The error names the file, never its content. A file every user may read
+// Reads a secret from a file, dropping one trailing newline (the one editors
+// add); a control character anywhere else is refused (providers/secret_file.h).
+// The error names the file, never its content. A file every user may read
 // is still read (refusing would take a running fleet down over a chmod), but
 // reported through the warning sink.
 Result<std::string> readSecretFile(const std::string& path);

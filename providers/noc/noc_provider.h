@@ -25,6 +25,8 @@
 namespace ptrd::providers::noc {
 
 constexpr size_t kMaxBulkEntries = 500;  // the portal's limit per bulk run
+// The portal answers a repeated Idempotency-Key with the first job for 24 h.
+constexpr std::chrono::hours kIdempotencyWindow{24};
 
 struct NocOptions {
   std::string url;    // base, e.g. https://noc.example.net/api
@@ -51,6 +53,7 @@ class NocProvider : public Provider {
   Result<Inventory> inventory() override;
   Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) override;
   Result<std::vector<ChangeResult>> resume(const JournaledJob& job) override;
+  std::chrono::seconds resumeWindow() const override { return kIdempotencyWindow; }
 
  private:
   http::Request request(std::string operation, std::string method, const std::string& path,

@@ -2,20 +2,49 @@
 // errors, or under faults), a world-readable key file is warned about, and TLS
 // fails closed when its CA bundle is unusable -- never falling back to an
 // unverified connection.
+#include <httplib.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <thread>
 
 #include "providers/http/http_client.h"
+#include "tests/lab/free_port.h"
 #include "tests/reliability/reliability_lab.h"
 
 namespace ptrd::reliability {
 namespace {
 
 namespace fs = std::filesystem;
+
+// Polls `ready` every 50 ms until it holds or `limit` passes.
+bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll interval, not a wait for a condition
+  }
+  return true;
+}
+
+std::string httpGet(int port, const std::string& path) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(1, 0);
+  c.set_read_timeout(5, 0);
+  auto r = c.Get(path.c_str());
+  return r ? r->body : std::string();
+}
+
+// "http://127.0.0.1:P" -> "http://user:s3cr3t@127.0.0.1:P" (and the scheme as given).
+std::string withPassword(const std::string& url, const std::string& scheme = "http://",
+                         const std::string& password = "s3cr3t") {
+  return scheme + "user:" + password + "@" + url.substr(url.find("://") + 3);
+}
 
 // A TCP socket that listens on loopback and never accepts: connecting succeeds
 // (the kernel completes the handshake), nothing is ever said.
@@ -88,6 +117,93 @@ TEST_F(Secrets, KeysNeverShowInOutputOrErrorsEvenUnderFaults) {
   // There is no way to pass a secret as an argument (argv is visible to every user).
   PtrdRun argv = ptrd({"apply", "-c", config, "--token", token});
   EXPECT_NE(argv.result.exit_code, 0);
+}
+
+// A password in the provider URL (curl sends it as Basic auth) is shown nowhere:
+// not in plan output, not in a config error quoting the URL, not in an HTTP
+// error whose password holds a raw '/'.
+TEST_F(Secrets, PasswordInProviderUrlNeverShowsInPlanOutputOrErrors) {
+  declare(fleet());
+  PtrdRun ok = ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl())})});
+  EXPECT_NE(ok.result.exit_code, 1) << ok.result.out << ok.result.err;
+  expectNoSecretIn(ok, "s3cr3t", "plan");
+  PtrdRun badScheme = ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl(), "HTTP://")})});
+  EXPECT_EQ(badScheme.result.exit_code, 1);
+  EXPECT_NE(badScheme.result.err.find("must start with http://"), std::string::npos) << badScheme.result.err;
+  expectNoSecretIn(badScheme, "s3cr3t", "config error");
+  PtrdRun slash =
+      ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl(), "http://", "s3cr3t/x")})});
+  EXPECT_EQ(slash.result.exit_code, 1);
+  expectNoSecretIn(slash, "s3cr3t", "HTTP error");
+}
+
+// The daemon: /status and the log never show it, including the reload error of
+// a config whose URL is refused.
+TEST_F(Secrets, PasswordInProviderUrlNeverShowsInDaemonStatusOrLogs) {
+  declare(fleet());
+  const int port = lab::freePort();
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  const std::string config = writeConfig({.url = withPassword(pdns_->apiUrl()), .listen = listen});
+  lab::ChildProcess daemon({PTRD_BINARY, "run", "-c", config, "--backoff-max", "1"}, scratch_ + "/run.out",
+                           scratch_ + "/run.err");
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    return httpGet(port, "/status").find("\"result\": \"success\"") != std::string::npos;
+  })) << httpGet(port, "/status") << lab::readFile(scratch_ + "/run.err");
+  writeConfig({.url = withPassword(pdns_->apiUrl(), "ftp://"), .listen = listen});
+  std::string status;
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    status = httpGet(port, "/status");
+    return status.find("must start with http://") != std::string::npos;
+  })) << status << lab::readFile(scratch_ + "/run.err");
+  EXPECT_EQ(status.find("s3cr3t"), std::string::npos) << status;
+  daemon.stop();
+  const std::string log = lab::readFile(scratch_ + "/run.err") + lab::readFile(scratch_ + "/run.out");
+  EXPECT_NE(log.find("must start with http://"), std::string::npos) << log;
+  EXPECT_EQ(log.find("s3cr3t"), std::string::npos) << log;
+}
+
+// A token file whose content would add an HTTP header is refused before any
+// request, naming the file and not its content.
+TEST_F(Secrets, TokenFileWithALineBreakInsideIsRefused) {
+  startNoc();
+  declare(fleet());
+  const std::string config = writeConfig({.provider = "noc"});
+  std::ofstream(scratch_ + "/token") << noc_->token() << "\r\nX-Injected: yes\n";
+  PtrdRun r = ptrd({"plan", "-c", config});
+  EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
+  EXPECT_NE(r.result.err.find("secret file " + scratch_ + "/token holds a control character"), std::string::npos)
+      << r.result.err;
+  expectNoSecretIn(r, noc_->token(), "control character");
+  expectNoSecretIn(r, "X-Injected", "control character");
+}
+
+// A running daemon holds the token in memory: no core file may be written and
+// no other process of its user may read its memory (/proc/PID/mem, environ):
+// once it is non-dumpable the kernel hands those files to root. As root the
+// daemon runs as nobody so the ownership tells the two apart.
+TEST_F(Secrets, TheRunningDaemonIsNotDumpable) {
+  declare(fleet());
+  const int port = lab::freePort();
+  const std::string config = writeConfig({.listen = "127.0.0.1:" + std::to_string(port)});
+  std::vector<std::string> argv{PTRD_BINARY, "run", "-c", config};
+  uid_t uid = geteuid();
+  if (uid == 0) {
+    uid = 65534;
+    for (const auto& e : fs::recursive_directory_iterator(scratch_)) ::lchown(e.path().c_str(), uid, uid);
+    ::lchown(scratch_.c_str(), uid, uid);
+    argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
+  }
+  lab::ChildProcess daemon(argv, scratch_ + "/run.out", scratch_ + "/run.err");
+  const std::string proc = "/proc/" + std::to_string(daemon.pid());
+  // Serving /status means main() is past its startup hardening.
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return !httpGet(port, "/status").empty(); }))
+      << lab::readFile(scratch_ + "/run.err");
+  struct stat st {};
+  ASSERT_EQ(::stat((proc + "/environ").c_str(), &st), 0);
+  EXPECT_NE(lab::readFile(proc + "/status").find("Uid:\t" + std::to_string(uid)), std::string::npos);
+  EXPECT_EQ(st.st_uid, 0u) << "/proc/PID/environ belongs to the daemon's user: it is dumpable";
+  const std::string limits = lab::readFile(proc + "/limits");
+  EXPECT_NE(limits.find("Max core file size        0                    0"), std::string::npos) << limits;
 }
 
 TEST(Tls, AnUnreadableCaFileFailsClosed) {

@@ -49,6 +49,7 @@ class HookProvider final : public providers::Provider {
       onResume;
   int applies = 0;
   std::vector<providers::JournaledJob> resumed;
+  std::chrono::seconds window{std::chrono::hours(24)};  // resumeWindow(), as the noc portal's
 
   std::string type() const override { return inner_.type(); }
   size_t maxBatchSize() const override { return inner_.maxBatchSize(); }
@@ -64,6 +65,7 @@ class HookProvider final : public providers::Provider {
     if (onResume) return onResume(job);
     return inner_.resume(job);
   }
+  std::chrono::seconds resumeWindow() const override { return window; }
 
  private:
   providers::Provider& inner_;

@@ -79,6 +79,29 @@ TEST(FileJobJournal, AFileThatDoesNotParseIsAnErrorNotAnEmptyJournal) {
   EXPECT_THAT(j.error().message, HasSubstr("state.json"));
 }
 
+TEST(FileJobJournal, TheSubmissionTimeIsStoredAndReadBack) {
+  TempDir dir;
+  const std::string path = (dir.path() / "state.json").string();
+  const auto at = std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'123));
+  auto j = FileJobJournal::open(path, {}, [at] { return at; });
+  ASSERT_TRUE(j.ok());
+  (*j)->recordSubmitting("k1", "{}");
+  auto p = (*FileJobJournal::open(path))->pending();
+  ASSERT_EQ(p.size(), 1u);
+  EXPECT_EQ(p[0].submittedAt, at);
+}
+
+TEST(FileJobJournal, AnEntryWithoutOrWithAnAbsurdSubmissionTimeReadsAsTheEpoch) {
+  TempDir dir;
+  for (const std::string at : {"", R"("submitted_at": -5, )", R"("submitted_at": 9223372036854775807, )"}) {
+    auto j = FileJobJournal::open(dir.write("state.json", R"({"version": 1, "jobs": [{)" + at +
+                                                              R"("idempotency_key": "k", "body": "{}"}]})"));
+    ASSERT_TRUE(j.ok()) << j.error().message;
+    ASSERT_EQ((*j)->pending().size(), 1u);
+    EXPECT_EQ((*j)->pending()[0].submittedAt, std::chrono::system_clock::time_point{}) << at;
+  }
+}
+
 TEST(FileJobJournal, AWriteFailureIsReported) {
   TempDir dir;
   std::string seen;
@@ -92,7 +115,8 @@ TEST(FileJobJournal, AWriteFailureIsReported) {
 class JournalResumeTest : public DaemonFixture {
  protected:
   void SetUp() override {
-    auto j = FileJobJournal::open((dir.path() / "state.json").string());
+    auto j = FileJobJournal::open((dir.path() / "state.json").string(), {},
+                                  [this] { return clock.wallNow(); });
     ASSERT_TRUE(j.ok());
     fileJournal = *j;
     journal = fileJournal;
@@ -149,6 +173,80 @@ TEST_F(JournalResumeTest, AJobThePortalForgotIsDroppedAndThePlanDecides) {
   EXPECT_TRUE(fileJournal->pending().empty());
   EXPECT_EQ(provider.applies, 1);  // level-based: the inventory still differs, so it is set now
   EXPECT_THAT(logs(), HasSubstr("dropping a journaled job"));
+}
+
+// Issue #10 case 9: a journaled submission is replayed only within the portal's
+// idempotency window and only when this pass's plan still wants exactly it.
+TEST_F(JournalResumeTest, AJournaledJobPastTheIdempotencyWindowIsDroppedNotReplayed) {
+  clock.advance(std::chrono::hours(24) + std::chrono::seconds(1));
+  make();
+  ASSERT_TRUE(turn());
+  EXPECT_TRUE(provider.resumed.empty()) << "a job older than the portal's window was replayed";
+  EXPECT_TRUE(fileJournal->pending().empty());
+  EXPECT_EQ(provider.applies, 1);  // the plan decides: the record still differs
+  EXPECT_THAT(logs(), HasSubstr("not replaying a journaled job"));
+  EXPECT_THAT(logs(), HasSubstr("ptrd-x-1-abc"));
+  EXPECT_THAT(logs(), HasSubstr("past the provider's idempotency window"));
+}
+
+TEST_F(JournalResumeTest, AJobJustInsideTheWindowIsStillResumed) {
+  clock.advance(std::chrono::hours(24) - std::chrono::seconds(1));
+  make();
+  ASSERT_TRUE(turn());
+  ASSERT_EQ(provider.resumed.size(), 1u);
+}
+
+TEST_F(JournalResumeTest, AJournalEntryWithoutASubmissionTimeIsTreatedAsTooOld) {
+  // The journal format before submitted_at existed.
+  dir.write("state.json", R"({"version": 1, "jobs": [{"idempotency_key": "ptrd-old-1", "job_id": "j-3",
+    "body": "{\"entries\":[{\"ip\":\"203.0.113.10\",\"ptr\":\"web.example.com\"}]}"}]})");
+  auto j = FileJobJournal::open((dir.path() / "state.json").string(), {},
+                                [this] { return clock.wallNow(); });
+  ASSERT_TRUE(j.ok()) << j.error().message;
+  journal = *j;
+  make();
+  ASSERT_TRUE(turn());
+  EXPECT_TRUE(provider.resumed.empty());
+  EXPECT_TRUE(journal->pending().empty());
+  EXPECT_THAT(logs(), HasSubstr("ptrd-old-1"));
+  EXPECT_THAT(logs(), HasSubstr("no submission time"));
+}
+
+TEST_F(JournalResumeTest, AJournaledJobThePlanNoLongerWantsIsDroppedNotReplayed) {
+  // The mapping moved 203.0.113.10 to another name since the job was journaled.
+  dir.write("mappings/web.yaml", mappingYaml("203.0.113.10", "mail.example.com"));
+  resolver.forward[{"mail.example.com.", IpAddress::Family::kV4}] = {
+      *IpAddress::parse("203.0.113.10")};
+  std::vector<std::string> sent;
+  provider.onApply = [&](const std::vector<providers::Change>& b) {
+    for (const auto& c : b) sent.push_back(c.hostname);
+  };
+  make();
+  ASSERT_TRUE(turn());
+  EXPECT_TRUE(provider.resumed.empty()) << "replayed a change the mapping no longer declares";
+  EXPECT_EQ(sent, std::vector<std::string>{"mail.example.com."});
+  EXPECT_TRUE(fileJournal->pending().empty());
+  EXPECT_THAT(logs(), HasSubstr("the plan now wants 203.0.113.10 to set mail.example.com."));
+}
+
+TEST_F(JournalResumeTest, AJournaledJobIsNotReplayedPastTheForwardGate) {
+  resolver.forward.erase({"web.example.com.", IpAddress::Family::kV4});  // the A record went away
+  make();
+  ASSERT_TRUE(turn());
+  EXPECT_TRUE(provider.resumed.empty()) << "replayed a change the FCrDNS gate blocks";
+  EXPECT_EQ(provider.applies, 0);
+  EXPECT_TRUE(fileJournal->pending().empty());
+  EXPECT_THAT(logs(), HasSubstr("the plan no longer changes 203.0.113.10 (blocked_forward)"));
+}
+
+TEST_F(JournalResumeTest, AJournaledJobIsNotReplayedWhenTheSafetyCapRefuses) {
+  dir.write("ptrd.yaml", configYaml() + "  maxChanges: 1\n");
+  dir.write("mappings/api.yaml", mappingYaml("203.0.113.11", "api.example.com"));
+  make();
+  ASSERT_TRUE(turn());
+  EXPECT_TRUE(provider.resumed.empty()) << "replayed a change the safety cap holds back";
+  EXPECT_EQ(provider.applies, 0);
+  EXPECT_THAT(logs(), HasSubstr("the safety cap holds this pass's changes back"));
 }
 
 }  // namespace

@@ -50,7 +50,7 @@ TEST(NocResume, AKnownJobIsPolledNeverPostedAgain) {
     EXPECT_THAT(r.url, ::testing::HasSubstr("/v1/jobs/j-7"));
     return ++polls < 2 ? reply(200, R"({"job_id": "j-7", "state": "queued"})") : reply(200, kDone);
   });
-  auto r = p->resume(JournaledJob{"k-1", kBody, "j-7"});
+  auto r = p->resume(JournaledJob{"k-1", kBody, "j-7", {}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].ip, "203.0.113.10");
@@ -65,7 +65,7 @@ TEST(NocResume, WithoutAJobIdThePostIsRepeatedUnderTheSameKeyAndBody) {
     if (r.method == "POST") return reply(202, R"({"job_id": "j-7", "counts": {"valid": 1}})");
     return reply(200, kDone);
   });
-  auto r = p->resume(JournaledJob{"k-1", kBody, ""});
+  auto r = p->resume(JournaledJob{"k-1", kBody, "", {}});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_FALSE(f.requests->empty());
   const auto& post = f.requests->front();
@@ -82,10 +82,16 @@ TEST(NocResume, AJobThePortalNoLongerKnowsIsAPermanentError) {
   auto p = f.make([](const http::Request&) -> Result<http::Response> {
     return reply(404, R"({"error": {"code": "not_found", "message": "no job j-7"}})");
   });
-  auto r = p->resume(JournaledJob{"k-1", kBody, "j-7"});
+  auto r = p->resume(JournaledJob{"k-1", kBody, "j-7", {}});
   ASSERT_FALSE(r.ok());
   EXPECT_FALSE(r.error().isTransient());
   EXPECT_TRUE(f.journal->events.empty());  // the daemon decides to drop it
+}
+
+TEST(NocResume, JobsAreResumableOnlyWithinThePortalsIdempotencyWindow) {
+  ResumeFixture f;
+  auto p = f.make([](const http::Request&) -> Result<http::Response> { return reply(500, "{}"); });
+  EXPECT_EQ(p->resumeWindow(), std::chrono::hours(24));
 }
 
 }  // namespace
