@@ -1,4 +1,4 @@
-// The NOC portal API's JSON documents (docs: /work/shared/noc-api.md), parsed
+// The NOC portal API's JSON documents (docs/noc-api.md), parsed
 // defensively: a malformed document is an Error, never an empty list. Kept apart
 // from the provider's control flow so parsing is tested on its own.
 #pragma once

@@ -1,4 +1,4 @@
-// NocProvider: the hosting provider's NOC portal API (/work/shared/noc-api.md).
+// NocProvider: the hosting provider's NOC portal API (docs/noc-api.md).
 //
 // inventory() pages through GET /v1/ips. apply() submits one bulk job per batch
 // (POST /v1/ptr/bulk, at most 500 entries) under an Idempotency-Key that is new

@@ -1,4 +1,4 @@
-// The noc-emulator must hold the portal's contract (/work/shared/noc-api.md)
+// The noc-emulator must hold the portal's contract (docs/noc-api.md)
 // strictly, or the noc provider's tests would prove nothing.
 #include <gtest/gtest.h>
 #include <httplib.h>

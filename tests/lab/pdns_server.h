@@ -1,7 +1,7 @@
 // PdnsServer: a real PowerDNS Authoritative server (gsqlite3 backend, HTTP API)
 // on loopback for one test or benchmark, in a fresh temporary directory, with DNS
 // and API on ports the kernel chose; stopped by PID when the object goes away.
-// The configuration follows /work/shared/dns-lab.md (security-poll-suffix= so it
+// The configuration carries security-poll-suffix= (so it
 // never asks the internet, all caches off so API writes show in DNS at once).
 //
 //   PdnsServer pdns;

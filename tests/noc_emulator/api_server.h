@@ -1,4 +1,4 @@
-// The emulated NOC portal's HTTP API (/work/shared/noc-api.md), strict about
+// The emulated NOC portal's HTTP API (docs/noc-api.md), strict about
 // everything the contract states, plus /admin endpoints for tests:
 //   POST /admin/faults {..}   GET /admin/faults      switch faults at run time
 //   GET /admin/requests       DELETE /admin/requests the log of /v1 requests:
