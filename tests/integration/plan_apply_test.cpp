@@ -10,6 +10,7 @@
 #include "reconciler/ip_address.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
+#include "tests/lab/free_port.h"
 #include "tests/lab/nsd_server.h"  // makeTempDir
 #include "tests/lab/pdns_server.h"
 
@@ -193,6 +194,20 @@ TEST_F(PlanApplyTest, SafetyCapRefusesUntilAPersonAllowsIt) {
   EXPECT_EQ(allowed.exit_code, 0) << allowed.out << allowed.err;
   EXPECT_EQ(ptrOf("203.0.113.2"), "mail.example.com.");
   EXPECT_EQ(ptrOf("203.0.113.4"), "");
+}
+
+TEST_F(PlanApplyTest, RunDryRunPlansButNeverWrites) {
+  writeFile("mappings/mail.txt", "203.0.113.2 mail.example.com\n");
+  std::string config = writeConfig("sync", 100);
+  std::ofstream(config, std::ios::app)
+      << "  listen: \"127.0.0.1:" << lab::freePort() << "\"\n";
+  auto run = ptrd({"run", "-c", config, "--once", "--dry-run", "--log-level", "debug"});
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+  EXPECT_NE(run.err.find("dry_run=true"), std::string::npos) << run.err;
+  EXPECT_EQ(ptrOf("203.0.113.2"), "") << "a dry run sets nothing";
+  EXPECT_EQ(ptrOf("203.0.113.4"), "stray.example.org.") << "nor resets anything";
+  auto plan = ptrd({"plan", "-c", config});
+  EXPECT_EQ(plan.exit_code, 2) << "the changes are still pending: " << plan.out << plan.err;
 }
 
 TEST_F(PlanApplyTest, ConfigErrorsExitOneWithFileLine) {
