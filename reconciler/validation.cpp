@@ -1,8 +1,8 @@
 #include "reconciler/validation.h"
 
 #include <filesystem>
-#include <regex>
 #include <set>
+#include <string_view>
 
 #include "reconciler/config.h"
 #include "reconciler/input_file.h"
@@ -11,10 +11,31 @@
 namespace ptrd {
 namespace {
 
-// The key sits at column 0 of a block mapping; quotes and a comment may follow.
-const std::regex& configKindLine() {
-  static const std::regex kLine(R"((^|\n)kind:[ \t]*(["']?)ReconcilerConfig\2[ \t]*(#[^\n]*)?(\r?\n|$))");
-  return kLine;
+// `kind: ReconcilerConfig` on one line at column 0 (a top-level key of a block
+// mapping), optionally quoted, optionally followed by a comment.
+bool isConfigKindLine(std::string_view line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  constexpr std::string_view kKey = "kind:";
+  if (!line.starts_with(kKey)) return false;
+  line.remove_prefix(kKey.size());
+  auto skipBlanks = [&line] {
+    while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+  };
+  skipBlanks();
+  char quote = 0;
+  if (!line.empty() && (line.front() == '"' || line.front() == '\'')) {
+    quote = line.front();
+    line.remove_prefix(1);
+  }
+  constexpr std::string_view kKind = "ReconcilerConfig";
+  if (!line.starts_with(kKind)) return false;
+  line.remove_prefix(kKind.size());
+  if (quote != 0) {
+    if (line.empty() || line.front() != quote) return false;
+    line.remove_prefix(1);
+  }
+  skipBlanks();
+  return line.empty() || line.front() == '#';
 }
 
 // One name per real file, so a file reached twice (directly and through a
@@ -28,7 +49,14 @@ std::string identity(const std::string& path) {
 }  // namespace
 
 bool looksLikeReconcilerConfig(const std::string& text) {
-  return std::regex_search(text, configKindLine());
+  std::string_view rest = text;
+  while (!rest.empty()) {
+    const size_t end = rest.find('\n');
+    if (isConfigKindLine(rest.substr(0, end))) return true;
+    if (end == std::string_view::npos) break;
+    rest.remove_prefix(end + 1);
+  }
+  return false;
 }
 
 bool Validation::ok() const {
