@@ -13,8 +13,6 @@ sanitized=${2:-0}
 case "$sanitized" in ON|on|1|TRUE|true) sanitized=1 ;; *) sanitized=0 ;; esac
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
 limit_mb=1024
 
 bounded() {  # COMMAND...: runs it with a 30 s deadline and a 1 GiB memory bound
@@ -24,19 +22,7 @@ bounded() {  # COMMAND...: runs it with a 30 s deadline and a 1 GiB memory bound
     timeout -k 5 30 prlimit --as=$((limit_mb * 1024 * 1024)) "$@"
   fi
 }
-expect() {  # DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
-  if [ "$2" != "$3" ]; then
-    echo "FAIL: $1: exit status $3, want $2 (124 = deadline, 134/137 = abort/killed)"
-    failures=$((failures + 1))
-  else
-    echo "ok: $1"
-    passes=$((passes + 1))
-  fi
-}
-expect_output() {  # DESCRIPTION FILE PATTERN
-  if grep -qF -- "$3" "$2"; then echo "ok: $1"; passes=$((passes + 1)); else
-    echo "FAIL: $1: output lacks '$3':"; head -c 2000 "$2"; failures=$((failures + 1)); fi
-}
+source "$(dirname "$0")/expect.sh"
 
 # --- 1. A stray ',' line in a ReconcilerConfig (yaml-cpp 0.7 LoadAll loop).
 # (Both variants make yaml-cpp's LoadAll allocate until std::bad_alloc.)
@@ -90,5 +76,4 @@ bounded "$ptrd" validate "$tmp/fifo" > "$tmp/out" 2>&1
 expect "FifoNamedYamlIsAnErrorNotABlock" 1 $?
 expect_output "the FIFO error names the path" "$tmp/out" "$tmp/fifo/pipe.yaml: not a regular file"
 
-echo "input_bounds_cli: $passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish input_bounds_cli

@@ -6,21 +6,7 @@ ptrd=$1
 src=$2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-failures=0
-passes=0
-expect() {  # DESCRIPTION EXPECTED_STATUS ACTUAL_STATUS
-  if [ "$2" != "$3" ]; then
-    echo "FAIL: $1: exit status $3, want $2"
-    failures=$((failures + 1))
-  else
-    echo "ok: $1"
-    passes=$((passes + 1))
-  fi
-}
-expect_output() {  # DESCRIPTION FILE PATTERN
-  if grep -qF -- "$3" "$2"; then echo "ok: $1"; passes=$((passes + 1)); else
-    echo "FAIL: $1: output lacks '$3':"; cat "$2"; failures=$((failures + 1)); fi
-}
+source "$(dirname "$0")/expect.sh"
 
 "$ptrd" validate "$src/examples/" > "$tmp/out" 2>&1
 expect "validate examples/" 0 $?
@@ -80,5 +66,4 @@ expect "an unknown --log-level is a usage error" 1 $?
 "$ptrd" run --help > "$tmp/out" 2>&1
 expect_output "run documents --dry-run" "$tmp/out" "--dry-run"
 
-echo "validate_cli: $passes passed, $failures failed"
-[ "$failures" -eq 0 ]
+finish validate_cli
