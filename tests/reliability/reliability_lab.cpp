@@ -1,12 +1,32 @@
 #include "tests/reliability/reliability_lab.h"
 
+#include <httplib.h>
+
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "reconciler/ip_address.h"
 #include "tests/lab/nsd_server.h"  // makeTempDir
 
 namespace ptrd::reliability {
+
+bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& ready) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!ready()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll interval, not a wait for a condition
+  }
+  return true;
+}
+
+std::string httpGet(int port, const std::string& path) {
+  httplib::Client c("127.0.0.1", port);
+  c.set_connection_timeout(1, 0);
+  c.set_read_timeout(5, 0);
+  auto r = c.Get(path.c_str());
+  return r ? r->body : std::string();
+}
 
 std::string reverseOf(const std::string& ip) { return IpAddress::parse(ip)->reverseName(); }
 std::string hostFor(int n) { return "host-" + std::to_string(n) + ".example.com."; }

@@ -17,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -90,6 +91,11 @@ class ReliabilityLab : public ::testing::Test {
   std::unique_ptr<lab::NocEmulatorProcess> noc_;
   std::string scratch_;
 };
+
+// Polls `ready` every 50 ms until it holds or `limit` passes.
+bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& ready);
+// GET http://127.0.0.1:port/path: the body, "" when there was no answer.
+std::string httpGet(int port, const std::string& path);
 
 std::string reverseOf(const std::string& ip);
 std::string hostFor(int n);  // "host-N.example.com."

@@ -22,24 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Polls `ready` every 50 ms until it holds or `limit` passes.
-bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& ready) {
-  const auto deadline = std::chrono::steady_clock::now() + limit;
-  while (!ready()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll interval, not a wait for a condition
-  }
-  return true;
-}
-
-std::string httpGet(int port, const std::string& path) {
-  httplib::Client c("127.0.0.1", port);
-  c.set_connection_timeout(1, 0);
-  c.set_read_timeout(5, 0);
-  auto r = c.Get(path.c_str());
-  return r ? r->body : std::string();
-}
-
 // "http://127.0.0.1:P" -> "http://user:s3cr3t@127.0.0.1:P" (and the scheme as given).
 std::string withPassword(const std::string& url, const std::string& scheme = "http://",
                          const std::string& password = "s3cr3t") {
