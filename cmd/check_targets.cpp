@@ -8,7 +8,7 @@
 
 #include "reconciler/bulk_line.h"
 #include "core/diagnostic.h"
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 #include "reconciler/mapping_loader.h"
 
 namespace ptrd::cmd {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/result.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 
 namespace ptrd::cmd {
 

@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "core/diagnostic.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 
 namespace ptrd {
 

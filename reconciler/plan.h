@@ -13,7 +13,7 @@
 
 #include "providers/provider.h"
 #include "core/diagnostic.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "reconciler/record_state.h"
 
 namespace ptrd {

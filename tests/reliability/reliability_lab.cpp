@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/lab/nsd_server.h"  // makeTempDir
 
 namespace ptrd::reliability {
