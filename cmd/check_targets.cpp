@@ -7,8 +7,8 @@
 #include <unordered_set>
 
 #include "reconciler/bulk_line.h"
-#include "reconciler/diagnostic.h"
-#include "reconciler/hostname.h"
+#include "core/diagnostic.h"
+#include "core/hostname.h"
 #include "reconciler/mapping_loader.h"
 
 namespace ptrd::cmd {

@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "providers/result.h"
-#include "reconciler/ip_address.h"
+#include "core/result.h"
+#include "core/ip_address.h"
 
 namespace ptrd::cmd {
 

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "providers/provider.h"
-#include "providers/result.h"
+#include "core/result.h"
 #include "reconciler/config.h"
 #include "reconciler/desired_state.h"
 #include "reconciler/resolver.h"

@@ -3,7 +3,7 @@
 #include <fmt/format.h>
 
 #include "reconciler/bulk_line.h"
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 namespace ptrd {
 namespace {

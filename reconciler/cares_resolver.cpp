@@ -14,7 +14,7 @@
 
 #include "reconciler/dns_answer.h"
 #include "reconciler/dns_message.h"
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 namespace ptrd {
 namespace {

@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "reconciler/backoff.h"
+#include "core/backoff.h"
 #include "reconciler/config.h"
 #include "reconciler/daemon_clock.h"
 #include "reconciler/desired_state.h"

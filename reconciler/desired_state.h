@@ -13,8 +13,8 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/diagnostic.h"
-#include "reconciler/ip_address.h"
+#include "core/diagnostic.h"
+#include "core/ip_address.h"
 
 namespace ptrd {
 

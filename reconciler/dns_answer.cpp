@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <limits>
 
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 namespace ptrd::dns {
 namespace {

@@ -17,8 +17,8 @@
 #include <string>
 #include <vector>
 
-#include "providers/result.h"
-#include "reconciler/ip_address.h"
+#include "core/result.h"
+#include "core/ip_address.h"
 
 namespace ptrd::dns {
 

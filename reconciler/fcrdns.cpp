@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 namespace ptrd::fcrdns {
 namespace {

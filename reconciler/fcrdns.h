@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "reconciler/resolver.h"
 
 namespace ptrd::fcrdns {

@@ -26,7 +26,7 @@
 
 #include "reconciler/clock.h"
 #include "reconciler/fcrdns.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "reconciler/resolver.h"
 
 namespace ptrd {

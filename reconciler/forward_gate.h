@@ -8,7 +8,7 @@
 
 #include <string>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "reconciler/resolver.h"
 
 namespace ptrd {

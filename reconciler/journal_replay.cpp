@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 
-#include "providers/canonical_name.h"
+#include "core/hostname.h"
 #include "reconciler/record_state.h"
 
 namespace ptrd {
@@ -37,7 +37,7 @@ std::optional<std::map<std::string, Wanted>> entriesOf(const std::string& body) 
     if (e.contains("reset") && e["reset"] == true) {
       w.action = Change::Action::kReset;
     } else if (e.contains("ptr") && e["ptr"].is_string()) {
-      w.target = providers::canonicalDnsName(e["ptr"].get<std::string>());
+      w.target = canonicalDnsName(e["ptr"].get<std::string>());
     } else {
       return std::nullopt;
     }
@@ -73,7 +73,7 @@ std::string whyNotReplayable(const providers::JournaledJob& job, const Plan& pla
   for (const auto& c : plan.changes)
     planned[c.ip.str()] = {c.change.action, c.change.action == Change::Action::kReset
                                                 ? std::string()
-                                                : providers::canonicalDnsName(c.change.hostname)};
+                                                : canonicalDnsName(c.change.hostname)};
   for (const auto& [ip, had] : *entries) {
     auto it = planned.find(ip);
     if (it == planned.end()) {

@@ -8,9 +8,9 @@
 #include <tuple>
 
 #include "reconciler/bulk_mappings.h"
-#include "reconciler/hostname.h"
-#include "reconciler/range_template.h"
-#include "reconciler/yaml_util.h"
+#include "core/hostname.h"
+#include "core/range_template.h"
+#include "core/yaml_util.h"
 
 namespace ptrd {
 namespace {

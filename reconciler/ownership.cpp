@@ -1,6 +1,6 @@
 #include "reconciler/ownership.h"
 
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 namespace ptrd {
 
@@ -25,10 +25,7 @@ bool OwnershipIndex::owns(const IpAddress& ip) const {
   if (listed(ip) != nullptr) return true;
   const std::string name = ip.reverseName();
   for (const auto& zone : zones_) {
-    if (name.size() < zone.size()) continue;
-    if (name.compare(name.size() - zone.size(), zone.size(), zone) != 0) continue;
-    // Whole labels only: zone "3.2.1.in-addr.arpa." must not own 1.2.13.x addresses.
-    if (name.size() == zone.size() || name[name.size() - zone.size() - 1] == '.') return true;
+    if (isUnderZone(name, zone)) return true;
   }
   return false;
 }

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 
 namespace ptrd {
 

@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "reconciler/diagnostic.h"
-#include "reconciler/ip_address.h"
+#include "core/diagnostic.h"
+#include "core/ip_address.h"
 #include "reconciler/record_state.h"
 
 namespace ptrd {

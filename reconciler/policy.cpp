@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 namespace ptrd {
 const char* policyName(Policy p) {

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 
 namespace ptrd {
 

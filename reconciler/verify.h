@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "reconciler/clock.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "reconciler/reconcile.h"
 #include "reconciler/resolver.h"
 

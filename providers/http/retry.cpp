@@ -8,6 +8,8 @@
 #include <random>
 #include <thread>
 
+#include "core/backoff.h"
+
 namespace ptrd::providers::http {
 namespace {
 
@@ -50,9 +52,7 @@ Backoff::Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap,
     : base_(base), cap_(cap), random_(std::move(random)) {}
 
 std::chrono::milliseconds Backoff::next() {
-  // Shift at most 20 times: base * 2^20 exceeds any sensible cap and avoids overflow.
-  int shift = std::min(attempt_++, 20);
-  auto d = std::min<std::chrono::milliseconds::rep>(cap_.count(), base_.count() << shift);
+  const auto d = exponentialCeiling(base_, cap_, attempt_++).count();
   double r = random_ ? random_() : 0.5;
   return std::chrono::milliseconds(d / 2 + static_cast<std::chrono::milliseconds::rep>(r * double(d - d / 2)));
 }

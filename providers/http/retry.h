@@ -50,9 +50,10 @@ struct RetryPolicy {
   std::chrono::milliseconds deadline{std::chrono::minutes(2)};
 };
 
-// Exponential backoff with "equal jitter": attempt n waits uniformly in
-// [d/2, d] with d = min(cap, base * 2^n), so clients that failed together do
-// not retry together, and the wait never collapses to zero.
+// Exponential backoff with "equal jitter" (core's exponentialCeiling): attempt n
+// waits uniformly in [d/2, d] with d = min(cap, base * 2^n), so clients that
+// failed together do not retry together, and the wait never collapses to zero.
+// Randomness is a real in [0, 1) here, so tests can pin either end exactly.
 class Backoff {
  public:
   Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, std::function<double()> random);
@@ -62,7 +63,7 @@ class Backoff {
  private:
   std::chrono::milliseconds base_, cap_;
   std::function<double()> random_;
-  int attempt_ = 0;
+  unsigned attempt_ = 0;
 };
 
 bool isRetryableCode(int code);  // 429, 500..599

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "providers/canonical_name.h"
+#include "core/hostname.h"
 
 namespace ptrd::providers::noc {
 namespace {

@@ -7,7 +7,7 @@
 #include <set>
 #include <unordered_map>
 
-#include "providers/canonical_name.h"
+#include "core/hostname.h"
 
 namespace ptrd::providers::noc {
 namespace {

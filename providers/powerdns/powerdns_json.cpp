@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "providers/canonical_name.h"
+#include "core/hostname.h"
 
 namespace ptrd::providers::powerdns {
 namespace {
@@ -43,7 +43,7 @@ Result<std::vector<ZonePtr>> parseZonePtrs(const std::string& body) {
     auto j = json::parse(body);
     for (const auto& rrset : j.at("rrsets")) {
       if (rrset.at("type").get<std::string>() != "PTR") continue;
-      auto addr = parseReverseName(rrset.at("name").get<std::string>());
+      auto addr = IpAddress::fromReverseName(canonicalDnsName(rrset.at("name").get<std::string>()));
       if (!addr) continue;  // e.g. RFC 2317 delegation names: not an address
       // Several records in one PTR rrset are legal; report the smallest so the
       // result does not depend on the server's ordering.

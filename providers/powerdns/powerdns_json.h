@@ -7,8 +7,8 @@
 #include <string>
 #include <vector>
 
-#include "providers/powerdns/reverse_name.h"
-#include "providers/result.h"
+#include "core/ip_address.h"
+#include "core/result.h"
 
 namespace ptrd::providers::powerdns {
 
@@ -22,7 +22,7 @@ struct ZoneRef {
 Result<std::vector<ZoneRef>> parseReverseZones(const std::string& body);
 
 struct ZonePtr {
-  ReverseAddress address;
+  IpAddress address;
   std::string ptr;  // canonical; the smallest enabled record of the rrset
 };
 

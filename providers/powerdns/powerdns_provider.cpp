@@ -3,12 +3,11 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <tuple>
 #include <nlohmann/json.hpp>
 
-#include "providers/canonical_name.h"
+#include "core/hostname.h"
+#include "core/range_template.h"
 #include "providers/powerdns/powerdns_json.h"
-#include "providers/powerdns/reverse_name.h"
 
 namespace ptrd::providers::powerdns {
 namespace {
@@ -71,10 +70,11 @@ Result<std::vector<PowerDnsProvider::Zone>> PowerDnsProvider::reverseZones() {
   return zones;
 }
 
-std::string PowerDnsProvider::defaultPtrFor(std::string_view reverseName) const {
-  if (options_.defaultTemplate.empty()) return {};
-  auto addr = parseReverseName(reverseName);
-  return addr ? renderTemplate(options_.defaultTemplate, *addr) : std::string();
+Result<std::string> PowerDnsProvider::defaultPtrFor(const IpAddress& address) const {
+  if (options_.defaultTemplate.empty()) return std::string();
+  auto ptr = renderNameTemplate(options_.defaultTemplate, address);
+  if (!ptr) return Error::permanent(fmt::format("PowerDNS defaultTemplate: {}", ptr.error().message));
+  return ptr;
 }
 
 Result<Inventory> PowerDnsProvider::inventory() {
@@ -83,7 +83,7 @@ Result<Inventory> PowerDnsProvider::inventory() {
   Inventory inv;
   // Sorted by address (IPv4 first) so the inventory does not depend on the
   // server's rrset order.
-  std::vector<std::pair<ReverseAddress, OwnedAddress>> found;
+  std::vector<std::pair<IpAddress, OwnedAddress>> found;
   for (const Zone& zone : *zones) {
     inv.ownedZones.push_back(zone.name);
     auto r = call("get_zone", "GET",
@@ -101,16 +101,19 @@ Result<Inventory> PowerDnsProvider::inventory() {
     }
     for (auto& p : *ptrs) {
       OwnedAddress a;
-      a.ip = canonicalIpText(p.address);
+      a.ip = p.address.str();
       a.ptr = std::move(p.ptr);
-      if (!options_.defaultTemplate.empty()) a.defaultPtr = renderTemplate(options_.defaultTemplate, p.address);
+      // A template that cannot name this address (e.g. {hex} on IPv4) fails the
+      // inventory: without the default, every record would look custom.
+      auto defaultPtr = defaultPtrFor(p.address);
+      if (!defaultPtr) return defaultPtr.error();
+      a.defaultPtr = std::move(*defaultPtr);
       a.custom = !a.ptr.empty() && a.ptr != a.defaultPtr;
       found.emplace_back(p.address, std::move(a));
     }
   }
-  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) {
-    return std::make_tuple(!x.first.v4, x.first.bytes) < std::make_tuple(!y.first.v4, y.first.bytes);
-  });
+  // IpAddress orders IPv4 before IPv6, then by bytes.
+  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
   for (auto& entry : found) inv.addresses.push_back(std::move(entry.second));
   return inv;
 }
@@ -126,10 +129,19 @@ Result<std::vector<ChangeResult>> PowerDnsProvider::apply(const std::vector<Chan
   std::vector<std::pair<size_t, std::vector<size_t>>> groups;
   for (size_t i = 0; i < batch.size(); ++i) {
     std::string owner = canonicalDnsName(batch[i].reverseName);
-    if (!parseReverseName(owner)) {
+    auto address = IpAddress::fromReverseName(owner);
+    if (!address) {
       results[i].status = ChangeResult::Status::kInvalid;
       results[i].reason = fmt::format("\"{}\" is not a reverse DNS name of an address", batch[i].reverseName);
       continue;
+    }
+    // A reset the template cannot name is refused here, so patch() never sends one.
+    if (batch[i].action != Change::Action::kSet) {
+      if (auto d = defaultPtrFor(*address); !d) {
+        results[i].status = ChangeResult::Status::kInvalid;
+        results[i].reason = d.error().message;
+        continue;
+      }
     }
     std::optional<size_t> best;
     for (size_t z = 0; z < zones->size(); ++z) {
@@ -163,7 +175,10 @@ Status PowerDnsProvider::patch(const Zone& zone, const std::vector<Change>& batc
   for (size_t k = 0; k < idx.size(); ++k) {
     const Change& c = batch[idx[k]];
     std::string owner = canonicalDnsName(c.reverseName);
-    targets[k] = c.action == Change::Action::kSet ? canonicalDnsName(c.hostname) : defaultPtrFor(owner);
+    // apply() refused resets without a default, and owner is a full reverse name.
+    targets[k] = c.action == Change::Action::kSet
+                     ? canonicalDnsName(c.hostname)
+                     : defaultPtrFor(*IpAddress::fromReverseName(owner)).value();
     json rrset = {{"name", owner}, {"type", "PTR"}};
     if (targets[k].empty()) {
       rrset["changetype"] = "DELETE";

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_address.h"
 #include "providers/http/http_client.h"
 #include "providers/provider.h"
 
@@ -49,7 +50,9 @@ class PowerDnsProvider : public Provider {
   // PATCHes changes[idx...] into zone; fills results; bisects on 422.
   Status patch(const Zone& zone, const std::vector<Change>& batch, const std::vector<size_t>& idx,
                std::vector<ChangeResult>& results);
-  std::string defaultPtrFor(std::string_view reverseName) const;
+  // The rendered defaultTemplate ("" without one); an error when the template
+  // cannot name this address (an unknown placeholder for its family).
+  Result<std::string> defaultPtrFor(const IpAddress& address) const;
 
   PowerDnsOptions options_;
   std::unique_ptr<http::Client> client_;

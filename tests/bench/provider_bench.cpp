@@ -15,7 +15,7 @@
 #include <iostream>
 
 #include "providers/provider.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/lab/noc_emulator_process.h"
 #include "tests/lab/pdns_server.h"
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "reconciler/bulk_mappings.h"
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

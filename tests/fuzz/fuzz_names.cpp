@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "reconciler/hostname.h"
-#include "reconciler/ip_address.h"
+#include "core/hostname.h"
+#include "core/ip_address.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -19,7 +19,7 @@
 #include <sstream>
 #include <thread>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/free_port.h"
 #include "tests/lab/noc_emulator_process.h"

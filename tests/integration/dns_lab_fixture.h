@@ -28,7 +28,7 @@
 #include <memory>
 #include <string>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/lab/nsd_server.h"
 
 namespace ptrd::testing {

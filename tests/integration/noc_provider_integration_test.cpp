@@ -10,7 +10,7 @@
 #include <set>
 
 #include "providers/provider.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/noc_emulator_process.h"
 #include "tests/lab/pdns_server.h"

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/noc_emulator_process.h"

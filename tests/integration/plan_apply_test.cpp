@@ -7,7 +7,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/free_port.h"

@@ -5,7 +5,7 @@
 #include <fstream>
 
 #include "providers/provider.h"
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/pdns_server.h"
 

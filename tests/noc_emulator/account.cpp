@@ -5,8 +5,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "reconciler/hostname.h"
-#include "reconciler/ip_address.h"
+#include "core/hostname.h"
+#include "core/ip_address.h"
 
 namespace ptrd::noc_emulator {
 

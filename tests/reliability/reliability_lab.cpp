@@ -6,7 +6,7 @@
 #include <fstream>
 #include <thread>
 
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 #include "tests/lab/nsd_server.h"  // makeTempDir
 
 namespace ptrd::reliability {

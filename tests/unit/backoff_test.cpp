@@ -1,4 +1,4 @@
-#include "reconciler/backoff.h"
+#include "core/backoff.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "reconciler/backoff.h"
+#include "core/backoff.h"
 #include "reconciler/daemon_clock.h"
 
 namespace ptrd::testing {

@@ -1,4 +1,4 @@
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,20 +1,22 @@
-// The PowerDNS provider's own reverse-name converter must print exactly what
-// reconciler's IpAddress prints, or inventories would not match declarations.
-#include "providers/powerdns/reverse_name.h"
-
+// Providers list PTR records by owner name and must report them as canonical IP
+// text; they read those names with core's IpAddress, so a reverse name must come
+// back as exactly what IpAddress prints, or inventories would not match
+// declarations.
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "reconciler/ip_address.h"
+#include "core/hostname.h"
+#include "core/ip_address.h"
+#include "core/range_template.h"
 
 namespace ptrd::providers::powerdns {
 namespace {
 
 std::string viaProvider(const IpAddress& ip) {
-  auto a = parseReverseName(ip.reverseName());
-  EXPECT_TRUE(a.has_value()) << ip.reverseName();
-  return a ? canonicalIpText(*a) : "";
+  auto a = IpAddress::fromReverseName(ip.reverseName());
+  EXPECT_TRUE(a.ok()) << ip.reverseName();
+  return a ? a->str() : "";
 }
 
 TEST(ProviderReverseNameTest, MatchesReconcilerOnFixedAddresses) {
@@ -50,19 +52,19 @@ TEST(ProviderReverseNameTest, RejectsPartialAndMalformedNames) {
   for (const char* name : {"113.0.203.in-addr.arpa.", "0/25.113.0.203.in-addr.arpa.", "010.113.0.203.in-addr.arpa.",
                            "256.113.0.203.in-addr.arpa.", "1.2.3.4.5.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.",
                            "mail.example.com.", ""}) {
-    EXPECT_FALSE(parseReverseName(name).has_value()) << name;
+    EXPECT_FALSE(IpAddress::fromReverseName(name).ok()) << name;
   }
-  EXPECT_TRUE(parseReverseName("10.113.0.203.IN-ADDR.ARPA").has_value());
+  EXPECT_TRUE(IpAddress::fromReverseName("10.113.0.203.IN-ADDR.ARPA").ok());
 }
 
 TEST(ProviderReverseNameTest, RendersTemplates) {
-  auto v4 = parseReverseName("10.113.0.203.in-addr.arpa.");
+  auto v4 = IpAddress::fromReverseName("10.113.0.203.in-addr.arpa.");
   ASSERT_TRUE(v4);
-  EXPECT_EQ(renderTemplate("{dashed}.static.Example.net", *v4), "203-0-113-10.static.example.net.");
-  EXPECT_EQ(renderTemplate("h{d}.{c}.{b}.{a}.pool.example.", *v4), "h10.113.0.203.pool.example.");
-  auto v6 = parseReverseName(IpAddress::parse("2001:db8::25")->reverseName());
+  EXPECT_EQ(renderNameTemplate("{dashed}.static.Example.net", *v4).value(), "203-0-113-10.static.example.net.");
+  EXPECT_EQ(renderNameTemplate("h{d}.{c}.{b}.{a}.pool.example.", *v4).value(), "h10.113.0.203.pool.example.");
+  auto v6 = IpAddress::fromReverseName(IpAddress::parse("2001:db8::25")->reverseName());
   ASSERT_TRUE(v6);
-  EXPECT_EQ(renderTemplate("{dashed}.v6.example.net.", *v6),
+  EXPECT_EQ(renderNameTemplate("{dashed}.v6.example.net.", *v6).value(),
             "2001-0db8-0000-0000-0000-0000-0000-0025.v6.example.net.");
 }
 

@@ -1,4 +1,4 @@
-#include "reconciler/range_template.h"
+#include "core/range_template.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,6 +1,8 @@
-#include "reconciler/range_template.h"
+#include "core/range_template.h"
 
 #include <fmt/format.h>
+
+#include "core/hostname.h"
 
 namespace ptrd {
 namespace {
@@ -63,6 +65,17 @@ std::string renderRangeTemplate(std::string_view tmpl, const IpAddress& ip) {
   }
   out.append(tmpl.substr(pos));
   return out;
+}
+
+Status checkTemplate(std::string_view tmpl) {
+  auto v4 = checkRangeTemplate(tmpl, IpAddress::Family::kV4);
+  if (v4 || checkRangeTemplate(tmpl, IpAddress::Family::kV6)) return okStatus();
+  return v4;
+}
+
+Result<std::string> renderNameTemplate(std::string_view tmpl, const IpAddress& ip) {
+  if (auto s = checkRangeTemplate(tmpl, ip.family()); !s) return s.error();
+  return canonicalDnsName(renderRangeTemplate(tmpl, ip));
 }
 
 }  // namespace ptrd

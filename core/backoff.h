@@ -1,4 +1,6 @@
-// Backoff after failed passes, and the jitter of the regular interval.
+// Backoff after failures (a failed pass, a failed HTTP request), and the jitter
+// of the regular interval: the one implementation the daemon and the providers'
+// HTTP retries share.
 //
 // After Envoy's JitteredExponentialBackOffStrategy: randomness is injected
 // (RandomGenerator), so tests pin it and assert exact delays. Jitter matters for a
@@ -31,6 +33,11 @@ class StdRandomGenerator final : public RandomGenerator {
  private:
   std::mt19937_64 engine_;
 };
+
+// The ceiling of the n-th wait in a row (n from 0): min(base * 2^n, cap), without
+// overflow however large n grows. Equal jitter then picks a wait in [d/2, d).
+std::chrono::milliseconds exponentialCeiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+                                             unsigned attempt);
 
 class BackOffStrategy {
  public:

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd {
 
@@ -25,5 +25,13 @@ Result<std::string> normaliseHostname(std::string_view text);
 // Lower case with one trailing dot, without validation: for names that come from
 // DNS or a provider and only need to be compared.
 std::string canonicalName(std::string_view name);
+
+// canonicalName for a PTR target an API reports, where "no name" must stay
+// empty: trailing dots collapse into one, and "" or "." canonicalise to "".
+std::string canonicalDnsName(std::string_view name);
+
+// True when `name` equals `zone` or lies below it, by whole labels (zone
+// "3.2.1.in-addr.arpa." does not contain "1.2.13.in-addr.arpa."); both canonical.
+bool isUnderZone(std::string_view name, std::string_view zone);
 
 }  // namespace ptrd

@@ -1,4 +1,4 @@
-#include "reconciler/ip_address.h"
+#include "core/ip_address.h"
 
 #include <arpa/inet.h>
 #include <fmt/format.h>

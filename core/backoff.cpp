@@ -1,4 +1,4 @@
-#include "reconciler/backoff.h"
+#include "core/backoff.h"
 
 #include <algorithm>
 
@@ -11,12 +11,16 @@ JitteredExponentialBackOff::JitteredExponentialBackOff(std::chrono::milliseconds
       max_(std::max(max, base_)),
       random_(random) {}
 
-std::chrono::milliseconds JitteredExponentialBackOff::next() {
+std::chrono::milliseconds exponentialCeiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+                                             unsigned attempt) {
   // Double until the cap; stop shifting once there so the multiplication cannot overflow.
-  int64_t d = base_.count();
-  for (unsigned i = 0; i < attempt_ && d < max_.count(); ++i) d *= 2;
-  d = std::min(d, int64_t(max_.count()));
-  ++attempt_;
+  int64_t d = base.count();
+  for (unsigned i = 0; i < attempt && d > 0 && d < cap.count(); ++i) d *= 2;
+  return std::chrono::milliseconds(std::min(d, int64_t(cap.count())));
+}
+
+std::chrono::milliseconds JitteredExponentialBackOff::next() {
+  const int64_t d = exponentialCeiling(base_, max_, attempt_++).count();
   const int64_t half = d / 2;
   const int64_t span = d - half;  // >= 1 because d >= 1
   return std::chrono::milliseconds(half + int64_t(random_.random() % uint64_t(span)));

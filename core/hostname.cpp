@@ -1,4 +1,4 @@
-#include "reconciler/hostname.h"
+#include "core/hostname.h"
 
 #include <fmt/format.h>
 #include <idn2.h>
@@ -98,6 +98,16 @@ std::string canonicalName(std::string_view name) {
   for (char c : name) out += lower(c);
   if (out.empty() || out.back() != '.') out += '.';
   return out;
+}
+
+std::string canonicalDnsName(std::string_view name) {
+  while (!name.empty() && name.back() == '.') name.remove_suffix(1);
+  return name.empty() ? std::string() : canonicalName(name);
+}
+
+bool isUnderZone(std::string_view name, std::string_view zone) {
+  if (name.size() < zone.size() || !name.ends_with(zone)) return false;
+  return name.size() == zone.size() || name[name.size() - zone.size() - 1] == '.';
 }
 
 }  // namespace ptrd
