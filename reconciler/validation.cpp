@@ -54,7 +54,8 @@ Validation validatePaths(const std::vector<std::string>& paths, const LoadOption
       continue;
     }
     ConfigCheck check{file, {}, {}};
-    ReconcilerConfig config = parseConfig(*text, file, check.errors);
+    // As strict as plan, plus: the secret files exist (checked, never read).
+    ReconcilerConfig config = parseConfig(*text, file, check.errors, ConfigChecks{true});
     check.mappings = config.mappings;  // what could be read of them, even with errors elsewhere
     out.configs.push_back(std::move(check));
   }

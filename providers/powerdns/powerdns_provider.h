@@ -15,6 +15,7 @@
 
 #include "providers/http/http_client.h"
 #include "providers/provider.h"
+#include "providers/registry.h"
 
 namespace ptrd::providers::powerdns {
 
@@ -57,5 +58,8 @@ class PowerDnsProvider : public Provider {
 
 Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& config,
                                                        RequestObserver observer);
+
+// The registry's entry for this folder (settings block, capabilities, factory).
+ProviderType providerType();
 
 }  // namespace ptrd::providers::powerdns
