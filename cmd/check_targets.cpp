@@ -7,7 +7,7 @@
 #include <unordered_set>
 
 #include "reconciler/bulk_line.h"
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 #include "reconciler/hostname.h"
 #include "reconciler/mapping_loader.h"
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "providers/result.h"
+#include "core/result.h"
 #include "reconciler/ip_address.h"
 
 namespace ptrd::cmd {

@@ -16,7 +16,7 @@
 
 #include "providers/job_journal.h"
 #include "providers/provider_wait.h"
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd::providers {
 

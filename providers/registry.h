@@ -14,8 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "core/result.h"
 #include "providers/provider.h"
-#include "providers/result.h"
 #include "providers/settings.h"
 
 namespace ptrd::providers {

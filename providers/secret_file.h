@@ -9,7 +9,7 @@
 
 #include <string>
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd::providers {
 

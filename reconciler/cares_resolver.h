@@ -24,7 +24,7 @@
 #include <string_view>
 #include <vector>
 
-#include "providers/result.h"
+#include "core/result.h"
 #include "reconciler/resolver.h"
 
 namespace ptrd {

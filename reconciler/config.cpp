@@ -14,7 +14,7 @@
 #include "reconciler/cares_resolver.h"
 #include "reconciler/duration.h"
 #include "reconciler/input_file.h"
-#include "reconciler/yaml_util.h"
+#include "core/yaml_util.h"
 
 namespace ptrd {
 namespace {

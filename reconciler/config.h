@@ -23,8 +23,8 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "providers/result.h"
-#include "reconciler/diagnostic.h"
+#include "core/result.h"
+#include "core/diagnostic.h"
 #include "reconciler/planner.h"
 
 namespace ptrd {

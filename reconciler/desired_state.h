@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 #include "reconciler/ip_address.h"
 
 namespace ptrd {

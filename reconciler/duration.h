@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd {
 

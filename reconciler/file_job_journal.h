@@ -32,7 +32,7 @@
 #include <vector>
 
 #include "providers/job_journal.h"
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd {
 

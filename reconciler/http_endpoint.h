@@ -20,7 +20,7 @@
 #include <string>
 #include <thread>
 
-#include "providers/result.h"
+#include "core/result.h"
 #include "reconciler/daemon_clock.h"
 #include "reconciler/metrics.h"
 #include "reconciler/status.h"

@@ -22,7 +22,7 @@
 #include <cstdint>
 #include <string>
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd {
 

@@ -10,7 +10,7 @@
 #include "reconciler/bulk_mappings.h"
 #include "reconciler/hostname.h"
 #include "reconciler/range_template.h"
-#include "reconciler/yaml_util.h"
+#include "core/yaml_util.h"
 
 namespace ptrd {
 namespace {

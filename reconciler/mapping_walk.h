@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 
 namespace ptrd {
 

@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 #include "reconciler/ip_address.h"
 #include "reconciler/record_state.h"
 

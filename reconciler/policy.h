@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "providers/provider.h"
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd {
 

@@ -5,7 +5,7 @@
 //   if (auto s = hardenProcess(); !s) die(s.error().message);
 #pragma once
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd {
 

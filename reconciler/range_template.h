@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-#include "providers/result.h"
+#include "core/result.h"
 #include "reconciler/ip_address.h"
 
 namespace ptrd {

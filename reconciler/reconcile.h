@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "providers/result.h"
+#include "core/result.h"
 #include "reconciler/clock.h"
 #include "reconciler/desired_state.h"
 #include "reconciler/plan.h"

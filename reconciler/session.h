@@ -8,10 +8,10 @@
 #include <string>
 #include <string_view>
 
+#include "core/result.h"
 #include "providers/job_journal.h"
 #include "providers/provider.h"
 #include "providers/provider_wait.h"
-#include "providers/result.h"
 #include "reconciler/config.h"
 #include "reconciler/desired_state.h"
 #include "reconciler/resolver.h"

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "reconciler/desired_state.h"
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 #include "reconciler/mapping_loader.h"
 
 namespace ptrd {

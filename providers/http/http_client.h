@@ -22,7 +22,7 @@
 #include <vector>
 
 #include "providers/provider.h"
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd::providers::http {
 

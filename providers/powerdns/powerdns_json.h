@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "providers/powerdns/reverse_name.h"
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd::providers::powerdns {
 

@@ -12,7 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace ptrd::noc_emulator {
 

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "providers/result.h"
+#include "core/result.h"
 
 namespace httplib {
 class Client;

@@ -1,4 +1,4 @@
-#include "reconciler/yaml_util.h"
+#include "core/yaml_util.h"
 
 #include <fmt/format.h>
 

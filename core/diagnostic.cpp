@@ -1,4 +1,4 @@
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 
 #include <fmt/format.h>
 

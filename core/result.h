@@ -1,6 +1,5 @@
 // Result<T>: a value or an Error, the way errors cross module boundaries in ptrd.
-// It lives with the provider interface because that is the lowest layer that uses
-// it; the reconciler and cmd include it from here.
+// It lives in core/ because both sides of the provider seam return it.
 //
 // g++ 12 in C++20 mode has no std::expected, so this is the small subset we need.
 // An Error says what kind of failure it is, so callers decide retry policy

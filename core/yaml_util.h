@@ -11,7 +11,7 @@
 #include <string_view>
 #include <vector>
 
-#include "reconciler/diagnostic.h"
+#include "core/diagnostic.h"
 
 namespace ptrd {
 
