@@ -70,7 +70,7 @@ Connector realConnector(DaemonMetrics& metrics, StatusBoard& status, Clock& cloc
       metrics.dnsQuery(qtype, outcomeName(outcome));
       status.heartbeat(clock.now());
     };
-    auto conns = connect(config, hooks);
+    auto conns = connectSession(config, hooks);
     if (!conns) return conns.error();
     return PassConnections{std::shared_ptr<providers::Provider>(std::move(conns->provider)),
                            std::shared_ptr<Resolver>(std::move(conns->resolver))};
@@ -148,7 +148,8 @@ void addRunCommand(CLI::App& app, int& exit_code) {
       "changes or on SIGHUP, and after failures with jittered exponential backoff. A file\n"
       "that fails to load keeps the last good state (ptrd_config_last_reload_successful 0).\n"
       "Serves /metrics, /healthz, /readyz and /status on `listen`. SIGTERM/SIGINT finish the\n"
-      "batch in hand and exit 0. Bulk jobs in flight (async providers) are kept in the state file and\n"
+      "batch in hand and exit 0. Bulk jobs in flight (async providers) are kept in the state file "
+      "and\n"
       "resumed after a restart instead of being submitted again.\n"
       "\n"
       "Exit status: 0 after a clean shutdown (with --once: 0 if the pass succeeded), 1 when\n"

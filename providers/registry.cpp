@@ -39,16 +39,20 @@ std::string knownProviderTypes() {
 
 void registerProviderType(ProviderType type) {
   auto& t = table();
-  auto it = std::find_if(t.begin(), t.end(), [&](const ProviderType& p) { return p.type == type.type; });
+  auto it =
+      std::find_if(t.begin(), t.end(), [&](const ProviderType& p) { return p.type == type.type; });
   if (it != t.end())
     *it = std::move(type);
   else
     t.push_back(std::move(type));
 }
 
-Result<std::unique_ptr<Provider>> makeProvider(const ProviderConfig& config, RequestObserver observer) {
+Result<std::unique_ptr<Provider>> makeProvider(const ProviderConfig& config,
+                                               RequestObserver observer) {
   const ProviderType* p = findProviderType(config.type);
-  if (!p) return Error::permanent(fmt::format("unknown provider '{}' ({})", config.type, knownProviderTypes()));
+  if (!p)
+    return Error::permanent(
+        fmt::format("unknown provider '{}' ({})", config.type, knownProviderTypes()));
   return p->make(config, std::move(observer));
 }
 

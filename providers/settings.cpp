@@ -22,7 +22,8 @@ void readUrl(SettingsReader& in, ProviderConfig& out) {
 void readSecretFile(SettingsReader& in, std::string_view key, const std::string& type,
                     ProviderConfig& out) {
   if (!in.has(key))
-    return in.fail("", fmt::format("provider {} needs {} (secrets are read from files)", type, key));
+    return in.fail("",
+                   fmt::format("provider {} needs {} (secrets are read from files)", type, key));
   auto path = in.path(key);
   if (!path) return;
   out.apiKeyFile = *path;

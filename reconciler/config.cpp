@@ -10,11 +10,12 @@
 #include <set>
 #include <tuple>
 
+#include "core/yaml_util.h"
 #include "providers/registry.h"
 #include "reconciler/cares_resolver.h"
 #include "reconciler/duration.h"
+#include "reconciler/host_port.h"
 #include "reconciler/input_file.h"
-#include "core/yaml_util.h"
 
 namespace ptrd {
 namespace {
@@ -265,22 +266,9 @@ class ConfigReader {
   }
 
   void checkListen(const YAML::Node& n, const std::string& s) {
-    size_t colon = s.rfind(':');
-    auto bad = [&] {
+    if (!parseHostPort(s, PortRule::kRequired))
       fail(n,
            fmt::format("listen \"{}\" must be ADDRESS:PORT, e.g. 127.0.0.1:9153 or [::1]:9153", s));
-    };
-    if (colon == std::string::npos || colon == 0) return bad();
-    std::string host = s.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-      host = host.substr(1, host.size() - 2);
-    else if (host.find(':') != std::string::npos)
-      return bad();  // IPv6 needs brackets
-    unsigned port = 0;
-    const char* end = s.data() + s.size();
-    auto [ptr, ec] = std::from_chars(s.data() + colon + 1, end, port);
-    if (ec != std::errc() || ptr != end || port == 0 || port > 65535 || !IpAddress::parse(host))
-      bad();
   }
 
   // Plain (unquoted) scalars only: a quoted "20" is a string, as in Kubernetes.
@@ -379,7 +367,7 @@ ReconcilerConfig parseConfig(const std::string& text, const std::string& file,
   return config;
 }
 
-Result<ReconcilerConfig> loadConfig(const std::string& path) {
+Result<ReconcilerConfig> loadConfig(const std::string& path, ConfigChecks checks) {
   // Read like a mapping file (a FIFO or a huge file is an error, not a hang), with
   // a bound fit for a config.
   auto text = readInputFile(path, ReadLimits{kMaxConfigBytes, kMaxTornReadTries, "config file"});
@@ -389,7 +377,7 @@ Result<ReconcilerConfig> loadConfig(const std::string& path) {
     return Error::permanent(fmt::format("{}: {}", path, text.error().message));
   }
   std::vector<Diagnostic> errors;
-  ReconcilerConfig config = parseConfig(*text, path, errors);
+  ReconcilerConfig config = parseConfig(*text, path, errors, checks);
   if (errors.empty()) return config;
   std::string message;
   for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e.str();

@@ -51,7 +51,10 @@ struct ReconcilerConfig {
 
 // What parsing may look at besides the text.
 struct ConfigChecks {
-  // Secret files must exist and be regular files (never opened): `ptrd validate`.
+  // Secret files must exist and be regular files (checked, never opened). On for
+  // plan and apply, which read them next anyway; off for `ptrd validate`, which
+  // runs in CI and on examples where the secrets are not mounted, and for the
+  // daemon, whose provider reports an unreadable secret when it connects.
   bool secretFiles = false;
 };
 
@@ -62,6 +65,6 @@ ReconcilerConfig parseConfig(const std::string& text, const std::string& file,
                              std::vector<Diagnostic>& errors, ConfigChecks checks = {});
 
 // Reads and parses the file; the Error lists every diagnostic, one a line.
-Result<ReconcilerConfig> loadConfig(const std::string& path);
+Result<ReconcilerConfig> loadConfig(const std::string& path, ConfigChecks checks = {});
 
 }  // namespace ptrd

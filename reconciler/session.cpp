@@ -7,7 +7,8 @@
 
 namespace ptrd {
 
-Result<SessionConnections> connect(const ReconcilerConfig& config, const SessionHooks& hooks) {
+Result<SessionConnections> connectSession(const ReconcilerConfig& config,
+                                          const SessionHooks& hooks) {
   providers::ProviderConfig pc = config.provider;
   pc.jobJournal = hooks.journal;
   pc.wait = hooks.wait;
@@ -23,12 +24,13 @@ Result<SessionConnections> connect(const ReconcilerConfig& config, const Session
 }
 
 Result<ReconcileSession> openSession(const std::string& configPath) {
-  auto config = loadConfig(configPath);
+  // The secrets are read next: a missing one is reported at its line and column.
+  auto config = loadConfig(configPath, ConfigChecks{true});
   if (!config) return config.error();
   ReconcileSession s;
   s.config = std::move(*config);
   s.desired = loadMappings(s.config.mappings);
-  auto conns = connect(s.config);
+  auto conns = connectSession(s.config);
   if (!conns) return conns.error();
   s.provider = std::move(conns->provider);
   s.resolver = std::move(conns->resolver);

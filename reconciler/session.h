@@ -34,7 +34,8 @@ struct SessionConnections {
 
 // The provider (through the registry) and the c-ares resolver on the config's
 // resolvers; the Error names which of the two failed.
-Result<SessionConnections> connect(const ReconcilerConfig& config, const SessionHooks& hooks = {});
+Result<SessionConnections> connectSession(const ReconcilerConfig& config,
+                                          const SessionHooks& hooks = {});
 
 struct ReconcileSession {
   ReconcilerConfig config;
@@ -44,7 +45,7 @@ struct ReconcileSession {
 };
 
 // Loads the config (every error as file:line:col) and the mapping files, then
-// connect()s.
+// connectSession()s.
 Result<ReconcileSession> openSession(const std::string& configPath);
 
 }  // namespace ptrd

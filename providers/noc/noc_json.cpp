@@ -93,7 +93,8 @@ Result<std::vector<Change>> parseBulkBody(const std::string& body) {
     } else {
       return Error::permanent("its body is not a list of bulk entries");
     }
-    if (!seen.insert(c.ip).second) return Error::permanent("its body is not a list of bulk entries");
+    if (!seen.insert(c.ip).second)
+      return Error::permanent("its body is not a list of bulk entries");
     out.push_back(std::move(c));
   }
   return out;

@@ -65,9 +65,10 @@ void registerMemoryProvider(std::shared_ptr<MemoryAccount> account) {
   t.capabilities.maxBatchSize = kMaxBatch;
   t.capabilities.reset = providers::Capabilities::Reset::kPlatformDefault;
   t.readSettings = readSettings;
-  t.make = [account](const providers::ProviderConfig& c, providers::RequestObserver)
-      -> Result<std::unique_ptr<providers::Provider>> {
-    return std::unique_ptr<providers::Provider>(std::make_unique<MemoryProvider>(account, c.batchSize));
+  t.make = [account](const providers::ProviderConfig& c,
+                     providers::RequestObserver) -> Result<std::unique_ptr<providers::Provider>> {
+    return std::unique_ptr<providers::Provider>(
+        std::make_unique<MemoryProvider>(account, c.batchSize));
   };
   providers::registerProviderType(std::move(t));
 }

@@ -82,7 +82,8 @@ TEST_F(MemoryProviderTest, TheRegistrationAloneMakesTheTypeKnown) {
 TEST_F(MemoryProviderTest, ItsSettingsAreCheckedWithFileLineColumn) {
   auto e = errorsOf(config("{type: memory, memory: {colour: red, batchSize: 101}}"));
   ASSERT_EQ(e.size(), 2u);
-  EXPECT_THAT(e[0], HasSubstr("/etc/ptrd/ptrd.yaml:5:37: unknown field \"colour\" in provider.memory"));
+  EXPECT_THAT(e[0],
+              HasSubstr("/etc/ptrd/ptrd.yaml:5:37: unknown field \"colour\" in provider.memory"));
   EXPECT_EQ(e[1], "/etc/ptrd/ptrd.yaml:5:61: batchSize is 101, must be between 1 and 100");
   e = errorsOf(config("{type: nope}"));
   ASSERT_EQ(e.size(), 1u);
