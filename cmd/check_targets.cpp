@@ -4,11 +4,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <unordered_set>
 
-#include "reconciler/bulk_line.h"
 #include "core/diagnostic.h"
 #include "core/hostname.h"
+#include "reconciler/bulk_mappings.h"
 #include "reconciler/mapping_loader.h"
 
 namespace ptrd::cmd {
@@ -34,40 +35,34 @@ Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::stri
 
 namespace {
 
-Result<std::vector<CheckTarget>> fromBulkFile(const std::string& path, std::istream& in) {
+// Bulk lines through the mapping loader's walk (reconciler/bulk_mappings.h), so
+// comments, separators and the CSV header read as in a mapping file; a bare IP
+// is a target with nothing declared.
+Result<std::vector<CheckTarget>> fromBulkText(const std::string& path, std::string_view text) {
   std::vector<CheckTarget> out;
   std::vector<std::string> errors;
-  std::string line;
-  uint32_t number = 0;
-  while (std::getline(in, line)) {
-    ++number;
-    BulkLine b = parseBulkLine(line, /*allowIpOnly=*/true);
-    if (b.kind == BulkLine::Kind::kBlank) continue;
-    if (b.kind == BulkLine::Kind::kError) {
-      errors.push_back(Diagnostic{{path, number, b.errorColumn}, std::string(b.error)}.str());
-      continue;
-    }
-    // A CSV export's header line ("ip,hostname"): "ip" is never an address.
-    bool first_entry = out.empty() && errors.empty();
-    if (first_entry && (b.ip == "ip" || b.ip == "IP")) continue;
+  BulkOrigin origin;
+  origin.file = path;
+  origin.csvHeaderAllowed = true;
+  walkBulkText(text, origin, /*allowIpOnly=*/true, [&](const BulkEntry& e) {
+    const BulkLine& b = e.fields;
+    auto error = [&](uint32_t column, std::string reason) {
+      errors.push_back(Diagnostic{{path, e.line, column}, std::move(reason)}.str());
+      return true;
+    };
+    if (b.kind == BulkLine::Kind::kError) return error(b.errorColumn, std::string(b.error));
     auto ip = IpAddress::parse(b.ip);
-    if (!ip) {
-      errors.push_back(Diagnostic{{path, number, b.ipColumn},
-                                  fmt::format("invalid IP \"{}\": {}", b.ip, ip.error().message)}
-                           .str());
-      continue;
-    }
+    if (!ip)
+      return error(b.ipColumn, fmt::format("invalid IP \"{}\": {}", b.ip, ip.error().message));
     CheckTarget t{*ip, ""};
     if (!b.hostname.empty()) {
       auto host = normaliseHostname(b.hostname);
-      if (!host) {
-        errors.push_back(Diagnostic{{path, number, b.hostnameColumn}, host.error().message}.str());
-        continue;
-      }
+      if (!host) return error(b.hostnameColumn, host.error().message);
       t.declared = *host;
     }
     out.push_back(std::move(t));
-  }
+    return true;
+  });
   if (!errors.empty()) return Error::permanent(fmt::format("{}", fmt::join(errors, "\n")));
   return out;
 }
@@ -92,7 +87,9 @@ Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path) {
     return Error::permanent(fmt::format("{}: is a directory", path));
   std::ifstream in(path);
   if (!in) return Error::permanent(fmt::format("{}: cannot read file", path));
-  return fromBulkFile(path, in);
+  std::stringstream text;
+  text << in.rdbuf();
+  return fromBulkText(path, text.str());
 }
 
 std::vector<CheckTarget> dedupeTargets(std::vector<CheckTarget> targets) {

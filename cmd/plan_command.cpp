@@ -4,8 +4,8 @@
 
 #include "cmd/commands.h"
 #include "cmd/plan_output.h"
-#include "cmd/reconcile_session.h"
 #include "reconciler/reconcile.h"
+#include "reconciler/session.h"
 
 namespace ptrd::cmd {
 namespace {

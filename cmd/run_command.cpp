@@ -10,12 +10,13 @@
 #include "cmd/commands.h"
 #include "cmd/log_level.h"
 #include "cmd/version.h"
-#include "reconciler/cares_resolver.h"
+#include "providers/registry.h"
 #include "reconciler/config.h"
 #include "reconciler/daemon_loop.h"
 #include "reconciler/drain.h"
 #include "reconciler/file_job_journal.h"
 #include "reconciler/http_endpoint.h"
+#include "reconciler/session.h"
 #include "reconciler/signals.h"
 
 namespace ptrd::cmd {
@@ -42,7 +43,9 @@ std::chrono::milliseconds ms(double seconds) {
 std::string chooseStateFile(const RunArgs& args, const ReconcilerConfig& config, Logger& log) {
   if (!args.stateFile.empty()) return args.stateFile;
   if (!config.provider.stateFile.empty()) return config.provider.stateFile;
-  if (config.provider.type != "noc") return "";  // only asynchronous providers have jobs in flight
+  // Only providers with asynchronous jobs have anything in flight to keep.
+  const providers::ProviderType* type = providers::findProviderType(config.provider.type);
+  if (!type || !type->capabilities.asyncJobs) return "";
   const auto dir = std::filesystem::path(kDefaultStateFile).parent_path();
   if (::access(dir.c_str(), W_OK) == 0) return kDefaultStateFile;
   log.warn("no writable state file: bulk jobs in flight will not survive a restart",
@@ -55,27 +58,22 @@ Connector realConnector(DaemonMetrics& metrics, StatusBoard& status, Clock& cloc
                         std::shared_ptr<providers::ProviderWait> wait) {
   return [&metrics, &status, &clock, journal,
           wait](const ReconcilerConfig& config) -> Result<PassConnections> {
-    providers::ProviderConfig pc = config.provider;
-    pc.jobJournal = journal;
-    pc.wait = wait;  // SIGTERM cuts provider waits short
-    const std::string type = pc.type;
-    auto provider = providers::makeProvider(
-        pc, [&metrics, &status, &clock, type](const std::string& op, int code) {
-          metrics.providerRequest(type, op, code);
-          status.heartbeat(clock.now());
-        });
-    if (!provider)
-      return Error::permanent(fmt::format("provider {}: {}", type, provider.error().message));
-    CaresOptions options;
-    options.servers = config.resolvers;
-    options.on_query = [&metrics, &status, &clock](std::string_view qtype, LookupOutcome outcome) {
+    SessionHooks hooks;
+    hooks.journal = journal;
+    hooks.wait = wait;  // SIGTERM cuts provider waits short
+    hooks.onRequest = [&metrics, &status, &clock, type = config.provider.type](
+                          const std::string& op, int code) {
+      metrics.providerRequest(type, op, code);
+      status.heartbeat(clock.now());
+    };
+    hooks.onQuery = [&metrics, &status, &clock](std::string_view qtype, LookupOutcome outcome) {
       metrics.dnsQuery(qtype, outcomeName(outcome));
       status.heartbeat(clock.now());
     };
-    auto resolver = CaresResolver::create(options);
-    if (!resolver) return Error::permanent(fmt::format("resolver: {}", resolver.error().message));
-    return PassConnections{std::shared_ptr<providers::Provider>(std::move(*provider)),
-                           std::shared_ptr<Resolver>(std::move(*resolver))};
+    auto conns = connectSession(config, hooks);
+    if (!conns) return conns.error();
+    return PassConnections{std::shared_ptr<providers::Provider>(std::move(conns->provider)),
+                           std::shared_ptr<Resolver>(std::move(conns->resolver))};
   };
 }
 
@@ -150,7 +148,8 @@ void addRunCommand(CLI::App& app, int& exit_code) {
       "changes or on SIGHUP, and after failures with jittered exponential backoff. A file\n"
       "that fails to load keeps the last good state (ptrd_config_last_reload_successful 0).\n"
       "Serves /metrics, /healthz, /readyz and /status on `listen`. SIGTERM/SIGINT finish the\n"
-      "batch in hand and exit 0. Bulk jobs in flight (noc) are kept in the state file and\n"
+      "batch in hand and exit 0. Bulk jobs in flight (async providers) are kept in the state file "
+      "and\n"
       "resumed after a restart instead of being submitted again.\n"
       "\n"
       "Exit status: 0 after a clean shutdown (with --once: 0 if the pass succeeded), 1 when\n"

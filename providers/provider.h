@@ -3,7 +3,8 @@
 // Providers are thin adapters: they speak canonical text (IP addresses in RFC 5952
 // / dotted-quad form, hostnames lower case with one trailing dot) and never decide
 // what should change; the reconciler does. Implementations live one per folder
-// (providers/powerdns, providers/noc) and are picked by makeProvider().
+// (providers/powerdns, providers/noc) and are picked by makeProvider() through
+// the registry (providers/registry.h).
 #pragma once
 
 #include <chrono>
@@ -49,6 +50,9 @@ struct ChangeResult {
   Status status = Status::kFailed;
   std::string ptr;     // PTR the provider reports after the change, canonical
   std::string reason;  // provider's text for anything but kApplied
+  // What was asked. Filled by resume() from what the provider journaled, so the
+  // daemon counts a resumed job's changes without knowing the journal's format.
+  Change::Action action = Change::Action::kSet;
 };
 
 const char* statusName(ChangeResult::Status s);  // "applied", "invalid", "not_yours", "failed"
@@ -60,7 +64,7 @@ const char* actionName(Change::Action a);        // "set", "reset"
 using RequestObserver = std::function<void(const std::string& operation, int code)>;
 
 struct ProviderConfig {
-  std::string type;              // "powerdns" | "noc"
+  std::string type;              // a registered type (providers/registry.h)
   std::string url;
   std::string apiKeyFile;        // powerdns: X-API-Key; noc: bearer token (tokenFile)
   size_t batchSize = 500;        // noc: <= 500; powerdns: rrsets per PATCH
@@ -115,7 +119,7 @@ class Provider {
   virtual std::chrono::seconds resumeWindow() const { return std::chrono::seconds(0); }
 };
 
-// "unknown provider 'x'" for a type it does not know.
+// Through the registry; "unknown provider 'x' (a, b or c)" for a type it does not know.
 Result<std::unique_ptr<Provider>> makeProvider(const ProviderConfig& config, RequestObserver observer);
 
 }  // namespace ptrd::providers

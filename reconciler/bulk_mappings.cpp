@@ -8,56 +8,63 @@
 namespace ptrd {
 namespace {
 
+// "ip,hostname", "IP,PTR", or "ip" alone in an address list.
 bool isCsvHeader(const BulkLine& b) {
   auto lower = [](std::string_view s) {
     std::string out(s);
     for (char& c : out) c = char(std::tolower(static_cast<unsigned char>(c)));
     return out;
   };
-  return lower(b.ip) == "ip" && (lower(b.hostname) == "hostname" || lower(b.hostname) == "ptr");
+  const std::string host = lower(b.hostname);
+  return lower(b.ip) == "ip" && (host.empty() || host == "hostname" || host == "ptr");
 }
 
 }  // namespace
 
-void addBulkMappings(std::string_view text, const BulkOrigin& origin, uint32_t source,
-                     DesiredStateBuilder& builder) {
+void walkBulkText(std::string_view text, const BulkOrigin& origin, bool allowIpOnly,
+                  const std::function<bool(const BulkEntry&)>& visit) {
   uint32_t index = 0;
   bool first_entry = true;
   size_t pos = 0;
   while (pos < text.size()) {
-    if (builder.budgetHit() != DesiredStateBuilder::Bound::kNone) return;  // a bound is reported already
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
     std::string_view line = text.substr(pos, nl - pos);
     pos = nl + 1;
-    uint32_t file_line = origin.firstLine + index++;
-    BulkLine b = parseBulkLine(line);
-    if (b.kind == BulkLine::Kind::kBlank) continue;
-    uint32_t indent = origin.indentOf ? origin.indentOf(file_line) : 0;
-    auto at = [&](uint32_t col) { return SourceLocation{origin.file, file_line, indent + col}; };
+    BulkEntry e;
+    e.line = origin.firstLine + index++;
+    e.fields = parseBulkLine(line, allowIpOnly);
+    if (e.fields.kind == BulkLine::Kind::kBlank) continue;
+    e.indent = origin.indentOf ? origin.indentOf(e.line) : 0;
+    if (e.fields.kind == BulkLine::Kind::kEntry) {
+      const bool header = first_entry && origin.csvHeaderAllowed && isCsvHeader(e.fields);
+      first_entry = false;
+      if (header) continue;
+    }
+    if (!visit(e)) return;
+  }
+}
+
+void addBulkMappings(std::string_view text, const BulkOrigin& origin, uint32_t source,
+                     DesiredStateBuilder& builder) {
+  if (builder.budgetHit() != DesiredStateBuilder::Bound::kNone) return;
+  walkBulkText(text, origin, /*allowIpOnly=*/false, [&](const BulkEntry& e) {
+    const BulkLine& b = e.fields;
+    auto at = [&](uint32_t col) { return SourceLocation{origin.file, e.line, e.indent + col}; };
     if (b.kind == BulkLine::Kind::kError) {
       builder.addInvalid(source, std::nullopt, at(b.errorColumn), std::string(b.error));
-      continue;
-    }
-    if (first_entry && origin.csvHeaderAllowed && isCsvHeader(b)) {
-      first_entry = false;
-      continue;
-    }
-    first_entry = false;
-    auto ip = IpAddress::parse(b.ip);
-    if (!ip) {
+    } else if (auto ip = IpAddress::parse(b.ip); !ip) {
       builder.addInvalid(source, std::nullopt, at(b.ipColumn),
                          fmt::format("invalid IP address \"{}\": {}", b.ip, ip.error().message));
-      continue;
-    }
-    auto host = normaliseHostname(b.hostname);
-    if (!host) {
+    } else if (auto host = normaliseHostname(b.hostname); !host) {
       builder.addInvalid(source, *ip, at(b.hostnameColumn), host.error().message);
-      continue;
+    } else {
+      builder.add(DesiredRecord{*ip, std::move(*host), false, DeclarationKind::kBulk, source, e.line,
+                                e.indent + b.ipColumn});
     }
-    builder.add(DesiredRecord{*ip, std::move(*host), false, DeclarationKind::kBulk, source, file_line,
-                              indent + b.ipColumn});
-  }
+    // A bound is reported already when hit.
+    return builder.budgetHit() == DesiredStateBuilder::Bound::kNone;
+  });
 }
 
 }  // namespace ptrd

@@ -15,6 +15,7 @@
 #include "reconciler/dns_answer.h"
 #include "reconciler/dns_message.h"
 #include "core/hostname.h"
+#include "reconciler/host_port.h"
 
 namespace ptrd {
 namespace {
@@ -231,38 +232,9 @@ class CaresResolver::Engine {
 };
 
 Result<ServerAddress> parseServerAddress(std::string_view spec) {
-  std::string_view host = spec;
-  std::string_view port_text;
-  if (!spec.empty() && spec.front() == '[') {
-    auto close = spec.find(']');
-    if (close == std::string_view::npos)
-      return Error::permanent(fmt::format("resolver \"{}\": missing ']'", spec));
-    host = spec.substr(1, close - 1);
-    std::string_view rest = spec.substr(close + 1);
-    if (!rest.empty()) {
-      if (rest.front() != ':')
-        return Error::permanent(fmt::format("resolver \"{}\": expected ':PORT' after ']'", spec));
-      port_text = rest.substr(1);
-    }
-  } else if (std::count(spec.begin(), spec.end(), ':') == 1) {  // one colon: IPv4:port
-    auto colon = spec.find(':');
-    host = spec.substr(0, colon);
-    port_text = spec.substr(colon + 1);
-  }
-  auto ip = IpAddress::parse(host);
-  if (!ip)
-    return Error::permanent(
-        fmt::format("resolver \"{}\": {} (need an IP address such as 127.0.0.1:5300)", spec,
-                    ip.error().message));
-  ServerAddress out{*ip, 53};
-  if (!port_text.empty() || spec.back() == ':') {
-    int port = 0;
-    auto [end, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
-    if (ec != std::errc() || end != port_text.data() + port_text.size() || port < 1 || port > 65535)
-      return Error::permanent(fmt::format("resolver \"{}\": port must be 1..65535", spec));
-    out.port = port;
-  }
-  return out;
+  auto a = parseHostPort(spec, PortRule::kOptional, 53);
+  if (!a) return Error::permanent(fmt::format("resolver \"{}\": {}", spec, a.error().message));
+  return ServerAddress{a->ip, a->port};
 }
 
 namespace {

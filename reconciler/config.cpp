@@ -1,29 +1,31 @@
 #include "reconciler/config.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
 #include <charconv>
 #include <filesystem>
+#include <set>
 #include <tuple>
 
-#include "providers/url_redaction.h"
+#include "core/yaml_util.h"
+#include "providers/registry.h"
 #include "reconciler/cares_resolver.h"
 #include "reconciler/duration.h"
+#include "reconciler/host_port.h"
 #include "reconciler/input_file.h"
-#include "core/yaml_util.h"
 
 namespace ptrd {
 namespace {
 
 constexpr std::string_view kApiVersion = "ptrd.io/v1alpha1";
-constexpr size_t kNocMaxBatch = 500;  // the NOC API refuses larger bulk jobs (noc-api.md)
 
 class ConfigReader {
  public:
-  ConfigReader(const std::string& file, std::vector<Diagnostic>& errors)
-      : yaml_(file), errors_(errors) {
+  ConfigReader(const std::string& file, std::vector<Diagnostic>& errors, ConfigChecks checks)
+      : yaml_(file), errors_(errors), checks_(checks) {
     config_.file = file;
   }
 
@@ -134,106 +136,110 @@ class ConfigReader {
     }
   }
 
-  // The contract sketches the noc settings as `noc: {url, tokenFile, batchSize}`
-  // under provider; that nesting is accepted as well as the flat keys. The merged
-  // map shares the original value nodes, so errors keep their file:line:col.
-  YAML::Node flattenNocBlock(const YAML::Node& orig) {
-    const YAML::Node block = orig["noc"];
-    if (!block) return orig;
-    if (!block.IsMap()) {
-      fail(block, "provider.noc must be a mapping (url, tokenFile, batchSize)");
-      return orig;
+  // A provider's block, read by the provider itself (providers/registry.h) through
+  // this view: the nested block named after it (`noc: {url, tokenFile}`) is merged
+  // into the flat keys. The merged map shares the original value nodes, so errors
+  // keep their file:line:col.
+  class ProviderSettings final : public providers::SettingsReader {
+   public:
+    ProviderSettings(ConfigReader& r, const YAML::Node& orig, std::string block)
+        : r_(r), orig_(orig), block_(std::move(block)), nested_(orig[block_]) {
+      merged_ = merge();
     }
-    yaml_.checkKeys(block, {"url", "tokenFile", "batchSize", "caFile", "requestTimeout", "jobTimeout", "stateFile"},
-                    "provider.noc", errors_);
-    YAML::Node merged(YAML::NodeType::Map);
-    for (auto it = orig.begin(); it != orig.end(); ++it) {
-      if (it->first.IsScalar() && it->first.Scalar() != "noc") merged[it->first.Scalar()] = it->second;
+
+    void allowOnly(const std::vector<std::string>& known) override {
+      std::vector<std::string> flat{"type"};
+      flat.insert(flat.end(), known.begin(), known.end());
+      flat.push_back(block_);
+      r_.checkKeyList(orig_, flat, "provider");
+      if (nested_ && nested_.IsMap()) r_.checkKeyList(nested_, known, "provider." + block_);
     }
-    for (auto it = block.begin(); it != block.end(); ++it) {
-      if (!it->first.IsScalar()) continue;
-      const std::string key = it->first.Scalar();
-      const YAML::Node& view = merged;
-      if (view[key]) {
-        fail(it->first, fmt::format("{} is given both in provider and in provider.noc", key));
-        continue;
+    bool has(std::string_view key) const override { return bool(node(key)); }
+    std::optional<std::string> string(std::string_view key) override {
+      return r_.yaml_.scalar(node(key), key, r_.errors_);
+    }
+    std::optional<uint64_t> integer(std::string_view key, uint64_t min, uint64_t max) override {
+      return r_.integer(node(key), key, min, max);
+    }
+    std::optional<std::chrono::milliseconds> duration(std::string_view key) override {
+      return r_.duration(node(key), key);
+    }
+    std::optional<std::string> path(std::string_view key) override {
+      auto s = string(key);
+      if (!s) return std::nullopt;
+      return r_.resolvePath(*s);
+    }
+    void fail(std::string_view key, std::string reason) override {
+      if (key.empty() || !has(key)) return r_.fail(orig_, std::move(reason));
+      r_.fail(node(key), std::move(reason));
+    }
+    bool checkFiles() const override { return r_.checks_.secretFiles; }
+
+   private:
+    YAML::Node node(std::string_view key) const {
+      const YAML::Node& view = merged_;  // const: a lookup must not add the key
+      return view[std::string(key)];
+    }
+
+    YAML::Node merge() {
+      if (!nested_) return orig_;
+      if (!nested_.IsMap()) {
+        r_.fail(nested_, fmt::format("provider.{} must be a mapping", block_));
+        return orig_;
       }
-      merged[key] = it->second;
+      YAML::Node merged(YAML::NodeType::Map);
+      for (auto it = orig_.begin(); it != orig_.end(); ++it) {
+        if (it->first.IsScalar() && it->first.Scalar() != block_) merged[it->first.Scalar()] = it->second;
+      }
+      for (auto it = nested_.begin(); it != nested_.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const std::string key = it->first.Scalar();
+        const YAML::Node& view = merged;
+        if (view[key]) {
+          r_.fail(it->first, fmt::format("{} is given both in provider and in provider.{}", key, block_));
+          continue;
+        }
+        merged[key] = it->second;
+      }
+      return merged;
     }
-    return merged;
-  }
+
+    ConfigReader& r_;
+    const YAML::Node orig_;
+    const std::string block_;
+    const YAML::Node nested_;
+    YAML::Node merged_;
+  };
 
   void readProvider(const YAML::Node& orig) {
     if (!orig.IsMap())
       return fail(orig, fmt::format("provider must be a mapping, not {}", nodeTypeName(orig)));
-    yaml_.checkKeys(orig,
-                    {"type", "url", "apiKeyFile", "tokenFile", "batchSize", "defaultTemplate",
-                     "caFile", "requestTimeout", "jobTimeout", "stateFile", "ttl", "noc"},
-                    "provider", errors_);
-    const YAML::Node p = flattenNocBlock(orig);
-    auto& pc = config_.provider;
-    const YAML::Node type = p["type"];
-    if (!type) return fail(orig, "provider has no type (powerdns or noc)");
+    const YAML::Node type = orig["type"];
+    if (!type)
+      return fail(orig, fmt::format("provider has no type ({})", providers::knownProviderTypes()));
     auto t = yaml_.scalar(type, "provider type", errors_);
     if (!t) return;
-    if (*t != "powerdns" && *t != "noc")
-      return fail(type, fmt::format("unknown provider '{}' (powerdns or noc)", *t));
-    pc.type = *t;
-    const bool noc = pc.type == "noc";
-    if (const YAML::Node block = orig["noc"]; block && !noc)
-      fail(block, fmt::format("provider.noc settings need type: noc, not {}", pc.type));
-    if (const YAML::Node u = p["url"]) {
-      if (auto s = yaml_.scalar(u, "provider url", errors_)) {
-        pc.url = *s;
-        if (!pc.url.starts_with("http://") && !pc.url.starts_with("https://"))
-          fail(u, fmt::format("provider url \"{}\" must start with http:// or https://",
-                             providers::redactUrlUserinfo(pc.url)));
+    const providers::ProviderType* known = providers::findProviderType(*t);
+    if (!known)
+      return fail(type, fmt::format("unknown provider '{}' ({})", *t, providers::knownProviderTypes()));
+    config_.provider.type = *t;
+    ProviderSettings settings(*this, orig, known->block);
+    known->readSettings(settings, config_.provider);
+  }
+
+  // YamlContext::checkKeys for a list only known at run time (the provider's).
+  void checkKeyList(const YAML::Node& map, const std::vector<std::string>& allowed,
+                    const std::string& what) {
+    std::set<std::string> seen;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (!it->first.IsScalar()) {
+        fail(it->first, fmt::format("{} has a key that is not a string", what));
+      } else if (std::find(allowed.begin(), allowed.end(), it->first.Scalar()) == allowed.end()) {
+        fail(it->first, fmt::format("unknown field \"{}\" in {} (known: {})", it->first.Scalar(),
+                                    what, fmt::join(allowed, ", ")));
+      } else if (!seen.insert(it->first.Scalar()).second) {
+        fail(it->first, fmt::format("field \"{}\" is given twice in {}", it->first.Scalar(), what));
       }
-    } else {
-      fail(orig, "provider has no url");
-    }
-    // Each provider names its secret the way its API does; the other name is a
-    // mistake worth catching before a request goes out unauthenticated.
-    const char* secret = noc ? "tokenFile" : "apiKeyFile";
-    const char* other = noc ? "apiKeyFile" : "tokenFile";
-    if (const YAML::Node o = p[other])
-      fail(o, fmt::format("{} is not a {} setting (use {})", other, pc.type, secret));
-    if (const YAML::Node k = p[secret]) {
-      if (auto s = yaml_.scalar(k, secret, errors_)) pc.apiKeyFile = resolvePath(*s);
-    } else {
-      fail(orig, fmt::format("provider {} needs {} (secrets are read from files)", pc.type, secret));
-    }
-    if (const YAML::Node b = p["batchSize"]) {
-      if (auto v = integer(b, "batchSize", 1, noc ? kNocMaxBatch : 100'000)) pc.batchSize = *v;
-    } else if (noc) {
-      pc.batchSize = kNocMaxBatch;
-    }
-    if (const YAML::Node d = p["defaultTemplate"]) {
-      if (noc)
-        fail(d, "defaultTemplate is a powerdns setting (the NOC portal has its own defaults)");
-      else if (auto s = yaml_.scalar(d, "defaultTemplate", errors_))
-        pc.defaultTemplate = *s;
-    }
-    if (const YAML::Node c = p["caFile"]) {
-      if (auto s = yaml_.scalar(c, "caFile", errors_)) pc.caFile = resolvePath(*s);
-    }
-    if (const YAML::Node s = p["stateFile"]) {
-      if (!noc)
-        fail(s, "stateFile is a noc setting");
-      else if (auto v = yaml_.scalar(s, "stateFile", errors_))
-        pc.stateFile = resolvePath(*v);
-    }
-    if (const YAML::Node n = p["requestTimeout"]) {
-      if (auto d = duration(n, "requestTimeout")) pc.requestTimeout = *d;
-    }
-    if (const YAML::Node n = p["jobTimeout"]) {
-      if (auto d = duration(n, "jobTimeout")) pc.jobTimeout = *d;
-    }
-    if (const YAML::Node n = p["ttl"]) {
-      if (noc)
-        fail(n, "ttl is a powerdns setting");
-      else if (auto v = integer(n, "ttl", 1, 604800))
-        pc.ttl = uint32_t(*v);
     }
   }
 
@@ -260,22 +266,9 @@ class ConfigReader {
   }
 
   void checkListen(const YAML::Node& n, const std::string& s) {
-    size_t colon = s.rfind(':');
-    auto bad = [&] {
+    if (!parseHostPort(s, PortRule::kRequired))
       fail(n,
            fmt::format("listen \"{}\" must be ADDRESS:PORT, e.g. 127.0.0.1:9153 or [::1]:9153", s));
-    };
-    if (colon == std::string::npos || colon == 0) return bad();
-    std::string host = s.substr(0, colon);
-    if (host.size() > 2 && host.front() == '[' && host.back() == ']')
-      host = host.substr(1, host.size() - 2);
-    else if (host.find(':') != std::string::npos)
-      return bad();  // IPv6 needs brackets
-    unsigned port = 0;
-    const char* end = s.data() + s.size();
-    auto [ptr, ec] = std::from_chars(s.data() + colon + 1, end, port);
-    if (ec != std::errc() || ptr != end || port == 0 || port > 65535 || !IpAddress::parse(host))
-      bad();
   }
 
   // Plain (unquoted) scalars only: a quoted "20" is a string, as in Kubernetes.
@@ -346,6 +339,7 @@ class ConfigReader {
 
   YamlContext yaml_;
   std::vector<Diagnostic>& errors_;
+  ConfigChecks checks_;
   ReconcilerConfig config_;
 };
 
@@ -361,9 +355,9 @@ PlanOptions ReconcilerConfig::planOptions(bool allowLargeChange) const {
 }
 
 ReconcilerConfig parseConfig(const std::string& text, const std::string& file,
-                             std::vector<Diagnostic>& errors) {
+                             std::vector<Diagnostic>& errors, ConfigChecks checks) {
   const size_t before = errors.size();
-  ReconcilerConfig config = ConfigReader(file, errors).read(text);
+  ReconcilerConfig config = ConfigReader(file, errors, checks).read(text);
   // Report in file order, however the reader happened to visit the fields.
   std::stable_sort(errors.begin() + std::ptrdiff_t(before), errors.end(),
                    [](const Diagnostic& a, const Diagnostic& b) {
@@ -373,7 +367,7 @@ ReconcilerConfig parseConfig(const std::string& text, const std::string& file,
   return config;
 }
 
-Result<ReconcilerConfig> loadConfig(const std::string& path) {
+Result<ReconcilerConfig> loadConfig(const std::string& path, ConfigChecks checks) {
   // Read like a mapping file (a FIFO or a huge file is an error, not a hang), with
   // a bound fit for a config.
   auto text = readInputFile(path, ReadLimits{kMaxConfigBytes, kMaxTornReadTries, "config file"});
@@ -383,7 +377,7 @@ Result<ReconcilerConfig> loadConfig(const std::string& path) {
     return Error::permanent(fmt::format("{}: {}", path, text.error().message));
   }
   std::vector<Diagnostic> errors;
-  ReconcilerConfig config = parseConfig(*text, path, errors);
+  ReconcilerConfig config = parseConfig(*text, path, errors, checks);
   if (errors.empty()) return config;
   std::string message;
   for (const auto& e : errors) message += (message.empty() ? "" : "\n") + e.str();

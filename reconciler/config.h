@@ -4,7 +4,7 @@
 //   kind: ReconcilerConfig
 //   spec:
 //     mappings: ["mappings/"]          # relative to this file
-//     provider: {type: powerdns, url: ..., apiKeyFile: ...}
+//     provider: {type: ..., url: ..., apiKeyFile: ...}   # the provider reads its own block
 //     resolvers: ["127.0.0.1:5300"]
 //     policy: upsert-only
 //     ...
@@ -35,7 +35,7 @@ inline constexpr uint64_t kMaxConfigBytes = uint64_t(1) << 20;
 struct ReconcilerConfig {
   std::string file;                    // the config file itself
   std::vector<std::string> mappings;   // resolved paths
-  providers::ProviderConfig provider;  // paths resolved; apiKeyFile holds noc's tokenFile
+  providers::ProviderConfig provider;  // paths resolved; apiKeyFile holds the secret file
   std::vector<std::string> resolvers;  // "host:port"; empty = the system resolver
   Policy policy = Policy::kUpsertOnly;
   bool requireForwardMatch = true;
@@ -49,12 +49,22 @@ struct ReconcilerConfig {
   PlanOptions planOptions(bool allowLargeChange = false) const;
 };
 
-// Parses config text; `file` names it in errors and anchors relative paths.
+// What parsing may look at besides the text.
+struct ConfigChecks {
+  // Secret files must exist and be regular files (checked, never opened). On for
+  // plan and apply, which read them next anyway; off for `ptrd validate`, which
+  // runs in CI and on examples where the secrets are not mounted, and for the
+  // daemon, whose provider reports an unreadable secret when it connects.
+  bool secretFiles = false;
+};
+
+// Parses config text; `file` names it in errors and anchors relative paths. The
+// provider block is read by the provider its `type` names (providers/registry.h).
 // Returns the config when errors stays empty.
 ReconcilerConfig parseConfig(const std::string& text, const std::string& file,
-                             std::vector<Diagnostic>& errors);
+                             std::vector<Diagnostic>& errors, ConfigChecks checks = {});
 
 // Reads and parses the file; the Error lists every diagnostic, one a line.
-Result<ReconcilerConfig> loadConfig(const std::string& path);
+Result<ReconcilerConfig> loadConfig(const std::string& path, ConfigChecks checks = {});
 
 }  // namespace ptrd

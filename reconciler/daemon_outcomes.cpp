@@ -3,8 +3,6 @@
 // scheduling in daemon_loop.cpp.
 #include <fmt/format.h>
 
-#include <nlohmann/json.hpp>
-
 #include "reconciler/daemon_loop.h"
 #include "reconciler/drain.h"
 #include "reconciler/journal_replay.h"
@@ -40,18 +38,6 @@ const char* metricResult(ChangeResult::Status s) {
       return "failed";
   }
   return "failed";
-}
-
-// ip -> "set"|"reset" from a journaled bulk body ({"entries": [{"ip", "ptr"|"reset"}]}).
-std::map<std::string, std::string> actionsOf(const std::string& body) {
-  std::map<std::string, std::string> out;
-  auto doc = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (!doc.is_object() || !doc.contains("entries") || !doc["entries"].is_array()) return out;
-  for (const auto& e : doc["entries"]) {
-    if (!e.is_object() || !e.contains("ip") || !e["ip"].is_string()) continue;
-    out[e["ip"].get<std::string>()] = e.value("reset", false) ? "reset" : "set";
-  }
-  return out;
 }
 
 }  // namespace
@@ -92,10 +78,8 @@ bool DaemonLoop::resumeJournaledJobs(providers::Provider& provider, const Plan& 
       continue;
     }
     resumed = true;
-    const auto actions = actionsOf(job.body);
     for (const auto& r : *results) {
-      auto it = actions.find(r.ip);
-      const std::string action = it == actions.end() ? "set" : it->second;
+      const char* action = providers::actionName(r.action);  // the provider read its journal
       deps_.metrics.countChange(action, metricResult(r.status));
       deps_.log.info("resumed change", {{"ip", r.ip},
                                         {"hostname", r.ptr},

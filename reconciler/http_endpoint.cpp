@@ -20,6 +20,8 @@
 #include <mutex>
 #include <vector>
 
+#include "reconciler/host_port.h"
+
 namespace ptrd {
 namespace {
 
@@ -228,18 +230,9 @@ class BoundedServer final : public httplib::Server {
 
 
 Result<ListenAddress> parseListen(const std::string& spec) {
-  const size_t colon = spec.rfind(':');
-  if (colon == std::string::npos || colon == 0)
-    return Error::permanent(fmt::format("listen \"{}\" must be ADDRESS:PORT", spec));
-  ListenAddress a;
-  a.host = spec.substr(0, colon);
-  if (a.host.size() > 2 && a.host.front() == '[' && a.host.back() == ']')
-    a.host = a.host.substr(1, a.host.size() - 2);
-  const char* end = spec.data() + spec.size();
-  auto [ptr, ec] = std::from_chars(spec.data() + colon + 1, end, a.port);
-  if (ec != std::errc() || ptr != end || a.port < 0 || a.port > 65535)
-    return Error::permanent(fmt::format("listen \"{}\": bad port", spec));
-  return a;
+  auto a = parseHostPort(spec, PortRule::kRequired);
+  if (!a) return Error::permanent(fmt::format("listen \"{}\": {}", spec, a.error().message));
+  return ListenAddress{a->ip.str(), a->port};
 }
 
 DaemonHttp::DaemonHttp(DaemonMetrics& metrics, StatusBoard& status, Clock& clock)

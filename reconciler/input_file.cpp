@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <tuple>
 
 namespace ptrd {
@@ -45,7 +46,8 @@ auto identity(const struct stat& st) {
 
 struct Attempt {
   std::string text;
-  bool stable = false;
+  bool whole = false;    // the file read did not change while it was read
+  bool current = false;  // and the path still names that file afterwards
 };
 
 // One read of the whole file; an error is final, !stable means "read it again".
@@ -89,8 +91,8 @@ Result<Attempt> readOnce(const std::string& path, const ReadLimits& limits, File
   const bool fstat_ok = fs.fstat(fd, after) == 0;
   fs.close(fd);
   const bool path_ok = fs.stat(path, again) == 0;
-  a.stable = fstat_ok && path_ok && identity(before) == identity(after) &&
-             identity(before) == identity(again) && a.text.size() == uint64_t(before.st_size);
+  a.whole = fstat_ok && identity(before) == identity(after) && a.text.size() == uint64_t(before.st_size);
+  a.current = a.whole && path_ok && identity(before) == identity(again);
   return a;
 }
 
@@ -114,14 +116,22 @@ void stripUtf8Bom(std::string& text) {
 }
 
 Result<std::string> readInputFile(const std::string& path, const ReadLimits& limits, FileSystem& fs) {
+  // A file renamed over the path while we read it was still read whole (the
+  // descriptor kept the old one): that version is consistent, just not the
+  // newest. Try for the newest, but a path renamed over again and again (a
+  // ConfigMap update, an editor's save) falls back to the last whole read
+  // rather than failing; only a file changed in place is never used.
+  std::optional<std::string> lastWhole;
   for (int attempt = 1; attempt <= limits.maxTries; ++attempt) {
     auto a = readOnce(path, limits, fs);
     if (!a) return a.error();
-    if (a->stable) {
+    if (a->whole) {
       stripUtf8Bom(a->text);
-      return std::move(a->text);
+      if (a->current) return std::move(a->text);
+      lastWhole = std::move(a->text);
     }
   }
+  if (lastWhole) return std::move(*lastWhole);
   return Error::permanent(
       fmt::format("the file changed while being read, {} times in a row (the limit of tries); "
                   "not loaded this pass",

@@ -5,9 +5,11 @@
 //     a read that blocks forever (stat before open, O_NONBLOCK, fstat after open);
 //   - at most maxBytes (256 MiB by default), checked before and while reading;
 //   - never a torn read: the file's identity (device, inode, size, mtime) is taken
-//     before and after reading, and the path is stat'ed again afterwards; a file
-//     rewritten or replaced meanwhile is read again, up to maxTries times, then it
-//     is an error (a half-written file must not load as a smaller valid set).
+//     before and after reading; a file changed in place meanwhile is read again,
+//     up to maxTries times, then it is an error (a half-written file must not
+//     load as a smaller valid set). A file renamed over the path while read was
+//     still read whole: ptrd reads again for the newest, and keeps that whole
+//     older version if the path keeps being replaced.
 //
 // A leading UTF-8 byte-order mark (spreadsheet "CSV UTF-8" exports, some editors)
 // is dropped: it would otherwise glue itself to the first address or key.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "core/hostname.h"
 
@@ -71,6 +72,32 @@ std::string bulkBody(const std::vector<Change>& batch) {
     entries.push_back({{"ip", c.ip}, {"ptr", ptr}});
   }
   return json{{"entries", std::move(entries)}}.dump();
+}
+
+Result<std::vector<Change>> parseBulkBody(const std::string& body) {
+  auto doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object() || !doc.contains("entries") || !doc["entries"].is_array() ||
+      doc["entries"].empty())
+    return Error::permanent("its body is not a list of bulk entries");
+  std::vector<Change> out;
+  std::set<std::string> seen;
+  for (const auto& e : doc["entries"]) {
+    if (!e.is_object() || !e.contains("ip") || !e["ip"].is_string())
+      return Error::permanent("its body is not a list of bulk entries");
+    Change c;
+    c.ip = e["ip"].get<std::string>();
+    if (e.contains("reset") && e["reset"] == true) {
+      c.action = Change::Action::kReset;
+    } else if (e.contains("ptr") && e["ptr"].is_string()) {
+      c.hostname = canonicalDnsName(e["ptr"].get<std::string>());
+    } else {
+      return Error::permanent("its body is not a list of bulk entries");
+    }
+    if (!seen.insert(c.ip).second)
+      return Error::permanent("its body is not a list of bulk entries");
+    out.push_back(std::move(c));
+  }
+  return out;
 }
 
 Result<std::string> parseJobId(const std::string& body) {

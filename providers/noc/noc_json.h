@@ -20,6 +20,10 @@ Result<IpsPage> parseIpsPage(const std::string& body);
 // {"entries": [{"ip": ..., "ptr": ...} | {"ip": ..., "reset": true}]}; hostnames
 // are sent without the trailing dot, the spelling the portal's page uses.
 std::string bulkBody(const std::vector<Change>& batch);
+// The changes a bulkBody() carries (a journaled one, on resume), hostnames
+// canonical, reverseName empty; a permanent Error for any other body or one that
+// names an IP twice (nothing unreadable is replayed).
+Result<std::vector<Change>> parseBulkBody(const std::string& body);
 
 // job_id from the 202 answer to POST /v1/ptr/bulk.
 Result<std::string> parseJobId(const std::string& body);

@@ -154,6 +154,7 @@ Result<std::vector<ChangeResult>> NocProvider::apply(const std::vector<Change>& 
   std::vector<ChangeResult> out(batch.size());
   for (size_t i = 0; i < batch.size(); ++i) {
     out[i].ip = batch[i].ip;
+    out[i].action = batch[i].action;
     auto it = byIp.find(batch[i].ip);
     if (it == byIp.end()) {
       out[i].status = ChangeResult::Status::kFailed;
@@ -179,10 +180,17 @@ Result<std::vector<ChangeResult>> NocProvider::resume(const JournaledJob& pendin
   auto job = waitForJob(jobId);
   if (!job) return job.error();
   options_.journal->done(pending.idempotencyKey);
+  std::unordered_map<std::string, Change::Action> actions;
+  if (auto sent = parseBulkBody(pending.body)) {
+    for (const Change& c : *sent) actions[c.ip] = c.action;
+  }
   std::vector<ChangeResult> out;
   out.reserve(job->results.size());
-  for (const JobResult& r : job->results)
-    out.push_back(ChangeResult{r.ip, r.status, r.ptr, r.reason});
+  for (const JobResult& r : job->results) {
+    auto it = actions.find(r.ip);
+    out.push_back(ChangeResult{r.ip, r.status, r.ptr, r.reason,
+                               it == actions.end() ? Change::Action::kSet : it->second});
+  }
   return out;
 }
 

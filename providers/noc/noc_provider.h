@@ -21,6 +21,7 @@
 #include "providers/http/retry.h"
 #include "providers/noc/noc_json.h"
 #include "providers/provider.h"
+#include "providers/registry.h"
 
 namespace ptrd::providers::noc {
 
@@ -72,5 +73,8 @@ class NocProvider : public Provider {
 };
 
 Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, RequestObserver observer);
+
+// The registry's entry for this folder (settings block, capabilities, factory).
+ProviderType providerType();
 
 }  // namespace ptrd::providers::noc

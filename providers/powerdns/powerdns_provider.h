@@ -16,6 +16,7 @@
 #include "core/ip_address.h"
 #include "providers/http/http_client.h"
 #include "providers/provider.h"
+#include "providers/registry.h"
 
 namespace ptrd::providers::powerdns {
 
@@ -60,5 +61,8 @@ class PowerDnsProvider : public Provider {
 
 Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& config,
                                                        RequestObserver observer);
+
+// The registry's entry for this folder (settings block, capabilities, factory).
+ProviderType providerType();
 
 }  // namespace ptrd::providers::powerdns
