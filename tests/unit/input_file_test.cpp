@@ -116,6 +116,22 @@ TEST(InputFile, MappingFileReplacedWhileReadIsReadAgain) {
   EXPECT_EQ(fs.attempts, 2);
 }
 
+// A path renamed over on every read (a writer saving again and again): each read
+// was whole, so the last whole version is used rather than failing the pass.
+TEST(InputFile, PathRenamedOverOnEveryReadFallsBackToTheLastWholeVersion) {
+  testing::TempDir dir;
+  std::string path = dir.write("fleet.txt", kOld);
+  ScriptedFileSystem fs;
+  fs.onFirstRead = [&](int attempt) {
+    std::string next = dir.write("fleet.txt.new", attempt % 2 ? kNew : kOld);
+    std::filesystem::rename(next, path);
+  };
+  auto text = readInputFile(path, {}, fs);
+  ASSERT_TRUE(text.ok()) << text.error().message;
+  EXPECT_TRUE(*text == kOld || *text == kNew);
+  EXPECT_EQ(fs.attempts, kMaxTornReadTries);
+}
+
 TEST(InputFile, FileThatKeepsChangingIsAnErrorNamingTheBound) {
   testing::TempDir dir;
   std::string path = dir.write("fleet.txt", kOld);
