@@ -42,10 +42,17 @@ struct Change {
   std::string reverseName;  // e.g. "10.113.0.203.in-addr.arpa."
   Action action = Action::kSet;
   std::string hostname;     // canonical target for kSet; empty for kReset
+  // The PTR the inventory showed for this address when the plan was made
+  // (canonical; empty = none). Providers that can make a write conditional
+  // (RFC 2136 prerequisites) use it so a concurrent writer's change is never
+  // overwritten; the others ignore it.
+  std::string observedPtr = {};  // (an initializer: brace-initialised Changes may leave it out)
 };
 
 struct ChangeResult {
-  enum class Status { kApplied, kInvalid, kNotYours, kFailed };
+  // kRefusedForward: the platform checked forward DNS itself and refused the name
+  // (its words in `reason`); reported as blocked_forward and retried next pass.
+  enum class Status { kApplied, kInvalid, kNotYours, kFailed, kRefusedForward };
   std::string ip;
   Status status = Status::kFailed;
   std::string ptr;     // PTR the provider reports after the change, canonical
@@ -55,13 +62,22 @@ struct ChangeResult {
   Change::Action action = Change::Action::kSet;
 };
 
-const char* statusName(ChangeResult::Status s);  // "applied", "invalid", "not_yours", "failed"
+// "applied", "invalid", "not_yours", "failed", "refused_forward"
+const char* statusName(ChangeResult::Status s);
 const char* actionName(Change::Action a);        // "set", "reset"
 
 // Told about every HTTP request a provider makes, for
 // ptrd_provider_requests_total{provider, operation, code}. code is the HTTP status,
 // or 0 when no response came (timeout, connection refused).
 using RequestObserver = std::function<void(const std::string& operation, int code)>;
+
+// A provider's own settings beyond the shared ones below (servers, zones, several
+// secret files, a region): its readSettings fills a struct derived from this one
+// and its factory reads it back with ProviderConfig::own<T>(). Nothing outside the
+// provider's folder knows the derived type.
+struct ProviderSettings {
+  virtual ~ProviderSettings() = default;
+};
 
 struct ProviderConfig {
   std::string type;              // a registered type (providers/registry.h)
@@ -80,6 +96,14 @@ struct ProviderConfig {
   // How the provider waits (Retry-After, backoff, job polling): the daemon's cuts
   // waits short on SIGTERM and bounds them by the pass's deadline; null = plain sleeps.
   std::shared_ptr<ProviderWait> wait;
+  // The provider's own settings (see ProviderSettings); null when it has none.
+  std::shared_ptr<const ProviderSettings> settings;
+
+  // The provider's own settings as its type, or null when absent or another type.
+  template <typename T>
+  const T* own() const {
+    return dynamic_cast<const T*>(settings.get());
+  }
 };
 
 // Bounds on what one inventory read takes in, so a provider that answers with

@@ -8,6 +8,7 @@ const char* statusName(ChangeResult::Status s) {
     case ChangeResult::Status::kInvalid: return "invalid";
     case ChangeResult::Status::kNotYours: return "not_yours";
     case ChangeResult::Status::kFailed: return "failed";
+    case ChangeResult::Status::kRefusedForward: return "refused_forward";
   }
   return "failed";
 }

@@ -9,8 +9,12 @@
 
 namespace ptrd::providers {
 
-void readUrl(SettingsReader& in, ProviderConfig& out) {
-  if (!in.has("url")) return in.fail("", "provider has no url");
+void readUrl(SettingsReader& in, ProviderConfig& out, std::string_view defaultUrl) {
+  if (!in.has("url")) {
+    if (defaultUrl.empty()) return in.fail("", "provider has no url");
+    out.url = std::string(defaultUrl);
+    return;
+  }
   auto s = in.string("url");
   if (!s) return;
   out.url = *s;
@@ -19,22 +23,32 @@ void readUrl(SettingsReader& in, ProviderConfig& out) {
                                redactUrlUserinfo(out.url)));
 }
 
-void readSecretFile(SettingsReader& in, std::string_view key, const std::string& type,
-                    ProviderConfig& out) {
-  if (!in.has(key))
-    return in.fail("",
-                   fmt::format("provider {} needs {} (secrets are read from files)", type, key));
+std::optional<std::string> readSecretPath(SettingsReader& in, std::string_view key,
+                                          const std::string& type) {
+  if (!in.has(key)) {
+    in.fail("", fmt::format("provider {} needs {} (secrets are read from files)", type, key));
+    return std::nullopt;
+  }
   auto path = in.path(key);
-  if (!path) return;
-  out.apiKeyFile = *path;
-  if (!in.checkFiles()) return;
+  if (!path) return std::nullopt;
+  if (!in.checkFiles()) return path;
   // stat, never open: a FIFO would block and the content is none of validate's business.
   std::error_code ec;
   const auto st = std::filesystem::status(*path, ec);
-  if (ec || !std::filesystem::exists(st))
+  if (ec || !std::filesystem::exists(st)) {
     in.fail(key, fmt::format("{} {} does not exist", key, *path));
-  else if (!std::filesystem::is_regular_file(st))
+    return std::nullopt;
+  }
+  if (!std::filesystem::is_regular_file(st)) {
     in.fail(key, fmt::format("{} {} is not a regular file", key, *path));
+    return std::nullopt;
+  }
+  return path;
+}
+
+void readSecretFile(SettingsReader& in, std::string_view key, const std::string& type,
+                    ProviderConfig& out) {
+  if (auto path = readSecretPath(in, key, type)) out.apiKeyFile = *path;
 }
 
 void readHttpSettings(SettingsReader& in, ProviderConfig& out) {

@@ -39,6 +39,9 @@ class SettingsReader {
   virtual std::optional<std::chrono::milliseconds> duration(std::string_view key) = 0;
   // A path, resolved against the config file's directory.
   virtual std::optional<std::string> path(std::string_view key) = 0;
+  // A sequence of 1..maxItems strings (`zones: [a, b]`).
+  virtual std::optional<std::vector<std::string>> stringList(std::string_view key,
+                                                             size_t maxItems) = 0;
   // Reports `reason` at the key's value, or at the block when the key is absent.
   virtual void fail(std::string_view key, std::string reason) = 0;
   // True when secret files should be checked to exist (`ptrd validate`); parsing
@@ -47,11 +50,15 @@ class SettingsReader {
 };
 
 // Readers every provider shares, so the same mistake reads the same everywhere.
-// `url`: required, http:// or https://.
-void readUrl(SettingsReader& in, ProviderConfig& out);
-// The secret file under `key` (required): its resolved path goes to
-// out.apiKeyFile. With checkFiles() it must exist and be a regular file; it is
-// never opened here (`ptrd validate` must not read secrets).
+// `url`: http:// or https://; required when defaultUrl is empty (the hosting
+// platforms default to their real API, tests point it at an emulator).
+void readUrl(SettingsReader& in, ProviderConfig& out, std::string_view defaultUrl = {});
+// The secret file under `key` (required): its resolved path, or nullopt after
+// reporting. With checkFiles() it must exist and be a regular file; it is never
+// opened here (`ptrd validate` must not read secrets).
+std::optional<std::string> readSecretPath(SettingsReader& in, std::string_view key,
+                                          const std::string& type);
+// readSecretPath for a provider's one secret: the path goes to out.apiKeyFile.
 void readSecretFile(SettingsReader& in, std::string_view key, const std::string& type,
                     ProviderConfig& out);
 // caFile, requestTimeout: the HTTP client's settings.

@@ -169,6 +169,21 @@ class ConfigReader {
       if (!s) return std::nullopt;
       return r_.resolvePath(*s);
     }
+    std::optional<std::vector<std::string>> stringList(std::string_view key,
+                                                       size_t maxItems) override {
+      const YAML::Node n = node(key);
+      if (!n.IsSequence() || n.size() == 0 || n.size() > maxItems) {
+        r_.fail(n, fmt::format("{} must be a list of 1 to {} strings", key, maxItems));
+        return std::nullopt;
+      }
+      std::vector<std::string> out;
+      for (const auto& item : n) {
+        auto s = r_.yaml_.scalar(item, key, r_.errors_);
+        if (!s) return std::nullopt;
+        out.push_back(std::move(*s));
+      }
+      return out;
+    }
     void fail(std::string_view key, std::string reason) override {
       if (key.empty() || !has(key)) return r_.fail(orig_, std::move(reason));
       r_.fail(node(key), std::move(reason));

@@ -20,6 +20,7 @@ const char* metricResult(ChangeOutcome::Status s) {
       return "applied";
     case ChangeOutcome::Status::kInvalid:
     case ChangeOutcome::Status::kNotYours:
+    case ChangeOutcome::Status::kBlockedForward:
       return "rejected";
     case ChangeOutcome::Status::kFailed:
       return "failed";
@@ -33,6 +34,7 @@ const char* metricResult(ChangeResult::Status s) {
       return "applied";
     case ChangeResult::Status::kInvalid:
     case ChangeResult::Status::kNotYours:
+    case ChangeResult::Status::kRefusedForward:
       return "rejected";
     case ChangeResult::Status::kFailed:
       return "failed";

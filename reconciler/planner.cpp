@@ -186,6 +186,7 @@ class Planner {
       c.action = e.state == RecordState::kSet ? providers::Change::Action::kSet
                                               : providers::Change::Action::kReset;
       if (e.state == RecordState::kSet) c.hostname = e.to;
+      c.observedPtr = e.from;
       plan_.changes.push_back(PlannedChange{*e.ip, std::move(c), e.from, e.to});
     }
     plan_.managed = managedDeclared_ + managedCustom_;

@@ -95,6 +95,10 @@ void record(ApplyReport& report, PlanEntry& entry, const PlannedChange& pc, Outc
       entry.reason = fmt::format("failed: {}", reason);
       ++report.failed;
       break;
+    case Outcome::kBlockedForward:  // not a failure: DNS has to catch up; retried next pass
+      entry.state = RecordState::kBlockedForward;
+      entry.reason = fmt::format("the provider does not see the forward record yet: {}", reason);
+      break;
   }
   report.outcomes.push_back(ChangeOutcome{pc, status, std::move(reason)});
 }
@@ -109,6 +113,8 @@ Outcome fromProvider(ChangeResult::Status s) {
       return Outcome::kNotYours;
     case ChangeResult::Status::kFailed:
       return Outcome::kFailed;
+    case ChangeResult::Status::kRefusedForward:
+      return Outcome::kBlockedForward;
   }
   return Outcome::kFailed;
 }
@@ -127,6 +133,8 @@ const char* outcomeStatusName(ChangeOutcome::Status s) {
       return "not_yours";
     case Outcome::kFailed:
       return "failed";
+    case Outcome::kBlockedForward:
+      return "blocked_forward";
   }
   return "failed";
 }

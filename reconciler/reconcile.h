@@ -41,7 +41,8 @@ struct VerifyOptions {
 
 // What became of one sent change.
 struct ChangeOutcome {
-  enum class Status { kVerified, kPropagating, kInvalid, kNotYours, kFailed };
+  // kBlockedForward: the platform's own forward check refused the name.
+  enum class Status { kVerified, kPropagating, kInvalid, kNotYours, kFailed, kBlockedForward };
   PlannedChange planned;
   Status status = Status::kFailed;
   std::string reason;  // provider's or ptrd's words for anything but kVerified

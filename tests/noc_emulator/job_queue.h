@@ -16,10 +16,16 @@
 #include <vector>
 
 #include "tests/noc_emulator/account.h"
-#include "tests/noc_emulator/faults.h"
-#include "tests/noc_emulator/pdns_writer.h"
+#include "tests/emulator_kit/faults.h"
+#include "tests/emulator_kit/pdns_writer.h"
 
 namespace ptrd::noc_emulator {
+
+using emulator_kit::FaultAction;
+using emulator_kit::Faults;
+using emulator_kit::FaultSettings;
+using emulator_kit::PdnsWriter;
+using emulator_kit::PtrWrite;
 
 class JobQueue {
  public:

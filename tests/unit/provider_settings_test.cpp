@@ -93,5 +93,55 @@ TEST(ProviderSettings, SecretFilesMustExistWhenCheckedAndAreNeverOpened) {
   EXPECT_TRUE(errorsOf(text, ConfigChecks{true}, file).empty());
 }
 
+// What the seam offers a provider with settings of its own (servers, zone lists,
+// several secrets): a derived ProviderSettings, lists, a default URL.
+struct ListySettings : providers::ProviderSettings {
+  std::vector<std::string> zones;
+  std::string userFile;
+};
+
+void registerListy() {
+  providers::ProviderType t;
+  t.type = "listy";
+  t.block = "listy";
+  t.readSettings = [](providers::SettingsReader& in, providers::ProviderConfig& out) {
+    in.allowOnly({"url", "zones", "userFile"});
+    providers::readUrl(in, out, "https://api.listy.test/v1");
+    auto own = std::make_shared<ListySettings>();
+    if (auto z = in.stringList("zones", 3)) own->zones = *z;
+    if (auto u = providers::readSecretPath(in, "userFile", out.type)) own->userFile = *u;
+    out.settings = own;
+  };
+  t.make = [](const providers::ProviderConfig&, providers::RequestObserver)
+      -> Result<std::unique_ptr<providers::Provider>> { return Error::permanent("not needed"); };
+  providers::registerProviderType(std::move(t));
+}
+
+TEST(ProviderSettings, AProviderKeepsItsOwnSettingsListsAndDefaultUrl) {
+  registerListy();
+  std::vector<Diagnostic> errors;
+  auto c = parseConfig(config("{type: listy, listy: {zones: [a.test, b.test], userFile: u}}"),
+                       kFile, errors);
+  ASSERT_TRUE(errors.empty()) << errors[0].str();
+  EXPECT_EQ(c.provider.url, "https://api.listy.test/v1");
+  const auto* own = c.provider.own<ListySettings>();
+  ASSERT_NE(own, nullptr);
+  EXPECT_EQ(own->zones, (std::vector<std::string>{"a.test", "b.test"}));
+  EXPECT_EQ(own->userFile, "/etc/ptrd/u");
+}
+
+TEST(ProviderSettings, AListSettingThatIsNotAShortListIsAnErrorAtIt) {
+  registerListy();
+  auto e = errorsOf(config("{type: listy, zones: a.test, userFile: u}"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:34: zones must be a list of 1 to 3 strings");
+  e = errorsOf(config("{type: listy, zones: [a, b, c, d], userFile: u}"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_THAT(e[0], HasSubstr("zones must be a list of 1 to 3 strings"));
+  e = errorsOf(config("{type: listy, zones: [a]}"));
+  ASSERT_EQ(e.size(), 1u);
+  EXPECT_THAT(e[0], HasSubstr("provider listy needs userFile"));
+}
+
 }  // namespace
 }  // namespace ptrd::testing

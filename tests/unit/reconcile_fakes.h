@@ -89,6 +89,8 @@ class FakeProvider final : public providers::Provider {
   bool transientBatchFailure = false;
   size_t batchSize = 500;
   std::vector<size_t> batchSizes;
+  std::vector<providers::Change> sent;  // every change apply() was given
+  std::set<std::string> refuseForward;  // answered kRefusedForward (the platform's own check)
 
   void own(const std::string& ip, const std::string& ptr, const std::string& def) {
     account[ip] = providers::OwnedAddress{ip, ptr, def, ptr != def};
@@ -105,6 +107,7 @@ class FakeProvider final : public providers::Provider {
   Result<std::vector<providers::ChangeResult>> apply(
       const std::vector<providers::Change>& batch) override {
     batchSizes.push_back(batch.size());
+    sent.insert(sent.end(), batch.begin(), batch.end());
     if (transientBatchFailure) return Error::transient("HTTP 502");
     for (const auto& c : batch) {
       if (poison.contains(c.ip)) return Error::rejected("HTTP 422: bad rrset " + c.ip);
@@ -117,6 +120,8 @@ class FakeProvider final : public providers::Provider {
         out.push_back({c.ip, S::kNotYours, "", "not on this account"});
       } else if (refuseAsInvalid.contains(c.ip)) {
         out.push_back({c.ip, S::kInvalid, "", "hostname refused"});
+      } else if (refuseForward.contains(c.ip)) {
+        out.push_back({c.ip, S::kRefusedForward, "", "the hostname does not resolve to this IP"});
       } else {
         auto& a = it->second;
         a.ptr = c.action == providers::Change::Action::kSet ? c.hostname : a.defaultPtr;

@@ -167,6 +167,41 @@ TEST(Reconcile, ProviderVerdictsPerChange) {
   EXPECT_FALSE(r.converged());
 }
 
+// A platform that checks forward DNS itself and refuses: blocked_forward with the
+// platform's words (retried next pass), never failed or invalid.
+TEST(Reconcile, PlatformForwardRefusalIsBlockedForwardNotFailed) {
+  Pass p;
+  p.provider.own("203.0.113.1", "", "");
+  p.declare("203.0.113.1", "mail.example.com.");
+  p.provider.refuseForward.insert("203.0.113.1");
+  ApplyReport r = p.apply();
+  EXPECT_EQ(r.failed, 0u);
+  EXPECT_EQ(r.invalid, 0u);
+  ASSERT_EQ(r.outcomes.size(), 1u);
+  EXPECT_EQ(r.outcomes[0].status, ChangeOutcome::Status::kBlockedForward);
+  EXPECT_STREQ(outcomeStatusName(r.outcomes[0].status), "blocked_forward");
+  EXPECT_EQ(r.plan.entries[0].state, RecordState::kBlockedForward);
+  EXPECT_EQ(r.plan.entries[0].reason,
+            "the provider does not see the forward record yet: the hostname does not resolve to "
+            "this IP");
+  EXPECT_EQ(r.plan.summary[RecordState::kBlockedForward], 1u);
+  EXPECT_FALSE(r.converged());
+}
+
+// Each change carries the PTR the inventory showed, for providers that make
+// their write conditional on it (RFC 2136 prerequisites).
+TEST(Reconcile, ChangesCarryThePtrTheInventoryShowed) {
+  Pass p;
+  p.provider.own("203.0.113.1", "old.example.com.", "");
+  p.declare("203.0.113.1", "mail.example.com.");
+  p.provider.own("203.0.113.2", "", "");
+  p.declare("203.0.113.2", "mx.example.com.");
+  p.apply();
+  ASSERT_EQ(p.provider.sent.size(), 2u);
+  EXPECT_EQ(p.provider.sent[0].observedPtr, "old.example.com.");
+  EXPECT_EQ(p.provider.sent[1].observedPtr, "");
+}
+
 TEST(Reconcile, BatchesAreCappedAtTheProvidersSize) {
   Pass p;
   p.provider.batchSize = 500;

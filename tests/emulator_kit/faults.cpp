@@ -1,6 +1,6 @@
-#include "tests/noc_emulator/faults.h"
+#include "tests/emulator_kit/faults.h"
 
-namespace ptrd::noc_emulator {
+namespace ptrd::emulator_kit {
 
 FaultAction Faults::next() {
   std::lock_guard lock(mu_);
@@ -85,4 +85,4 @@ void Faults::interrupt() {
   changed_.notify_all();
 }
 
-}  // namespace ptrd::noc_emulator
+}  // namespace ptrd::emulator_kit

@@ -14,7 +14,7 @@ namespace httplib {
 class Client;
 }
 
-namespace ptrd::noc_emulator {
+namespace ptrd::emulator_kit {
 
 struct PtrWrite {
   std::string reverseName;  // canonical, trailing dot
@@ -42,4 +42,4 @@ class PdnsWriter {
   std::vector<std::string> zones_;
 };
 
-}  // namespace ptrd::noc_emulator
+}  // namespace ptrd::emulator_kit

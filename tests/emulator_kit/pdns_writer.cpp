@@ -1,4 +1,4 @@
-#include "tests/noc_emulator/pdns_writer.h"
+#include "tests/emulator_kit/pdns_writer.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
@@ -6,7 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
-namespace ptrd::noc_emulator {
+namespace ptrd::emulator_kit {
 
 using nlohmann::json;
 
@@ -81,4 +81,4 @@ std::vector<std::string> PdnsWriter::write(const std::vector<PtrWrite>& writes) 
   return errors;
 }
 
-}  // namespace ptrd::noc_emulator
+}  // namespace ptrd::emulator_kit

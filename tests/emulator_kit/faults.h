@@ -34,7 +34,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace ptrd::noc_emulator {
+namespace ptrd::emulator_kit {
 
 struct FaultSettings {
   double errorRate = 0;
@@ -84,4 +84,4 @@ class Faults {
   bool stopping_ = false;
 };
 
-}  // namespace ptrd::noc_emulator
+}  // namespace ptrd::emulator_kit
