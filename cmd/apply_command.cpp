@@ -7,9 +7,9 @@
 
 #include "cmd/commands.h"
 #include "cmd/plan_output.h"
-#include "reconciler/clock.h"
-#include "reconciler/reconcile.h"
-#include "reconciler/session.h"
+#include "core/clock.h"
+#include "reconciler/apply/reconcile.h"
+#include "reconciler/apply/session.h"
 
 namespace ptrd::cmd {
 namespace {

@@ -9,9 +9,9 @@
 #include "cmd/check_report.h"
 #include "cmd/check_targets.h"
 #include "cmd/commands.h"
-#include "reconciler/cares_resolver.h"
-#include "reconciler/config.h"
-#include "reconciler/fcrdns.h"
+#include "reconciler/dns/cares_resolver.h"
+#include "reconciler/config/config.h"
+#include "reconciler/dns/fcrdns.h"
 
 namespace ptrd::cmd {
 namespace {

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "cmd/check_targets.h"
-#include "reconciler/fcrdns.h"
+#include "reconciler/dns/fcrdns.h"
 
 namespace ptrd::cmd {
 

@@ -9,8 +9,8 @@
 
 #include "core/diagnostic.h"
 #include "core/hostname.h"
-#include "reconciler/bulk_mappings.h"
-#include "reconciler/mapping_loader.h"
+#include "reconciler/source/bulk_mappings.h"
+#include "reconciler/source/mapping_loader.h"
 
 namespace ptrd::cmd {
 namespace {
@@ -35,7 +35,7 @@ Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::stri
 
 namespace {
 
-// Bulk lines through the mapping loader's walk (reconciler/bulk_mappings.h), so
+// Bulk lines through the mapping loader's walk (reconciler/source/bulk_mappings.h), so
 // comments, separators and the CSV header read as in a mapping file; a bare IP
 // is a target with nothing declared.
 Result<std::vector<CheckTarget>> fromBulkText(const std::string& path, std::string_view text) {

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "reconciler/logger.h"
+#include "reconciler/telemetry/logger.h"
 
 namespace ptrd::cmd {
 

@@ -4,7 +4,7 @@
 #include "cmd/commands.h"
 #include "cmd/log_level.h"
 #include "cmd/version.h"
-#include "reconciler/process_hardening.h"
+#include "reconciler/daemon/process_hardening.h"
 
 int main(int argc, char** argv) {
   // Before anything reads a secret: no core dump or /proc/PID/mem may hold the token.

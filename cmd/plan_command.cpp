@@ -4,8 +4,8 @@
 
 #include "cmd/commands.h"
 #include "cmd/plan_output.h"
-#include "reconciler/reconcile.h"
-#include "reconciler/session.h"
+#include "reconciler/apply/reconcile.h"
+#include "reconciler/apply/session.h"
 
 namespace ptrd::cmd {
 namespace {

@@ -16,9 +16,9 @@
 
 #include <string>
 
-#include "reconciler/desired_state.h"
-#include "reconciler/plan.h"
-#include "reconciler/reconcile.h"
+#include "reconciler/source/desired_state.h"
+#include "reconciler/plan/plan.h"
+#include "reconciler/apply/reconcile.h"
 
 namespace ptrd::cmd {
 

@@ -1,5 +1,5 @@
 // `ptrd run -c CONFIG`: the daemon (contract §3). Wires the real world into
-// reconciler/daemon_loop.h -- system clock, c-ares, the provider with its request
+// reconciler/daemon/daemon_loop.h -- system clock, c-ares, the provider with its request
 // observer and job journal, metrics, the HTTP endpoint, signals -- and runs it.
 // Exit 0 after a clean shutdown; 1 when it cannot start.
 #include <fmt/format.h>
@@ -11,13 +11,13 @@
 #include "cmd/log_level.h"
 #include "cmd/version.h"
 #include "providers/registry.h"
-#include "reconciler/config.h"
-#include "reconciler/daemon_loop.h"
-#include "reconciler/drain.h"
-#include "reconciler/file_job_journal.h"
-#include "reconciler/http_endpoint.h"
-#include "reconciler/session.h"
-#include "reconciler/signals.h"
+#include "reconciler/config/config.h"
+#include "reconciler/daemon/daemon_loop.h"
+#include "reconciler/daemon/drain.h"
+#include "reconciler/daemon/file_job_journal.h"
+#include "reconciler/telemetry/http_endpoint.h"
+#include "reconciler/apply/session.h"
+#include "reconciler/daemon/signals.h"
 
 namespace ptrd::cmd {
 namespace {

@@ -1,14 +1,14 @@
 // ptrd validate PATH...: load mapping files and report like the portal's bulk
 // preview (valid, invalid, duplicates, per source) plus every error as
 // file:line:col: reason. ReconcilerConfig files among the paths are checked as
-// strictly as plan reads them (reconciler/validation.h). Exit 0 when everything
+// strictly as plan reads them (reconciler/config/validation.h). Exit 0 when everything
 // is valid, 1 on any error.
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
 
 #include "cmd/commands.h"
-#include "reconciler/validation.h"
+#include "reconciler/config/validation.h"
 
 namespace ptrd::cmd {
 namespace {

@@ -141,6 +141,14 @@ class Provider {
   // API's idempotency window (past it, repeating the POST would queue a new
   // job). Zero: nothing is ever resumed.
   virtual std::chrono::seconds resumeWindow() const { return std::chrono::seconds(0); }
+  // What a journaled job asks for, decoded from the body this provider wrote
+  // (one Change per address; reverseName may be empty). The daemon checks it
+  // against the current plan before resume(): the journal's format stays the
+  // provider's business. An Error for a body this provider did not write.
+  virtual Result<std::vector<Change>> journaledChanges(const JournaledJob& job) const {
+    (void)job;
+    return Error::permanent("this provider journals no jobs");
+  }
 };
 
 // Through the registry; "unknown provider 'x' (a, b or c)" for a type it does not know.

@@ -2,7 +2,7 @@
 // job polling) so that SIGTERM can cut the wait short and one pass cannot wait
 // longer than its deadline. Providers must not depend on reconciler/, so the
 // interface lives here; the daemon implements it over its clock and stop signal
-// (reconciler/drain.h), commands use the plain one (stop never comes).
+// (reconciler/daemon/drain.h), commands use the plain one (stop never comes).
 //
 //   if (wait.waitFor(retryAfter)) return Error::transient("... shutting down");
 //   auto end = std::min(start + jobTimeout, wait.passDeadline());

@@ -194,6 +194,10 @@ Result<std::vector<ChangeResult>> NocProvider::resume(const JournaledJob& pendin
   return out;
 }
 
+Result<std::vector<Change>> NocProvider::journaledChanges(const JournaledJob& job) const {
+  return parseBulkBody(job.body);
+}
+
 Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, RequestObserver observer) {
   if (config.url.empty()) return Error::permanent("noc provider: url is not set");
   if (config.batchSize > kMaxBulkEntries)

@@ -55,6 +55,7 @@ class NocProvider : public Provider {
   Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) override;
   Result<std::vector<ChangeResult>> resume(const JournaledJob& job) override;
   std::chrono::seconds resumeWindow() const override { return kIdempotencyWindow; }
+  Result<std::vector<Change>> journaledChanges(const JournaledJob& job) const override;
 
  private:
   http::Request request(std::string operation, std::string method, const std::string& path,

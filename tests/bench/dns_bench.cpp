@@ -14,8 +14,8 @@
 #include <map>
 #include <string>
 
-#include "reconciler/cares_resolver.h"
-#include "reconciler/fcrdns.h"
+#include "reconciler/dns/cares_resolver.h"
+#include "reconciler/dns/fcrdns.h"
 
 using namespace ptrd;
 

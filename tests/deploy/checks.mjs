@@ -24,7 +24,7 @@ export const CONTRACT_METRICS = [
 ];
 const HISTOGRAMS = ['ptrd_reconcile_duration_seconds'];
 const STATES = ['in_sync', 'set', 'reset', 'blocked_forward', 'not_owned', 'invalid', 'lookup_error', 'propagating'];
-// The keys reconciler/config.cpp accepts (it rejects unknown ones at load time too).
+// The keys reconciler/config/config.cpp accepts (it rejects unknown ones at load time too).
 const CONFIG_SPEC_KEYS = ['mappings', 'provider', 'resolvers', 'policy', 'requireForwardMatch', 'maxChangePercent',
   'maxChanges', 'interval', 'listen'];
 const PROVIDER_KEYS = ['type', 'url', 'apiKeyFile', 'tokenFile', 'batchSize', 'defaultTemplate', 'caFile',

@@ -6,7 +6,7 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "reconciler/bulk_mappings.h"
+#include "reconciler/source/bulk_mappings.h"
 #include "core/hostname.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

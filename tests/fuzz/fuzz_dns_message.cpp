@@ -9,8 +9,8 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "reconciler/dns_answer.h"
-#include "reconciler/dns_message.h"
+#include "reconciler/dns/dns_answer.h"
+#include "reconciler/dns/dns_message.h"
 
 namespace {
 

@@ -6,8 +6,8 @@
 #include <cstdlib>
 #include <string_view>
 
-#include "reconciler/desired_state_builder.h"
-#include "reconciler/mapping_document.h"
+#include "reconciler/source/desired_state_builder.h"
+#include "reconciler/source/mapping_document.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "reconciler/config.h"
+#include "reconciler/config/config.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string text(reinterpret_cast<const char*>(data), size);

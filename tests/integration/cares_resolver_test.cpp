@@ -1,6 +1,6 @@
 // CaresResolver against a real NSD on loopback: every lookup outcome, whole
 // RRsets, CNAME chains, TCP fallback, timeouts, the in-flight bound and counters.
-#include "reconciler/cares_resolver.h"
+#include "reconciler/dns/cares_resolver.h"
 
 #include <gtest/gtest.h>
 

@@ -1,8 +1,8 @@
 // fcrdns::observe end to end: CaresResolver against NSD, one IP per verdict.
 #include <gtest/gtest.h>
 
-#include "reconciler/cares_resolver.h"
-#include "reconciler/fcrdns.h"
+#include "reconciler/dns/cares_resolver.h"
+#include "reconciler/dns/fcrdns.h"
 #include "tests/integration/dns_lab_fixture.h"
 
 namespace ptrd::fcrdns {

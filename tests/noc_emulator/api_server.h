@@ -15,17 +15,9 @@
 #include <string>
 
 #include "tests/noc_emulator/account.h"
-#include "tests/emulator_kit/faults.h"
 #include "tests/noc_emulator/job_queue.h"
-#include "tests/emulator_kit/pdns_writer.h"
 
 namespace ptrd::noc_emulator {
-
-using emulator_kit::FaultAction;
-using emulator_kit::Faults;
-using emulator_kit::FaultSettings;
-using emulator_kit::PdnsWriter;
-using emulator_kit::PtrWrite;
 
 class ApiServer {
  public:

@@ -21,6 +21,7 @@
 
 namespace ptrd::noc_emulator {
 
+// The kit's pieces under the emulator's own names (api_server.h sees them through here).
 using emulator_kit::FaultAction;
 using emulator_kit::Faults;
 using emulator_kit::FaultSettings;

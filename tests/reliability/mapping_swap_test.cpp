@@ -10,7 +10,7 @@
 #include <iostream>
 #include <thread>
 
-#include "reconciler/mapping_loader.h"
+#include "reconciler/source/mapping_loader.h"
 #include "tests/lab/nsd_server.h"  // makeTempDir
 
 namespace ptrd::reliability {

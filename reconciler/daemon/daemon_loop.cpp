@@ -1,0 +1,262 @@
+#include "reconciler/daemon/daemon_loop.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <sstream>
+
+#include "reconciler/daemon/drain.h"
+#include "reconciler/source/mapping_loader.h"
+
+namespace ptrd {
+namespace {
+
+double seconds(Clock::TimePoint a, Clock::TimePoint b) {
+  return std::chrono::duration<double>(b - a).count();
+}
+
+double unixSeconds(DaemonClock::WallTime t) {
+  return std::chrono::duration<double>(t.time_since_epoch()).count();
+}
+
+std::vector<std::string> lines(const std::string& text) {
+  std::vector<std::string> out;
+  std::istringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+DaemonLoop::DaemonLoop(std::string configPath, DaemonOptions options, DaemonDeps deps)
+    : configPath_(std::move(configPath)),
+      options_(options),
+      deps_(std::move(deps)),
+      backoff_(options_.backoffBase, options_.backoffMax, deps_.random) {}
+
+std::chrono::milliseconds DaemonLoop::interval() const {
+  return config_ ? config_->interval : std::chrono::milliseconds(std::chrono::minutes(5));
+}
+
+bool DaemonLoop::shouldRunNow(TimePoint now) const {
+  return !started_ || reloadPending_ || now >= nextRun_;
+}
+
+DaemonLoop::TimePoint DaemonLoop::tick(TimePoint now) {
+  deps_.status.heartbeat(now);
+  if (started_ && now >= nextPoll_) {
+    if (watcher_.changed()) {
+      deps_.log.info("files changed; reconciling now", {{"config", configPath_}});
+      reloadPending_ = true;
+    }
+    nextPoll_ = now + options_.watchPeriod;
+  }
+  if (shouldRunNow(now) && !deps_.signal.stopRequested()) {
+    started_ = true;
+    reloadPending_ = false;
+    const TimePoint begin = deps_.clock.now();
+    PassStatus st;
+    const bool ok = reconcile(st);
+    const TimePoint end = deps_.clock.now();
+    ++passes_;
+    lastOk_ = ok;
+    st.result = ok ? "success" : "error";
+    st.durationSeconds = seconds(begin, end);
+    st.finishedUnix = unixSeconds(deps_.clock.wallNow());
+    deps_.metrics.passFinished(ok, st.durationSeconds, st.finishedUnix);
+    deps_.status.publish(st);
+    if (ok) {
+      failures_ = 0;
+      backoff_.reset();
+      nextRun_ = end + jittered(interval(), options_.jitter, deps_.random);
+    } else {
+      ++failures_;
+      const auto wait = backoff_.next();
+      nextRun_ = end + wait;
+      deps_.log.warn("pass failed; retrying after backoff",
+                     {{"error", st.error},
+                      {"retry_in_ms", std::to_string(wait.count())},
+                      {"failures", std::to_string(failures_)}});
+    }
+    nextPoll_ = end + options_.watchPeriod;
+    deps_.status.heartbeat(end);
+  }
+  return std::min(nextRun_, nextPoll_);
+}
+
+int DaemonLoop::run() {
+  while (!deps_.signal.stopRequested()) {
+    const TimePoint next = tick(deps_.clock.now());
+    if (options_.once && passes_ > 0) break;
+    if (deps_.signal.stopRequested()) break;
+    if (deps_.clock.waitUntil(next, deps_.signal, /*wakeToo=*/true) && deps_.signal.takeWake()) {
+      deps_.log.info("reload requested; reconciling now");
+      reloadPending_ = true;
+    }
+  }
+  deps_.log.info("stopped", {{"passes", std::to_string(passes_)}});
+  if (options_.once) return lastOk_ ? 0 : 1;
+  return 0;
+}
+
+void DaemonLoop::watchCurrentFiles() {
+  std::vector<std::string> paths{configPath_}, secrets;
+  if (config_) {
+    paths.insert(paths.end(), config_->mappings.begin(), config_->mappings.end());
+    for (const auto& f : {config_->provider.apiKeyFile, config_->provider.caFile})
+      if (!f.empty()) secrets.push_back(f);
+  }
+  watcher_.setPaths(std::move(paths), std::move(secrets));
+}
+
+bool DaemonLoop::reloadConfig(PassStatus& st) {
+  const FileFingerprint print = fingerprintOf(configPath_);
+  auto loaded = loadConfig(configPath_);
+  if (!loaded) {
+    for (auto& l : lines(loaded.error().message)) {
+      deps_.log.error(
+          config_ ? "config failed to load; keeping the last good config" : "config failed to load",
+          {{"error", l}});
+      st.reloadErrors.push_back(std::move(l));
+    }
+    return false;
+  }
+  if (!config_ || !(print == configPrint_))
+    deps_.log.info("config loaded",
+                   {{"config", configPath_},
+                    {"provider", loaded->provider.type},
+                    {"interval", std::to_string(loaded->interval.count()) + "ms"}});
+  if (config_ && config_->listen != loaded->listen)
+    deps_.log.warn("listen changed; it takes effect after a restart", {{"listen", loaded->listen}});
+  configPrint_ = print;
+  config_ = std::move(*loaded);
+  deps_.status.setConfigLoaded(configPath_);
+  // Healthy while the loop makes progress; a pass may legitimately wait for a slow bulk job.
+  deps_.status.setWedgeAfter(
+      std::max({3 * config_->interval, config_->provider.jobTimeout + std::chrono::minutes(2),
+                std::chrono::milliseconds(std::chrono::minutes(5))}));
+  monitor_.setOptions(MonitorOptions{config_->dnsQueriesPerSecond});
+  return true;
+}
+
+bool DaemonLoop::reloadMappings(PassStatus& st) {
+  DesiredState loaded = loadMappings(config_->mappings);
+  if (loaded.complete()) {
+    desired_ = std::move(loaded);
+    haveGoodMappings_ = true;
+    return true;
+  }
+  for (const auto& e : loaded.fileErrors) {
+    deps_.log.error(haveGoodMappings_
+                        ? "mapping file failed to load; keeping the last good desired state"
+                        : "mapping file failed to load; its records are left alone",
+                    {{"file", e.where.file}, {"error", e.str()}});
+    st.reloadErrors.push_back(e.str());
+  }
+  // With no good copy yet the incomplete state is the safe one: the broken file
+  // contributes nothing and the planner holds sync resets back.
+  if (!haveGoodMappings_) desired_ = std::move(loaded);
+  return false;
+}
+
+bool DaemonLoop::reconcile(PassStatus& st) {
+  // Fingerprint before reading, so an edit made while we read is seen next turn.
+  watchCurrentFiles();
+  const bool configOk = reloadConfig(st);
+  if (!config_) {
+    deps_.metrics.setReloadSuccessful(false);
+    st.reloadSuccessful = false;
+    st.error = "no valid config loaded yet";
+    return false;
+  }
+  watchCurrentFiles();  // the config may name other mapping paths now
+  if (deps_.providerWait) {
+    const auto budget = options_.passDeadline.count() > 0
+                            ? options_.passDeadline
+                            : config_->provider.jobTimeout + std::chrono::minutes(2);
+    deps_.providerWait->startPass(deps_.clock.now() + budget);
+  }
+  const bool mappingsOk = reloadMappings(st);
+  st.reloadSuccessful = configOk && mappingsOk;
+  deps_.metrics.setReloadSuccessful(st.reloadSuccessful);
+
+  // Reconnect when the config or a secret file changed (a rotated token is
+  // picked up without a restart); otherwise keep the clients and their state.
+  std::vector<FileFingerprint> connKey{configPrint_, fingerprintOf(config_->provider.apiKeyFile),
+                                       fingerprintOf(config_->provider.caFile)};
+  if (!conns_ || connKey != connKey_) {
+    auto conns = deps_.connect(*config_);
+    if (!conns) {
+      conns_.reset();
+      st.error = conns.error().message;
+      return false;
+    }
+    conns_ = std::move(*conns);
+    connKey_ = std::move(connKey);
+  }
+  providers::Provider& provider = *conns_->provider;
+  Resolver& resolver = *conns_->resolver;
+  auto plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
+  if (!plan) {
+    st.error = plan.error().message;
+    return false;
+  }
+  // Journaled jobs of a previous process run after planning, and only those the
+  // plan still wants: a stale journal never bypasses the gate, policy or cap.
+  // A dry run calls no write operation, so it resumes nothing either.
+  bool resumed = false;
+  if (!options_.dryRun && !resumeJournaledJobs(provider, *plan, st, resumed)) return false;
+  if (resumed) {  // their changes are in the inventory now: plan again from it
+    plan = observeAndPlan(desired_, provider, resolver, config_->planOptions());
+    if (!plan) {
+      st.error = plan.error().message;
+      return false;
+    }
+  }
+  DrainingProvider draining(provider, deps_.signal);
+  DrainingClock clock(deps_.clock, deps_.signal);
+  VerifyOptions verify;
+  verify.deadline =
+      std::min(options_.verifyDeadline, std::max(std::chrono::milliseconds(1000), interval() / 2));
+  ApplyReport report;
+  if (options_.dryRun) {
+    report.plan = std::move(*plan);  // what would be sent; nothing is
+  } else {
+    report = applyPlan(*plan, draining, resolver, clock, verify);
+  }
+  if (report.capRefused)
+    deps_.log.warn("safety cap: no change sent", {{"reason", report.plan.capMessage}});
+  recordOutcomes(report);
+  logTransitions(report.plan);
+
+  std::vector<IpAddress> watched;
+  for (const auto& r : desired_.records) {
+    if (!r.reset) watched.push_back(r.ip);
+  }
+  if (!deps_.signal.stopRequested())
+    monitor_.refresh(watched, resolver, deps_.clock.now(), interval());
+  st.mismatches = monitor_.mismatches();
+  st.fcrdnsObserved = monitor_.observed();
+  deps_.metrics.setFcrdnsMismatch(st.mismatches.size());
+  deps_.metrics.setRecordStates(report.plan.summary);
+  st.summary = report.plan.summary;
+  for (const auto& e : report.plan.entries) {
+    if (e.state != RecordState::kInSync) st.notInSync.push_back(e);
+  }
+  if (deps_.journal) st.pendingJobs = deps_.journal->pending().size();
+
+  uint64_t failed = 0;
+  for (const auto& o : report.outcomes)
+    failed += o.status == ChangeOutcome::Status::kFailed && o.reason != kDrainReason;
+  if (failed > 0) {
+    st.error = fmt::format("{} change(s) failed", failed);
+    return false;
+  }
+  deps_.log.info("pass done",
+                 {{"summary", report.summaryLine()},
+                  {"in_sync", std::to_string(report.plan.summary[RecordState::kInSync])},
+                  {"fcrdns_mismatch", std::to_string(st.mismatches.size())}});
+  return true;
+}
+
+}  // namespace ptrd

@@ -1,0 +1,73 @@
+// CaresResolver: the Resolver on c-ares 1.18, for many lookups in one batch.
+//
+// Each lookupPtr/lookupForward call runs its questions to completion with at most
+// `max_in_flight` queries outstanding (the rest wait in a queue): more in flight
+// overflows the UDP receive buffer and costs a whole retry timeout per dropped
+// reply. Queries go out without EDNS, so a reply over 512 bytes comes back
+// truncated and c-ares repeats it over TCP. No search domains are applied: every
+// name is asked exactly as given.
+//
+// Not thread-safe: one batch at a time per instance.
+//
+//   CaresOptions o;
+//   o.servers = {"127.0.0.1:5300"};
+//   auto r = CaresResolver::create(o);
+//   if (!r) die(r.error().message);
+//   auto ptrs = (*r)->lookupPtr(ips);
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "reconciler/dns/resolver.h"
+
+namespace ptrd {
+
+struct CaresOptions {
+  // "127.0.0.1:5300", "[::1]:5300", or an address alone for port 53. IP literals
+  // only. Empty: the system's resolv.conf -- tests must never rely on that.
+  std::vector<std::string> servers;
+  size_t max_in_flight = 100;
+  std::chrono::milliseconds timeout{2000};  // first try; c-ares doubles it per round
+  int attempts = 2;                         // tries per server
+  int receive_buffer_bytes = 4 << 20;       // capped by net.core.rmem_max
+  // Called once per DNS query sent (CNAME follow-ups count), with its type
+  // ("PTR", "A", "AAAA") and outcome: feeds ptrd_dns_queries_total{type,result}.
+  // Called on the thread that called lookupPtr/lookupForward, once the batch is
+  // done (counted inside the event loop, reported after it).
+  std::function<void(std::string_view type, LookupOutcome outcome)> on_query;
+};
+
+// Parses one server spec ("127.0.0.1:5300", "[::1]:53", "::1"); exposed for the
+// command line's error messages.
+struct ServerAddress {
+  IpAddress ip;
+  int port = 53;
+};
+Result<ServerAddress> parseServerAddress(std::string_view spec);
+
+class CaresResolver final : public Resolver {
+ public:
+  static Result<std::unique_ptr<CaresResolver>> create(CaresOptions options);
+  ~CaresResolver() override;
+  CaresResolver(const CaresResolver&) = delete;
+  CaresResolver& operator=(const CaresResolver&) = delete;
+
+  std::vector<PtrLookup> lookupPtr(const std::vector<IpAddress>& ips) override;
+  std::vector<ForwardLookup> lookupForward(const std::vector<ForwardQuestion>& questions) override;
+
+  class Engine;  // the queue and event loop, in the .cpp
+
+ private:
+  explicit CaresResolver(CaresOptions options);
+  CaresOptions options_;
+  std::unique_ptr<Engine> engine_;
+};
+
+}  // namespace ptrd

@@ -1,0 +1,152 @@
+#include "reconciler/source/desired_state_builder.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <tuple>
+#include <unordered_set>
+
+namespace ptrd {
+
+uint32_t DesiredStateBuilder::addSource(std::string file, std::string name) {
+  state_.sources.push_back(SourceSummary{std::move(file), std::move(name), 0, 0, 0});
+  return uint32_t(state_.sources.size() - 1);
+}
+
+bool DesiredStateBuilder::fits(uint64_t n, const SourceLocation& where) {
+  if (hit_ != Bound::kNone) return false;
+  if (n <= perFileLimit_ - std::min(perFileCount_, perFileLimit_) &&
+      n <= totalLimit_ - std::min(totalCount_, totalLimit_)) {
+    return true;
+  }
+  const bool file = n > perFileLimit_ - std::min(perFileCount_, perFileLimit_);
+  hit_ = file ? Bound::kPerFile : Bound::kTotal;
+  addFileError(where, file ? fmt::format("more than the limit of {} addresses per file (records, bulk lines and "
+                                         "range addresses, YAML aliases included); the file is not loaded",
+                                         perFileLimit_)
+                           : fmt::format("more than the limit of {} addresses in all mapping files together "
+                                         "(records, bulk lines and range addresses); nothing is loaded",
+                                         totalLimit_));
+  return false;
+}
+
+void DesiredStateBuilder::add(DesiredRecord record) {
+  if (!fits(1, state_.where(record))) return;
+  ++perFileCount_, ++totalCount_;
+  ++state_.sources[record.source].valid;
+  pending_.push_back(std::move(record));
+}
+
+void DesiredStateBuilder::rollback(size_t checkpoint) {
+  const uint64_t removed = pending_.size() - std::min(checkpoint, pending_.size());
+  perFileCount_ -= std::min(perFileCount_, removed);
+  totalCount_ -= std::min(totalCount_, removed);
+  for (size_t i = checkpoint; i < pending_.size(); ++i) --state_.sources[pending_[i].source].valid;
+  pending_.resize(checkpoint);
+}
+
+void DesiredStateBuilder::addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where,
+                                     std::string reason) {
+  if (!fits(1, where)) return;
+  ++perFileCount_, ++totalCount_;
+  ++state_.sources[source].invalid;
+  state_.invalid.push_back(InvalidDeclaration{ip, Diagnostic{std::move(where), std::move(reason)}});
+}
+
+void DesiredStateBuilder::addFileError(SourceLocation where, std::string reason) {
+  state_.fileErrors.push_back(Diagnostic{std::move(where), std::move(reason)});
+}
+
+std::string DesiredStateBuilder::describe(const DesiredRecord& r) const {
+  return r.reset ? std::string("reset: true") : fmt::format("\"{}\"", r.hostname);
+}
+
+// Merges all declarations of one IP, given explicit ones first and each kind in
+// the order it was read.
+void DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group, std::vector<DesiredRecord>& out) {
+  DesiredRecord& first = *group.front();
+  bool explicit_seen = first.kind != DeclarationKind::kRange;
+  for (size_t i = 1; i < group.size(); ++i) {
+    const DesiredRecord& other = *group[i];
+    // Ranges shadowed by an explicit declaration are simply overridden.
+    if (explicit_seen && other.kind == DeclarationKind::kRange) break;
+    if (sameTarget(first, other)) {
+      ++state_.sources[other.source].duplicates;
+      continue;
+    }
+    // Neither declaration stands: count both as invalid, report once at the later one.
+    --state_.sources[other.source].valid;
+    --state_.sources[first.source].valid;
+    ++state_.sources[first.source].invalid;
+    // Not through addInvalid: a conflict is a verdict on records already counted.
+    ++state_.sources[other.source].invalid;
+    state_.invalid.push_back(InvalidDeclaration{
+        other.ip, Diagnostic{state_.where(other),
+               fmt::format("{} is declared as {} here and as {} at {} (one IP, one PTR)", other.ip.str(),
+                           describe(other), describe(first), state_.where(first).str())}});
+    return;  // conflicting: no record for this IP
+  }
+  out.push_back(std::move(first));
+}
+
+DesiredState DesiredStateBuilder::finish() && {
+  // Sort small keys rather than the records themselves: with a million bulk lines
+  // moving 70-byte records around dominates the load. The index breaks ties, so
+  // file order is kept inside each IP.
+  struct Key {
+    uint64_t hi, lo;
+    uint32_t family;
+    uint32_t index;
+    bool operator<(const Key& o) const {
+      return std::tie(family, hi, lo, index) < std::tie(o.family, o.hi, o.lo, o.index);
+    }
+  };
+  std::vector<Key> keys(pending_.size());
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    const auto& bytes = pending_[i].ip.bytes();
+    uint64_t hi = 0, lo = 0;
+    for (size_t b = 0; b < 8; ++b) hi = (hi << 8) | bytes[b];
+    for (size_t b = 8; b < 16; ++b) lo = (lo << 8) | bytes[b];
+    keys[i] = Key{hi, lo, uint32_t(pending_[i].ip.family()), uint32_t(i)};
+  }
+  std::sort(keys.begin(), keys.end());
+
+  std::unordered_set<IpAddress> tainted;
+  for (const auto& inv : state_.invalid) {
+    if (inv.ip) tainted.insert(*inv.ip);
+  }
+  std::vector<DesiredRecord> merged;
+  merged.reserve(pending_.size());
+  std::vector<DesiredRecord*> group;
+  for (size_t first = 0; first < keys.size();) {
+    size_t last = first + 1;
+    while (last < keys.size() && keys[last].family == keys[first].family && keys[last].hi == keys[first].hi &&
+           keys[last].lo == keys[first].lo) {
+      ++last;
+    }
+    group.clear();
+    for (size_t k = first; k < last; ++k) group.push_back(&pending_[keys[k].index]);
+    std::stable_partition(group.begin(), group.end(),
+                          [](const DesiredRecord* r) { return r->kind != DeclarationKind::kRange; });
+    if (!tainted.contains(group.front()->ip)) mergeGroup(group, merged);
+    first = last;
+  }
+  pending_ = {};
+  merged.shrink_to_fit();
+  state_.records = std::move(merged);
+  return std::move(state_);
+}
+
+uint64_t DesiredState::duplicates() const {
+  uint64_t n = 0;
+  for (const auto& s : sources) n += s.duplicates;
+  return n;
+}
+
+const DesiredRecord* DesiredState::find(const IpAddress& ip) const {
+  auto it = std::lower_bound(records.begin(), records.end(), ip,
+                             [](const DesiredRecord& r, const IpAddress& v) { return r.ip < v; });
+  return it != records.end() && it->ip == ip ? &*it : nullptr;
+}
+
+}  // namespace ptrd
