@@ -102,6 +102,39 @@ TEST_P(PlanApplyRfc2136Test, AWrongTsigKeyExitsOneNamingTheKeyAndChangesNothing)
   EXPECT_EQ(dig("203.0.113.3"), "relay.example.com.");
 }
 
+// 10,000 changes across 40 zones in one apply: one UPDATE per zone per batch,
+// all converged, and nothing left for the next plan.
+TEST_P(PlanApplyRfc2136Test, TenThousandChangesAcrossFortyZonesConverge) {
+  constexpr int kZones = 40, kPerZone = 250;
+  lab::UpdateServerOptions o;
+  std::string forward, bulk, zones;
+  for (int z = 0; z < kZones; ++z) {
+    o.zones.push_back({fmt::format("{}.0.10.in-addr.arpa", z), ""});
+    zones += fmt::format("{}{}.0.10.in-addr.arpa", z == 0 ? "" : ", ", z);
+    for (int h = 1; h <= kPerZone; ++h) {
+      forward += fmt::format("h-{}-{} A 10.0.{}.{}\n", z, h, z, h);
+      bulk += fmt::format("10.0.{}.{} h-{}-{}.example.com\n", z, h, z, h);
+    }
+  }
+  o.zones.push_back({"example.com", forward});
+  server_ = GetParam() == "bind" ? lab::startBind(o) : lab::startKnot(o);
+  std::filesystem::remove(scratch_ + "/mappings/fleet.yaml");
+  std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
+  std::ofstream(scratch_ + "/ptrd.yaml")
+      << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [mappings/]\n"
+      << "  provider: {type: rfc2136, rfc2136: {server: \"" << server_->address() << "\", zones: [" << zones
+      << "], tsigKeyFile: \"" << server_->keyFile() << "\"}}\n"
+      << "  resolvers: [\"" << server_->address() << "\"]\n"
+      << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 20000\n";
+  auto apply = lab::runCommand({PTRD_BINARY, "apply", "-c", scratch_ + "/ptrd.yaml"}, scratch_,
+                               std::chrono::milliseconds(100000));
+  EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
+  EXPECT_EQ(dig("10.0.39.250"), "h-39-250.example.com.");
+  EXPECT_EQ(dig("10.0.0.1"), "h-0-1.example.com.");
+  auto again = ptrd("plan");
+  EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+}
+
 INSTANTIATE_TEST_SUITE_P(Servers, PlanApplyRfc2136Test, ::testing::Values("bind", "knot"),
                          [](const auto& info) { return info.param; });
 

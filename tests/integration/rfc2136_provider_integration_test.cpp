@@ -1,6 +1,7 @@
 // The rfc2136 provider driven directly against a real BIND 9 and Knot DNS on
 // loopback: inventory by AXFR (ordinary, RFC 2317 and ip6.arpa zones), the
 // prerequisite that keeps a concurrent writer's PTR, and a wrong key on UPDATE.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -145,6 +146,35 @@ TEST_P(Rfc2136ProviderTest, AWrongKeyOnUpdateIsAnAuthErrorNamingTheKeyNotTheSecr
   EXPECT_NE(results.error().message.find("TSIG key \"ptrd.\""), std::string::npos) << results.error().message;
   EXPECT_EQ(results.error().message.find(secret), std::string::npos);
   EXPECT_EQ(dig("203.0.113.1"), "");
+}
+
+// 6,000 PTRs do not fit one 64 KiB message: the transfer spans several, each
+// with its own TSIG chained to the previous one, and every record arrives.
+TEST_P(Rfc2136ProviderTest, AnAxfrOfManyMessagesIsVerifiedAndReadWhole) {
+  lab::UpdateServerOptions o;
+  std::string records;
+  for (int i = 0; i < 6000; ++i)
+    records += fmt::format("{}.{} PTR host-{}-with-a-longish-name.pool.example.com.\n", i % 256, i / 256, i);
+  o.zones = {{"10.10.in-addr.arpa", records}};
+  server_ = GetParam() == "bind" ? lab::startBind(o) : lab::startKnot(o);
+  Rfc2136Options opts;
+  opts.zones = {*ReverseZone::parse("10.10.in-addr.arpa")};
+  auto client = std::make_unique<DnsClient>(*ServerAddress::parse(server_->address()), *readTsigKeyFile(server_->keyFile()),
+                                            std::chrono::milliseconds(5000), std::chrono::milliseconds(30000));
+  Rfc2136Provider p(opts, std::move(client));
+  auto inv = p.inventory();
+  ASSERT_TRUE(inv) << inv.error().message;
+  ASSERT_EQ(inv->addresses.size(), 6000u);
+  EXPECT_EQ(find(*inv, "10.10.23.111")->ptr, "host-5999-with-a-longish-name.pool.example.com.");
+
+  // The same zone through a client that allows fewer records: an error naming the bound.
+  TransferLimits small;
+  small.maxRecords = 1000;
+  DnsClient bounded(*ServerAddress::parse(server_->address()), *readTsigKeyFile(server_->keyFile()),
+                    std::chrono::milliseconds(5000), std::chrono::milliseconds(30000), small);
+  auto partial = bounded.transferPtrs("10.10.in-addr.arpa.");
+  ASSERT_FALSE(partial);
+  EXPECT_NE(partial.error().message.find("more than 1000 records"), std::string::npos) << partial.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, Rfc2136ProviderTest, ::testing::Values("bind", "knot"),
