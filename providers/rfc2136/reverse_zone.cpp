@@ -42,7 +42,8 @@ Result<ReverseZone> ReverseZone::parse(std::string_view text) {
   auto bad = [&](std::string_view why) {
     return Error::permanent(fmt::format("zone \"{}\" {}", text, why));
   };
-  if (z.name.ends_with(kV6Suffix) && (z.name.size() == kV6Suffix.size() || z.name[z.name.size() - kV6Suffix.size() - 1] == '.')) {
+  if (z.name.ends_with(kV6Suffix) &&
+      (z.name.size() == kV6Suffix.size() || z.name[z.name.size() - kV6Suffix.size() - 1] == '.')) {
     auto l = labels(std::string_view(z.name).substr(0, z.name.size() - kV6Suffix.size()));
     if (l.size() > 32) return bad("has more than 32 nibbles");
     for (auto n : l) {
@@ -51,7 +52,8 @@ Result<ReverseZone> ReverseZone::parse(std::string_view text) {
     }
     return z;
   }
-  if (!z.name.ends_with(kV4Suffix) || (z.name.size() > kV4Suffix.size() && z.name[z.name.size() - kV4Suffix.size() - 1] != '.'))
+  if (!z.name.ends_with(kV4Suffix) ||
+      (z.name.size() > kV4Suffix.size() && z.name[z.name.size() - kV4Suffix.size() - 1] != '.'))
     return bad("is not a reverse zone (in-addr.arpa or ip6.arpa)");
   auto l = labels(std::string_view(z.name).substr(0, z.name.size() - kV4Suffix.size()));
   if (l.empty()) return z;
@@ -77,13 +79,16 @@ Result<ReverseZone> ReverseZone::parse(std::string_view text) {
   if (dash != std::string_view::npos) {
     first = number(head.substr(0, dash), 255);
     last = number(head.substr(dash + 1), 255);
-    if (!first || !last || *first > *last) return bad("has no valid FIRST-LAST range in its first label");
+    if (!first || !last || *first > *last)
+      return bad("has no valid FIRST-LAST range in its first label");
   } else {
     first = number(head.substr(0, slash), 255);
     auto prefix = number(head.substr(slash + 1), 32);
-    if (!first || !prefix || *prefix < 24) return bad("has no valid FIRST/PREFIX in its first label");
+    if (!first || !prefix || *prefix < 24)
+      return bad("has no valid FIRST/PREFIX in its first label");
     const uint32_t size = 1u << (32 - *prefix);
-    if (*first % size != 0) return bad("has a FIRST/PREFIX whose FIRST is not aligned to the prefix");
+    if (*first % size != 0)
+      return bad("has a FIRST/PREFIX whose FIRST is not aligned to the prefix");
     last = *first + size - 1;
   }
   z.classless = true;

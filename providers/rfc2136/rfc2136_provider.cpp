@@ -19,7 +19,8 @@ Rfc2136Provider::Rfc2136Provider(Rfc2136Options options, std::unique_ptr<DnsClie
 Result<std::string> Rfc2136Provider::defaultPtrFor(const IpAddress& address) const {
   if (options_.defaultTemplate.empty()) return std::string();
   auto ptr = renderNameTemplate(options_.defaultTemplate, address);
-  if (!ptr) return Error::permanent(fmt::format("rfc2136 defaultTemplate: {}", ptr.error().message));
+  if (!ptr)
+    return Error::permanent(fmt::format("rfc2136 defaultTemplate: {}", ptr.error().message));
   return ptr;
 }
 
@@ -46,8 +47,9 @@ Result<Inventory> Rfc2136Provider::inventory() {
       found[*ip].push_back(p.target);
       owners[*ip] = p.owner;
       if (found.size() > options_.maxItems) {
-        return Error::permanent(fmt::format("rfc2136 inventory: more than {} addresses (the bound on one inventory)",
-                                            options_.maxItems));
+        return Error::permanent(
+            fmt::format("rfc2136 inventory: more than {} addresses (the bound on one inventory)",
+                        options_.maxItems));
       }
     }
   }
@@ -83,7 +85,8 @@ Result<std::vector<ChangeResult>> Rfc2136Provider::apply(const std::vector<Chang
     auto ip = IpAddress::fromReverseName(canonicalDnsName(c.reverseName));
     if (!ip) {
       results[i].status = ChangeResult::Status::kInvalid;
-      results[i].reason = fmt::format("\"{}\" is not a reverse DNS name of an address", c.reverseName);
+      results[i].reason =
+          fmt::format("\"{}\" is not a reverse DNS name of an address", c.reverseName);
       continue;
     }
     const ReverseZone* zone = zoneFor(options_.zones, *ip);
@@ -109,7 +112,8 @@ Result<std::vector<ChangeResult>> Rfc2136Provider::apply(const std::vector<Chang
     const std::string observed = canonicalDnsName(c.observedPtr);
     if (!observed.empty()) {
       auto set = observedSets_.find(u.owner);
-      if (set != observedSets_.end() && std::find(set->second.begin(), set->second.end(), observed) != set->second.end())
+      if (set != observedSets_.end() &&
+          std::find(set->second.begin(), set->second.end(), observed) != set->second.end())
         u.expected = set->second;
       else
         u.expected = {observed};
@@ -125,21 +129,25 @@ Result<std::vector<ChangeResult>> Rfc2136Provider::apply(const std::vector<Chang
 }
 
 Status Rfc2136Provider::send(const ReverseZone& zone, const std::vector<PtrUpdate>& updates,
-                             const std::vector<size_t>& idx, const std::vector<std::string>& targets,
+                             const std::vector<size_t>& idx,
+                             const std::vector<std::string>& targets,
                              std::vector<ChangeResult>& results) {
   auto size = client_->updateSize(zone.name, updates, options_.ttl);
   if (!size) return size.error();
   if (*size > 65535 && updates.size() > 1) {
     const size_t half = updates.size() / 2;
-    std::vector<PtrUpdate> lu(updates.begin(), updates.begin() + long(half)), ru(updates.begin() + long(half), updates.end());
-    std::vector<size_t> li(idx.begin(), idx.begin() + long(half)), ri(idx.begin() + long(half), idx.end());
+    std::vector<PtrUpdate> lu(updates.begin(), updates.begin() + long(half)),
+        ru(updates.begin() + long(half), updates.end());
+    std::vector<size_t> li(idx.begin(), idx.begin() + long(half)),
+        ri(idx.begin() + long(half), idx.end());
     if (auto s = send(zone, lu, li, targets, results); !s) return s;
     return send(zone, ru, ri, targets, results);
   }
   auto reply = client_->update(zone.name, updates, options_.ttl);
   if (observer_) observer_("update", reply ? reply->rcode : -1);
   if (!reply) return reply.error();
-  auto verdict = classifyUpdateReply(reply->rcode, reply->tsigError, client_->key().name, zone.name);
+  auto verdict =
+      classifyUpdateReply(reply->rcode, reply->tsigError, client_->key().name, zone.name);
   if (!verdict) return verdict.error();
   for (size_t i : idx) {
     if (verdict->applied) {

@@ -39,7 +39,8 @@ struct Rfc2136Options {
 
 class Rfc2136Provider : public Provider {
  public:
-  Rfc2136Provider(Rfc2136Options options, std::unique_ptr<DnsClient> client, RequestObserver observer = {});
+  Rfc2136Provider(Rfc2136Options options, std::unique_ptr<DnsClient> client,
+                  RequestObserver observer = {});
 
   std::string type() const override { return "rfc2136"; }
   size_t maxBatchSize() const override { return options_.batchSize; }
@@ -48,8 +49,9 @@ class Rfc2136Provider : public Provider {
 
  private:
   // Sends changes[idx...] of one zone; fills results; halves what does not fit.
-  Status send(const ReverseZone& zone, const std::vector<PtrUpdate>& updates, const std::vector<size_t>& idx,
-              const std::vector<std::string>& targets, std::vector<ChangeResult>& results);
+  Status send(const ReverseZone& zone, const std::vector<PtrUpdate>& updates,
+              const std::vector<size_t>& idx, const std::vector<std::string>& targets,
+              std::vector<ChangeResult>& results);
   Result<std::string> defaultPtrFor(const IpAddress& address) const;
 
   Rfc2136Options options_;
@@ -61,7 +63,8 @@ class Rfc2136Provider : public Provider {
   std::map<std::string, std::vector<std::string>> observedSets_;
 };
 
-Result<std::unique_ptr<Provider>> makeRfc2136Provider(const ProviderConfig& config, RequestObserver observer);
+Result<std::unique_ptr<Provider>> makeRfc2136Provider(const ProviderConfig& config,
+                                                      RequestObserver observer);
 
 // The registry's entry for this folder (settings block, capabilities, factory).
 ProviderType providerType();

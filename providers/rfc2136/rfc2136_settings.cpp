@@ -3,7 +3,8 @@
 //
 //   provider:
 //     type: rfc2136
-//     rfc2136: {server: 192.0.2.53:53, zones: [113.0.203.in-addr.arpa], tsigKeyFile: secrets/ptrd.key,
+//     rfc2136: {server: 192.0.2.53:53, zones: [113.0.203.in-addr.arpa], tsigKeyFile:
+//     secrets/ptrd.key,
 //               ttl: 300, defaultTemplate: ""}
 #include <fmt/format.h>
 
@@ -25,14 +26,15 @@ struct Rfc2136Settings : ProviderSettings {
 void readSettings(SettingsReader& in, ProviderConfig& out) {
   // url and apiKeyFile are other providers' settings: listed so that they get a
   // message saying what to use instead of "unknown field".
-  in.allowOnly({"server", "zones", "tsigKeyFile", "ttl", "defaultTemplate", "batchSize", "requestTimeout",
-                "transferTimeout", "url", "apiKeyFile", "tokenFile"});
+  in.allowOnly({"server", "zones", "tsigKeyFile", "ttl", "defaultTemplate", "batchSize",
+                "requestTimeout", "transferTimeout", "url", "apiKeyFile", "tokenFile"});
   auto own = std::make_shared<Rfc2136Settings>();
   rejectForeignKey(in, "url", out.type, " (use server: HOST:PORT)");
   rejectForeignKey(in, "apiKeyFile", out.type, " (use tsigKeyFile)");
   rejectForeignKey(in, "tokenFile", out.type, " (use tsigKeyFile)");
   if (!in.has("server")) {
-    in.fail("", "provider rfc2136 needs server (the primary that takes UPDATE, e.g. 192.0.2.53:53)");
+    in.fail("",
+            "provider rfc2136 needs server (the primary that takes UPDATE, e.g. 192.0.2.53:53)");
   } else if (auto s = in.string("server")) {
     if (auto a = ServerAddress::parse(*s))
       own->server = *a;
@@ -81,17 +83,21 @@ void readSettings(SettingsReader& in, ProviderConfig& out) {
 
 }  // namespace
 
-Result<std::unique_ptr<Provider>> makeRfc2136Provider(const ProviderConfig& config, RequestObserver observer) {
+Result<std::unique_ptr<Provider>> makeRfc2136Provider(const ProviderConfig& config,
+                                                      RequestObserver observer) {
   const auto* own = config.own<Rfc2136Settings>();
-  if (own == nullptr || own->zones.empty()) return Error::permanent("rfc2136 provider: server and zones are not set");
+  if (own == nullptr || own->zones.empty())
+    return Error::permanent("rfc2136 provider: server and zones are not set");
   auto key = readTsigKeyFile(config.apiKeyFile);
-  if (!key) return Error::permanent(fmt::format("rfc2136 provider: tsigKeyFile: {}", key.error().message));
+  if (!key)
+    return Error::permanent(fmt::format("rfc2136 provider: tsigKeyFile: {}", key.error().message));
   Rfc2136Options o;
   o.zones = own->zones;
   o.ttl = config.ttl;
   o.defaultTemplate = config.defaultTemplate;
   o.batchSize = config.batchSize;
-  auto client = std::make_unique<DnsClient>(own->server, std::move(*key), config.requestTimeout, config.jobTimeout);
+  auto client = std::make_unique<DnsClient>(own->server, std::move(*key), config.requestTimeout,
+                                            config.jobTimeout);
   return std::unique_ptr<Provider>(
       std::make_unique<Rfc2136Provider>(std::move(o), std::move(client), std::move(observer)));
 }

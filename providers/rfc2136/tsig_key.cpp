@@ -67,7 +67,8 @@ Lexed lex(const std::string& s) {
         text += s[i++];
       out.tokens.push_back({Token::Kind::kWord, std::move(text), line});
     } else {
-      return fail(line, fmt::format("unexpected character 0x{:02x}", static_cast<unsigned char>(c)));
+      return fail(line,
+                  fmt::format("unexpected character 0x{:02x}", static_cast<unsigned char>(c)));
     }
   }
   return out;
@@ -106,7 +107,8 @@ class Parser {
     TsigKey key;
     std::optional<int> algorithmLine;
     if (!word("key")) return err("expected `key \"name\" {`");
-    if (i_ >= t_.size() || t_[i_].kind == Token::Kind::kPunct) return err("expected the key's name");
+    if (i_ >= t_.size() || t_[i_].kind == Token::Kind::kPunct)
+      return err("expected the key's name");
     if (t_[i_].text.empty()) return err("the key's name is empty");
     key.name = canonicalName(t_[i_++].text);
     if (!punct("{")) return err("expected `{` after the key's name");
@@ -123,8 +125,8 @@ class Parser {
         algorithmLine = value.line;
       } else if (field.text == "secret") {
         if (value.kind != Token::Kind::kString || !isBase64(value.text))
-          return Error::permanent(fmt::format("{}:{}: the secret is not a quoted base64 string",
-                                              path_, value.line));
+          return Error::permanent(
+              fmt::format("{}:{}: the secret is not a quoted base64 string", path_, value.line));
         key.secret = value.text;
         haveSecret = true;
       } else {
@@ -136,13 +138,16 @@ class Parser {
     if (!punct("}")) return err("the key's `{` is never closed");
     if (!punct(";")) return err("expected `;` after `}`");
     if (i_ < t_.size()) return err("only one key per file (ptrd signs with exactly one)");
-    if (!algorithmLine) return Error::permanent(fmt::format("{}: key \"{}\" has no algorithm", path_, key.name));
-    if (!haveSecret) return Error::permanent(fmt::format("{}: key \"{}\" has no secret", path_, key.name));
+    if (!algorithmLine)
+      return Error::permanent(fmt::format("{}: key \"{}\" has no algorithm", path_, key.name));
+    if (!haveSecret)
+      return Error::permanent(fmt::format("{}: key \"{}\" has no secret", path_, key.name));
     auto wire = wireAlgorithm(key.algorithm);
     if (!wire) {
-      return Error::permanent(fmt::format(
-          "{}:{}: algorithm \"{}\" is not supported (hmac-sha256, hmac-sha512, hmac-sha1 or hmac-md5)",
-          path_, *algorithmLine, key.algorithm));
+      return Error::permanent(
+          fmt::format("{}:{}: algorithm \"{}\" is not supported (hmac-sha256, hmac-sha512, "
+                      "hmac-sha1 or hmac-md5)",
+                      path_, *algorithmLine, key.algorithm));
     }
     key.wireAlgorithm = *wire;
     return key;
@@ -158,7 +163,8 @@ class Parser {
     return false;
   }
   Error errAt(size_t at, const std::string& why) const {
-    if (at >= t_.size()) return Error::permanent(fmt::format("{}: unexpected end of file: {}", path_, why));
+    if (at >= t_.size())
+      return Error::permanent(fmt::format("{}: unexpected end of file: {}", path_, why));
     // The token itself is not shown: it could be the secret, misplaced.
     return Error::permanent(fmt::format("{}:{}: {}", path_, t_[at].line, why));
   }
@@ -184,7 +190,8 @@ Result<TsigKey> readTsigKeyFile(const std::string& path) {
   in.read(text.data(), std::streamsize(text.size()));
   text.resize(size_t(in.gcount()));
   if (text.size() > kMaxKeyFileBytes)
-    return Error::permanent(fmt::format("{}: larger than {} bytes: not a TSIG key file", path, kMaxKeyFileBytes));
+    return Error::permanent(
+        fmt::format("{}: larger than {} bytes: not a TSIG key file", path, kMaxKeyFileBytes));
   return parseTsigKey(path, text);
 }
 

@@ -17,10 +17,10 @@
 namespace ptrd::providers::rfc2136 {
 
 struct TsigKey {
-  std::string name;       // canonical, trailing dot: "ptrd."
-  std::string algorithm;  // as the key file spells it: "hmac-sha256"
+  std::string name;           // canonical, trailing dot: "ptrd."
+  std::string algorithm;      // as the key file spells it: "hmac-sha256"
   std::string wireAlgorithm;  // the TSIG algorithm name on the wire: "hmac-sha256."
-  std::string secret;     // base64, as in the file; never logged
+  std::string secret;         // base64, as in the file; never logged
 };
 
 // `text` is what `path` holds (path only names it in errors).

@@ -21,7 +21,8 @@ using Json = nlohmann::json;
 class PlanApplyRfc2136Test : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    server_ = GetParam() == "bind" ? lab::startBind(testing::rfc2136Zones()) : lab::startKnot(testing::rfc2136Zones());
+    server_ = GetParam() == "bind" ? lab::startBind(testing::rfc2136Zones())
+                                   : lab::startKnot(testing::rfc2136Zones());
     scratch_ = lab::makeTempDir("ptrd-rfc2136-");
     std::filesystem::create_directories(scratch_ + "/mappings");
     std::ofstream(scratch_ + "/mappings/fleet.yaml") << testing::kRfc2136Mappings;
@@ -66,7 +67,8 @@ TEST_P(PlanApplyRfc2136Test, EveryStatePlansAsExpectedApplyConvergesAndASecondPl
   EXPECT_EQ(summary["lookup_error"], 0) << summary;
   std::map<std::string, std::pair<Json, Json>> changes;
   for (const auto& c : j["changes"]) changes[c["ip"].get<std::string>()] = {c["from"], c["to"]};
-  EXPECT_EQ(changes["203.0.113.2"], std::make_pair(Json("old.example.com."), Json("mx.example.com.")));
+  EXPECT_EQ(changes["203.0.113.2"],
+            std::make_pair(Json("old.example.com."), Json("mx.example.com.")));
   EXPECT_EQ(changes["203.0.113.3"], std::make_pair(Json("relay.example.com."), Json(nullptr)));
   EXPECT_EQ(changes["198.51.100.5"], std::make_pair(Json(nullptr), Json("host5.example.com.")));
   EXPECT_EQ(changes.count("2001:db8::25"), 1u);
@@ -89,7 +91,8 @@ TEST_P(PlanApplyRfc2136Test, EveryStatePlansAsExpectedApplyConvergesAndASecondPl
 
 TEST_P(PlanApplyRfc2136Test, AWrongTsigKeyExitsOneNamingTheKeyAndChangesNothing) {
   const std::string wrongKey = scratch_ + "/wrong.key";
-  const std::string secret = lab::writeKeyFile(wrongKey, server_->keyName());  // same name, other secret
+  const std::string secret =
+      lab::writeKeyFile(wrongKey, server_->keyName());  // same name, other secret
   writeConfig(wrongKey);
   auto apply = ptrd("apply");
   EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
@@ -122,8 +125,8 @@ TEST_P(PlanApplyRfc2136Test, TenThousandChangesAcrossFortyZonesConverge) {
   std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
   std::ofstream(scratch_ + "/ptrd.yaml")
       << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [mappings/]\n"
-      << "  provider: {type: rfc2136, rfc2136: {server: \"" << server_->address() << "\", zones: [" << zones
-      << "], tsigKeyFile: \"" << server_->keyFile() << "\"}}\n"
+      << "  provider: {type: rfc2136, rfc2136: {server: \"" << server_->address() << "\", zones: ["
+      << zones << "], tsigKeyFile: \"" << server_->keyFile() << "\"}}\n"
       << "  resolvers: [\"" << server_->address() << "\"]\n"
       << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 20000\n";
   auto apply = lab::runCommand({PTRD_BINARY, "apply", "-c", scratch_ + "/ptrd.yaml"}, scratch_,

@@ -20,31 +20,38 @@ using Status = ChangeResult::Status;
 class Rfc2136ProviderTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
-    server_ = GetParam() == "bind" ? lab::startBind(testing::rfc2136Zones()) : lab::startKnot(testing::rfc2136Zones());
+    server_ = GetParam() == "bind" ? lab::startBind(testing::rfc2136Zones())
+                                   : lab::startKnot(testing::rfc2136Zones());
   }
 
   std::unique_ptr<Rfc2136Provider> provider(const std::string& keyFile) {
     Rfc2136Options o;
-    for (const char* z : {"113.0.203.in-addr.arpa", "0-25.100.51.198.in-addr.arpa", "8.b.d.0.1.0.0.2.ip6.arpa"})
+    for (const char* z :
+         {"113.0.203.in-addr.arpa", "0-25.100.51.198.in-addr.arpa", "8.b.d.0.1.0.0.2.ip6.arpa"})
       o.zones.push_back(*ReverseZone::parse(z));
     o.ttl = 60;
     auto key = readTsigKeyFile(keyFile);
     EXPECT_TRUE(key) << key.error().message;
     auto client = std::make_unique<DnsClient>(*ServerAddress::parse(server_->address()), *key,
-                                              std::chrono::milliseconds(5000), std::chrono::milliseconds(30000));
+                                              std::chrono::milliseconds(5000),
+                                              std::chrono::milliseconds(30000));
     return std::make_unique<Rfc2136Provider>(o, std::move(client));
   }
   // Another writer: nsupdate with the same key, outside ptrd.
   void nsupdate(const std::string& commands) {
-    auto r = lab::runCommand({"sh", "-c", "printf '%s' \"$0\" | nsupdate -k \"$1\"",
-                              "server 127.0.0.1 " + std::to_string(server_->port()) + "\n" + commands + "send\n",
-                              server_->keyFile()},
-                             server_->dir());
+    auto r = lab::runCommand(
+        {"sh", "-c", "printf '%s' \"$0\" | nsupdate -k \"$1\"",
+         "server 127.0.0.1 " + std::to_string(server_->port()) + "\n" + commands + "send\n",
+         server_->keyFile()},
+        server_->dir());
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   }
-  std::string dig(const std::string& ip) { return testing::digPtr(server_->port(), ip, server_->dir()); }
+  std::string dig(const std::string& ip) {
+    return testing::digPtr(server_->port(), ip, server_->dir());
+  }
   static const OwnedAddress* find(const Inventory& inv, const std::string& ip) {
-    auto it = std::find_if(inv.addresses.begin(), inv.addresses.end(), [&](const auto& a) { return a.ip == ip; });
+    auto it = std::find_if(inv.addresses.begin(), inv.addresses.end(),
+                           [&](const auto& a) { return a.ip == ip; });
     return it == inv.addresses.end() ? nullptr : &*it;
   }
   static Change set(const std::string& ip, const std::string& host, const std::string& observed) {
@@ -63,7 +70,8 @@ class Rfc2136ProviderTest : public ::testing::TestWithParam<std::string> {
 TEST_P(Rfc2136ProviderTest, InventoryOwnsEveryZoneAndEveryAddressOfTheClasslessSlice) {
   auto inv = provider(server_->keyFile())->inventory();
   ASSERT_TRUE(inv) << inv.error().message;
-  EXPECT_EQ(inv->ownedZones, (std::vector<std::string>{"113.0.203.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa."}));
+  EXPECT_EQ(inv->ownedZones,
+            (std::vector<std::string>{"113.0.203.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa."}));
   ASSERT_NE(find(*inv, "203.0.113.2"), nullptr);
   EXPECT_EQ(find(*inv, "203.0.113.2")->ptr, "old.example.com.");
   EXPECT_TRUE(find(*inv, "203.0.113.2")->custom);
@@ -83,8 +91,9 @@ TEST_P(Rfc2136ProviderTest, APtrChangedBehindPtrdsBackIsNotOverwrittenAndTheNext
   ASSERT_EQ(find(*inv, "203.0.113.2")->ptr, "old.example.com.");
 
   // Between ptrd's observation and its update, someone else writes the name.
-  nsupdate("update delete 2.113.0.203.in-addr.arpa. PTR\nupdate add 2.113.0.203.in-addr.arpa. 60 PTR "
-           "intruder.example.com.\n");
+  nsupdate(
+      "update delete 2.113.0.203.in-addr.arpa. PTR\nupdate add 2.113.0.203.in-addr.arpa. 60 PTR "
+      "intruder.example.com.\n");
 
   auto results = p->apply({set("203.0.113.2", "mx.example.com.", "old.example.com."),
                            set("203.0.113.1", "mail.example.com.", "")});
@@ -119,7 +128,8 @@ TEST_P(Rfc2136ProviderTest, ResetDeletesAndSetWritesIntoTheClasslessAndIp6Zones)
   reset.action = Change::Action::kReset;
   reset.observedPtr = "relay.example.com.";
   auto results = p->apply({reset, set("198.51.100.5", "host5.example.com.", ""),
-                           set("2001:db8::25", "mail6.example.com.", ""), set("192.0.2.1", "x.example.com.", "")});
+                           set("2001:db8::25", "mail6.example.com.", ""),
+                           set("192.0.2.1", "x.example.com.", "")});
   ASSERT_TRUE(results) << results.error().message;
   EXPECT_EQ((*results)[0].status, Status::kApplied) << (*results)[0].reason;
   EXPECT_EQ((*results)[1].status, Status::kApplied) << (*results)[1].reason;
@@ -143,7 +153,8 @@ TEST_P(Rfc2136ProviderTest, AWrongKeyOnUpdateIsAnAuthErrorNamingTheKeyNotTheSecr
   auto results = bad->apply({set("203.0.113.1", "mail.example.com.", "")});
   ASSERT_FALSE(results);
   EXPECT_TRUE(results.error().isAuth()) << results.error().message;
-  EXPECT_NE(results.error().message.find("TSIG key \"ptrd.\""), std::string::npos) << results.error().message;
+  EXPECT_NE(results.error().message.find("TSIG key \"ptrd.\""), std::string::npos)
+      << results.error().message;
   EXPECT_EQ(results.error().message.find(secret), std::string::npos);
   EXPECT_EQ(dig("203.0.113.1"), "");
 }
@@ -154,13 +165,15 @@ TEST_P(Rfc2136ProviderTest, AnAxfrOfManyMessagesIsVerifiedAndReadWhole) {
   lab::UpdateServerOptions o;
   std::string records;
   for (int i = 0; i < 6000; ++i)
-    records += fmt::format("{}.{} PTR host-{}-with-a-longish-name.pool.example.com.\n", i % 256, i / 256, i);
+    records += fmt::format("{}.{} PTR host-{}-with-a-longish-name.pool.example.com.\n", i % 256,
+                           i / 256, i);
   o.zones = {{"10.10.in-addr.arpa", records}};
   server_ = GetParam() == "bind" ? lab::startBind(o) : lab::startKnot(o);
   Rfc2136Options opts;
   opts.zones = {*ReverseZone::parse("10.10.in-addr.arpa")};
-  auto client = std::make_unique<DnsClient>(*ServerAddress::parse(server_->address()), *readTsigKeyFile(server_->keyFile()),
-                                            std::chrono::milliseconds(5000), std::chrono::milliseconds(30000));
+  auto client = std::make_unique<DnsClient>(
+      *ServerAddress::parse(server_->address()), *readTsigKeyFile(server_->keyFile()),
+      std::chrono::milliseconds(5000), std::chrono::milliseconds(30000));
   Rfc2136Provider p(opts, std::move(client));
   auto inv = p.inventory();
   ASSERT_TRUE(inv) << inv.error().message;
@@ -174,7 +187,8 @@ TEST_P(Rfc2136ProviderTest, AnAxfrOfManyMessagesIsVerifiedAndReadWhole) {
                     std::chrono::milliseconds(5000), std::chrono::milliseconds(30000), small);
   auto partial = bounded.transferPtrs("10.10.in-addr.arpa.");
   ASSERT_FALSE(partial);
-  EXPECT_NE(partial.error().message.find("more than 1000 records"), std::string::npos) << partial.error().message;
+  EXPECT_NE(partial.error().message.find("more than 1000 records"), std::string::npos)
+      << partial.error().message;
 }
 
 INSTANTIATE_TEST_SUITE_P(Servers, Rfc2136ProviderTest, ::testing::Values("bind", "knot"),

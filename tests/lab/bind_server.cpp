@@ -25,20 +25,24 @@ class BindServer : public UpdateServer {
     std::string conf = "include \"" + keyFile() + "\";\n";
     conf += "options {\n  directory \"" + dir_ + "\";\n  pid-file \"" + dir_ + "/named.pid\";\n";
     conf += "  session-keyfile \"" + dir_ + "/session.key\";\n";
-    conf += "  listen-on port " + std::to_string(port_) + " { 127.0.0.1; };\n  listen-on-v6 { none; };\n";
-    conf += "  recursion no;\n  notify no;\n  dnssec-validation no;\n  allow-query { 127.0.0.1; };\n};\n";
+    conf += "  listen-on port " + std::to_string(port_) +
+            " { 127.0.0.1; };\n  listen-on-v6 { none; };\n";
+    conf +=
+        "  recursion no;\n  notify no;\n  dnssec-validation no;\n  allow-query { 127.0.0.1; "
+        "};\n};\n";
     conf += "controls { };\n";
     for (const auto& z : options_.zones) {
       writeText(dir_ + "/" + zoneFile(z), zoneText(z));
-      conf += "zone \"" + z.name + "\" {\n  type primary;\n  file \"" + dir_ + "/" + zoneFile(z) + "\";\n";
+      conf += "zone \"" + z.name + "\" {\n  type primary;\n  file \"" + dir_ + "/" + zoneFile(z) +
+              "\";\n";
       conf += "  allow-update { key \"" + keyName() + "\"; };\n";
       conf += "  allow-transfer { key \"" + keyName() + "\"; };\n};\n";
     }
     writeText(dir_ + "/named.conf", conf);
     // -n 1: one worker thread; the machine's cores are shared by every test.
     return std::make_unique<ChildProcess>(
-        std::vector<std::string>{"named", "-g", "-n", "1", "-c", dir_ + "/named.conf"}, dir_ + "/server.log",
-        dir_ + "/server.log");
+        std::vector<std::string>{"named", "-g", "-n", "1", "-c", dir_ + "/named.conf"},
+        dir_ + "/server.log", dir_ + "/server.log");
   }
 };
 

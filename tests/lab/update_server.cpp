@@ -61,14 +61,16 @@ std::string UpdateServer::zoneFile(const UpdateZone& z) {
 }
 
 std::string UpdateServer::zoneText(const UpdateZone& z) {
-  return "$ORIGIN " + z.name + ".\n$TTL 60\n@ SOA ns1.lab.test. hostmaster.lab.test. 1 3600 600 86400 30\n"
-         "@ NS ns1.lab.test.\n" + z.records;
+  return "$ORIGIN " + z.name +
+         ".\n$TTL 60\n@ SOA ns1.lab.test. hostmaster.lab.test. 1 3600 600 86400 30\n"
+         "@ NS ns1.lab.test.\n" +
+         z.records;
 }
 
 bool UpdateServer::allZonesAnswer() const {
   for (const auto& z : options_.zones) {
-    auto r = runCommand({"dig", "@127.0.0.1", "-p", std::to_string(port_), z.name, "SOA", "+short", "+time=1",
-                         "+tries=1"},
+    auto r = runCommand({"dig", "@127.0.0.1", "-p", std::to_string(port_), z.name, "SOA", "+short",
+                         "+time=1", "+tries=1"},
                         dir_, std::chrono::milliseconds(5000));
     if (r.exit_code != 0 || r.out.find("ns1.lab.test.") == std::string::npos) return false;
   }
@@ -87,7 +89,8 @@ void UpdateServer::start() {
     const bool exited = process_->poll().has_value();
     process_.reset();
     const std::string log = readFile(dir_ + "/server.log");
-    if (exited && (log.find("in use") != std::string::npos || log.find("address already") != std::string::npos))
+    if (exited && (log.find("in use") != std::string::npos ||
+                   log.find("address already") != std::string::npos))
       continue;  // lost the race for the port
     throw std::runtime_error("UpdateServer (" + kind() + "): did not serve its zones on port " +
                              std::to_string(port_) + "; log:\n" + log);

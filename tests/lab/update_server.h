@@ -3,9 +3,9 @@
 // directory, on a port the kernel chose, with a freshly generated hmac-sha256
 // key; stopped by PID when the object goes away.
 //
-//   auto dns = lab::startBind({.zones = {{"113.0.203.in-addr.arpa", "1 PTR mail.example.com.\n"}}});
-//   provider: rfc2136 {server: dns->address(), tsigKeyFile: dns->keyFile(), ...}
-//   resolvers: [dns->address()]   // it answers queries for its zones too
+//   auto dns = lab::startBind({.zones = {{"113.0.203.in-addr.arpa", "1 PTR
+//   mail.example.com.\n"}}}); provider: rfc2136 {server: dns->address(), tsigKeyFile:
+//   dns->keyFile(), ...} resolvers: [dns->address()]   // it answers queries for its zones too
 //
 // Every zone gets a SOA (negative TTL 30) and an NS record; `records` are
 // appended with $ORIGIN set to the zone. The key may UPDATE and AXFR every zone.

@@ -20,13 +20,16 @@ using ::testing::Not;
 
 constexpr const char* kSecret = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LTEyMzQ=";
 
-IpAddress ip(const char* s) { return *IpAddress::parse(s); }
+IpAddress ip(const char* s) {
+  return *IpAddress::parse(s);
+}
 
 // --- key file ----------------------------------------------------------------
 
 TEST(TsigKeyFile, ReadsWhatTsigKeygenPrints) {
-  auto k = parseTsigKey("ptrd.key", std::string("key \"ptrd\" {\n\talgorithm hmac-sha256;\n\tsecret \"") + kSecret +
-                                        "\";\n};\n");
+  auto k = parseTsigKey(
+      "ptrd.key",
+      std::string("key \"ptrd\" {\n\talgorithm hmac-sha256;\n\tsecret \"") + kSecret + "\";\n};\n");
   ASSERT_TRUE(k) << k.error().message;
   EXPECT_EQ(k->name, "ptrd.");
   EXPECT_EQ(k->algorithm, "hmac-sha256");
@@ -35,29 +38,37 @@ TEST(TsigKeyFile, ReadsWhatTsigKeygenPrints) {
 }
 
 TEST(TsigKeyFile, AcceptsCommentsUnquotedNamesAndTheOtherAlgorithms) {
-  auto k = parseTsigKey("k", std::string("# made by tsig-keygen\n// ptrd's key\nkey ddns-key. { /* sha512 */\n"
-                                         "  secret \"") + kSecret + "\"; algorithm hmac-sha512; };\n");
+  auto k = parseTsigKey(
+      "k", std::string("# made by tsig-keygen\n// ptrd's key\nkey ddns-key. { /* sha512 */\n"
+                       "  secret \"") +
+               kSecret + "\"; algorithm hmac-sha512; };\n");
   ASSERT_TRUE(k) << k.error().message;
   EXPECT_EQ(k->name, "ddns-key.");
   EXPECT_EQ(k->wireAlgorithm, "hmac-sha512.");
   for (const char* a : {"hmac-sha1", "hmac-md5"}) {
-    auto other = parseTsigKey("k", fmt::format("key k {{ algorithm {}; secret \"{}\"; }};", a, kSecret));
+    auto other =
+        parseTsigKey("k", fmt::format("key k {{ algorithm {}; secret \"{}\"; }};", a, kSecret));
     EXPECT_TRUE(other) << a;
   }
 }
 
 TEST(TsigKeyFile, BadSyntaxNamesFileAndLineButNeverTheSecret) {
-  auto missingSemicolon = parseTsigKey("/etc/ptrd/ptrd.key", std::string("key \"ptrd\" {\n  algorithm hmac-sha256\n"
-                                                                         "  secret \"") + kSecret + "\";\n};\n");
+  auto missingSemicolon =
+      parseTsigKey("/etc/ptrd/ptrd.key", std::string("key \"ptrd\" {\n  algorithm hmac-sha256\n"
+                                                     "  secret \"") +
+                                             kSecret + "\";\n};\n");
   ASSERT_FALSE(missingSemicolon);
-  EXPECT_EQ(missingSemicolon.error().message, "/etc/ptrd/ptrd.key:3: expected `;` after the algorithm");
+  EXPECT_EQ(missingSemicolon.error().message,
+            "/etc/ptrd/ptrd.key:3: expected `;` after the algorithm");
   EXPECT_THAT(missingSemicolon.error().message, Not(HasSubstr(kSecret)));
 
-  auto unclosed = parseTsigKey("k", "key \"ptrd\" {\n  algorithm hmac-sha256;\n  secret \"abc\n};\n");
+  auto unclosed =
+      parseTsigKey("k", "key \"ptrd\" {\n  algorithm hmac-sha256;\n  secret \"abc\n};\n");
   ASSERT_FALSE(unclosed);
   EXPECT_EQ(unclosed.error().message, "k:3: string is not closed on its line");
 
-  auto notBase64 = parseTsigKey("k", "key p {\nalgorithm hmac-sha256;\nsecret \"not base64!\";\n};");
+  auto notBase64 =
+      parseTsigKey("k", "key p {\nalgorithm hmac-sha256;\nsecret \"not base64!\";\n};");
   ASSERT_FALSE(notBase64);
   EXPECT_EQ(notBase64.error().message, "k:3: the secret is not a quoted base64 string");
 
@@ -65,8 +76,10 @@ TEST(TsigKeyFile, BadSyntaxNamesFileAndLineButNeverTheSecret) {
   ASSERT_FALSE(unknownField);
   EXPECT_EQ(unknownField.error().message, "k:3: unknown field `colour` (algorithm, secret)");
 
-  auto twoKeys = parseTsigKey("k", fmt::format("key a {{ algorithm hmac-sha256; secret \"{0}\"; }};\n"
-                                               "key b {{ algorithm hmac-sha256; secret \"{0}\"; }};\n", kSecret));
+  auto twoKeys =
+      parseTsigKey("k", fmt::format("key a {{ algorithm hmac-sha256; secret \"{0}\"; }};\n"
+                                    "key b {{ algorithm hmac-sha256; secret \"{0}\"; }};\n",
+                                    kSecret));
   ASSERT_FALSE(twoKeys);
   EXPECT_EQ(twoKeys.error().message, "k:2: only one key per file (ptrd signs with exactly one)");
 
@@ -74,15 +87,19 @@ TEST(TsigKeyFile, BadSyntaxNamesFileAndLineButNeverTheSecret) {
   ASSERT_FALSE(noSecret);
   EXPECT_EQ(noSecret.error().message, "k: key \"p.\" has no secret");
   EXPECT_FALSE(parseTsigKey("k", ""));
-  EXPECT_FALSE(parseTsigKey("k", "key p { algorithm hmac-sha256; secret \"" + std::string(kSecret) + "\"; }"));
+  EXPECT_FALSE(parseTsigKey(
+      "k", "key p { algorithm hmac-sha256; secret \"" + std::string(kSecret) + "\"; }"));
 }
 
 TEST(TsigKeyFile, AnUnknownOrUnsupportedAlgorithmIsNamedWithItsLine) {
-  auto k = parseTsigKey("k", fmt::format("key p {{\n  secret \"{}\";\n  algorithm hmac-sha3000;\n}};", kSecret));
+  auto k = parseTsigKey(
+      "k", fmt::format("key p {{\n  secret \"{}\";\n  algorithm hmac-sha3000;\n}};", kSecret));
   ASSERT_FALSE(k);
   EXPECT_EQ(k.error().message,
-            "k:3: algorithm \"hmac-sha3000\" is not supported (hmac-sha256, hmac-sha512, hmac-sha1 or hmac-md5)");
-  EXPECT_FALSE(parseTsigKey("k", fmt::format("key p {{ algorithm hmac-sha384; secret \"{}\"; }};", kSecret)));
+            "k:3: algorithm \"hmac-sha3000\" is not supported (hmac-sha256, hmac-sha512, hmac-sha1 "
+            "or hmac-md5)");
+  EXPECT_FALSE(parseTsigKey(
+      "k", fmt::format("key p {{ algorithm hmac-sha384; secret \"{}\"; }};", kSecret)));
 }
 
 TEST(TsigKeyFile, AMissingFileIsAnErrorNamingIt) {
@@ -142,9 +159,10 @@ TEST(ReverseZoneMapping, AClasslessZoneWinsOverItsParent) {
 }
 
 TEST(ReverseZoneMapping, NamesThatAreNoReverseZoneAreRefusedWithWhy) {
-  for (const char* bad : {"example.com", "300.0.203.in-addr.arpa", "1.2.3.4.5.in-addr.arpa", "xy.ip6.arpa",
-                          "25-0.100.51.198.in-addr.arpa", "1/26.2.0.192.in-addr.arpa", "0/20.2.0.192.in-addr.arpa",
-                          "0-25.51.198.in-addr.arpa", "xin-addr.arpa"}) {
+  for (const char* bad :
+       {"example.com", "300.0.203.in-addr.arpa", "1.2.3.4.5.in-addr.arpa", "xy.ip6.arpa",
+        "25-0.100.51.198.in-addr.arpa", "1/26.2.0.192.in-addr.arpa", "0/20.2.0.192.in-addr.arpa",
+        "0-25.51.198.in-addr.arpa", "xin-addr.arpa"}) {
     auto z = ReverseZone::parse(bad);
     EXPECT_FALSE(z) << bad;
     if (!z) {
@@ -165,9 +183,10 @@ TEST(RcodeMapping, ServfailIsTransient) {
 }
 
 TEST(RcodeMapping, RefusalsAndTsigErrorsAreAuthErrorsNamingTheKey) {
-  for (auto [rcode, tsig, word] : {std::tuple{9, 16, "NOTAUTH, TSIG BADSIG"}, std::tuple{9, 17, "TSIG BADKEY"},
-                                   std::tuple{9, 18, "TSIG BADTIME"}, std::tuple{5, 0, "REFUSED"},
-                                   std::tuple{9, 0, "NOTAUTH"}}) {
+  for (auto [rcode, tsig, word] :
+       {std::tuple{9, 16, "NOTAUTH, TSIG BADSIG"}, std::tuple{9, 17, "TSIG BADKEY"},
+        std::tuple{9, 18, "TSIG BADTIME"}, std::tuple{5, 0, "REFUSED"},
+        std::tuple{9, 0, "NOTAUTH"}}) {
     auto u = classifyUpdateReply(rcode, tsig, "ptrd.", "113.0.203.in-addr.arpa.");
     ASSERT_FALSE(u) << word;
     EXPECT_TRUE(u.error().isAuth()) << word;
@@ -220,9 +239,10 @@ TEST(ServerAddressParse, IpAndPortForms) {
 
 std::vector<std::string> configErrors(const std::string& provider) {
   std::vector<Diagnostic> errors;
-  parseConfig("apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m]\n  provider: " + provider +
-                  "\n",
-              "/etc/ptrd/ptrd.yaml", errors);
+  parseConfig(
+      "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m]\n  provider: " +
+          provider + "\n",
+      "/etc/ptrd/ptrd.yaml", errors);
   std::vector<std::string> out;
   for (const auto& e : errors) out.push_back(e.str());
   return out;
@@ -231,19 +251,23 @@ std::vector<std::string> configErrors(const std::string& provider) {
 TEST(Rfc2136Settings, TheContractsBlockIsAccepted) {
   auto e = configErrors(
       "{type: rfc2136, rfc2136: {server: \"127.0.0.1:53\", zones: [113.0.203.in-addr.arpa, "
-      "0-25.100.51.198.in-addr.arpa, 8.b.d.0.1.0.0.2.ip6.arpa], tsigKeyFile: secrets/ptrd.key, ttl: 300, "
+      "0-25.100.51.198.in-addr.arpa, 8.b.d.0.1.0.0.2.ip6.arpa], tsigKeyFile: secrets/ptrd.key, "
+      "ttl: 300, "
       "defaultTemplate: \"\"}}");
   EXPECT_TRUE(e.empty()) << e[0];
 }
 
 TEST(Rfc2136Settings, MistakesAreFileLineColumnErrors) {
-  auto e = configErrors("{type: rfc2136, server: \"ns1:53\", zones: [example.com], tsigKeyFile: k, "
-                        "defaultTemplate: \"{bogus}.example.net.\", url: \"http://x\"}");
+  auto e = configErrors(
+      "{type: rfc2136, server: \"ns1:53\", zones: [example.com], tsigKeyFile: k, "
+      "defaultTemplate: \"{bogus}.example.net.\", url: \"http://x\"}");
   ASSERT_EQ(e.size(), 4u) << ::testing::PrintToString(e);
   EXPECT_THAT(e[0], HasSubstr("/etc/ptrd/ptrd.yaml:5:"));
-  EXPECT_THAT(::testing::PrintToString(e), HasSubstr("url is not a rfc2136 setting (use server: HOST:PORT)"));
+  EXPECT_THAT(::testing::PrintToString(e),
+              HasSubstr("url is not a rfc2136 setting (use server: HOST:PORT)"));
   EXPECT_THAT(::testing::PrintToString(e), HasSubstr("is not an IP address"));
-  EXPECT_THAT(::testing::PrintToString(e), HasSubstr("zone \\\"example.com\\\" is not a reverse zone"));
+  EXPECT_THAT(::testing::PrintToString(e),
+              HasSubstr("zone \\\"example.com\\\" is not a reverse zone"));
   EXPECT_THAT(::testing::PrintToString(e), HasSubstr("bogus"));
   auto missing = configErrors("{type: rfc2136}");
   EXPECT_THAT(::testing::PrintToString(missing), HasSubstr("needs server"));
