@@ -6,6 +6,7 @@
 
 #include "providers/noc/noc_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
+#include "providers/rfc2136/rfc2136_provider.h"
 
 namespace ptrd::providers {
 namespace {
@@ -15,6 +16,7 @@ std::vector<ProviderType>& table() {
   static std::vector<ProviderType> types = {
       powerdns::providerType(),
       noc::providerType(),
+      rfc2136::providerType(),
   };
   return types;
 }

@@ -9,12 +9,14 @@ PACKAGES=(
   # libraries
   libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libc-ares-dev
   prometheus-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-  libidn2-dev libssl-dev zlib1g-dev
+  libidn2-dev libssl-dev zlib1g-dev libldns-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real DNS servers and DNS tools for the lab (tests, demo, benchmarks)
   pdns-server pdns-backend-sqlite3 sqlite3 nsd dnsperf adns-tools dnsutils curl
   procps time
+  # RFC 2136 primaries for the rfc2136 provider's tests (BIND 9, Knot DNS) and nsupdate
+  bind9 bind9-utils bind9-dnsutils knot
   # deploy checks (tests/deploy): promtool for the alert rules, Prometheus for the e2e test
   prometheus
 )
@@ -35,7 +37,7 @@ fi
 echo "install-deps: installing ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-# Debian's service packages (pdns-server, nsd) try to start their daemons on
+# Debian's service packages (pdns-server, nsd, bind9, knot) try to start their daemons on
 # install; ptrd's lab starts its own on loopback, so keep them from starting.
 if [ ! -e /usr/sbin/policy-rc.d ]; then
   printf '#!/bin/sh\nexit 101\n' | $SUDO tee /usr/sbin/policy-rc.d >/dev/null

@@ -157,7 +157,7 @@ TEST(Config, ProviderErrors) {
 
   e = errorsOf(std::string(kHead) + "  mappings: [m]\n  provider: {type: route53}\n");
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'route53' (powerdns or noc)");
+  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'route53' (powerdns, noc or rfc2136)");
 }
 
 // The contract's comment `# noc: url, tokenFile, batchSize` read as a nested block.
