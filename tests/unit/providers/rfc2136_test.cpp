@@ -9,8 +9,8 @@
 #include "providers/rfc2136/rcode.h"
 #include "providers/rfc2136/reverse_zone.h"
 #include "providers/rfc2136/tsig_key.h"
-#include "reconciler/config.h"
-#include "tests/unit/temp_dir.h"
+#include "reconciler/config/config.h"
+#include "tests/unit/support/temp_dir.h"
 
 namespace ptrd::providers::rfc2136 {
 namespace {
