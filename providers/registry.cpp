@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "providers/hetzner_robot/robot_provider.h"
 #include "providers/linode/linode_provider.h"
 #include "providers/noc/noc_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
@@ -17,6 +18,7 @@ std::vector<ProviderType>& table() {
       powerdns::providerType(),
       noc::providerType(),
       linode::providerType(),
+      hetzner_robot::providerType(),
   };
   return types;
 }

@@ -195,9 +195,10 @@ TEST_F(PlanApplyLinodeTest, ServerErrorsAndRateLimitsConvergeWithoutDuplicateWri
   EXPECT_GT(faulted, 0);  // the faults did happen
   ASSERT_EQ(acknowledged.size(), size_t(kPool));
   for (const auto& [path, n] : acknowledged) EXPECT_EQ(n, 1) << path;  // never sent again after a success
-  // Never more than 4 requests a second (loopback jitter allowed: 100 ms).
+  // Never more than 4 requests a second (arrival jitter under a loaded CI allowed: 250 ms;
+  // unpaced, all five would arrive within a few ms).
   std::sort(times.begin(), times.end());
-  for (size_t i = 0; i + 4 < times.size(); ++i) EXPECT_GE(times[i + 4] - times[i], 900) << "requests " << i;
+  for (size_t i = 0; i + 4 < times.size(); ++i) EXPECT_GE(times[i + 4] - times[i], 750) << "requests " << i;
   EXPECT_EQ(dig("10.0.0.23"), "10-0-0-23.pool.example.com.");
 
   linode_->setFaults({{"error_rate", 0}, {"rate_limit_every", 0}});

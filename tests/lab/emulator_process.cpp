@@ -39,6 +39,18 @@ std::unique_ptr<EmulatorProcess> EmulatorProcess::linode(const PdnsServer& pdns,
       account, std::move(args));
 }
 
+std::unique_ptr<EmulatorProcess> EmulatorProcess::hetznerRobot(const PdnsServer& pdns, const std::string& account,
+                                                               std::vector<std::string> extraArgs) {
+  std::random_device rd;
+  std::vector<std::string> args = {"--pdns-url", pdns.apiUrl(), "--pdns-key-file", pdns.apiKeyFile(), "--seed-dns"};
+  args.insert(args.end(), extraArgs.begin(), extraArgs.end());
+  return std::make_unique<EmulatorProcess>(
+      PTRD_HETZNER_ROBOT_EMULATOR_PATH,
+      std::vector<std::pair<std::string, std::string>>{{"user", "#ws+" + std::to_string(rd())},
+                                                       {"password", "pw" + std::to_string(rd()) + std::to_string(rd())}},
+      account, std::move(args));
+}
+
 EmulatorProcess::EmulatorProcess(const std::string& binary,
                                  const std::vector<std::pair<std::string, std::string>>& secrets,
                                  const std::string& account, std::vector<std::string> args) {
