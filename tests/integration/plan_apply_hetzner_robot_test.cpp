@@ -205,5 +205,22 @@ TEST_F(PlanApplyHetznerRobotTest, RefusedCredentialsStopThePassAndAreNotShown) {
   EXPECT_TRUE(writes().empty());
 }
 
+TEST_F(PlanApplyHetznerRobotTest, ValidateChecksTheHetznerRobotBlockAtFileLineAndColumn) {
+  std::ofstream(scratch_ + "/bad.yaml") << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
+                                        << "  mappings: [mappings/]\n  provider:\n    type: hetzner-robot\n"
+                                        << "    hetznerRobot:\n      userFile: user\n      tokenFile: t\n"
+                                        << "      requestsPerHour: 0\n";
+  auto r = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/bad.yaml"}, scratch_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_NE(all.find("bad.yaml:6:5: provider hetzner-robot needs passwordFile"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:9:18: tokenFile is not a hetzner-robot setting"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:10:24: requestsPerHour is 0, must be between 1 and 500"), std::string::npos) << all;
+  auto good = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/ptrd.yaml"}, scratch_);
+  // (the mapping set's invalid entry makes the whole run exit 1; the config itself is fine)
+  EXPECT_NE((good.out + good.err).find("ptrd.yaml (ReconcilerConfig): ok"), std::string::npos) << good.out << good.err;
+  EXPECT_TRUE(robot_->requests().empty());  // validate calls nothing
+}
+
 }  // namespace
 }  // namespace ptrd

@@ -216,5 +216,22 @@ TEST_F(PlanApplyLinodeTest, ARefusedTokenStopsThePassAndIsNotShown) {
   EXPECT_TRUE(puts().empty());
 }
 
+TEST_F(PlanApplyLinodeTest, ValidateChecksTheLinodeBlockAtFileLineAndColumn) {
+  std::ofstream(scratch_ + "/bad.yaml") << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
+                                        << "  mappings: [mappings/]\n  provider:\n    type: linode\n    linode:\n"
+                                        << "      tokenFile: token\n      apiKeyFile: key\n"
+                                        << "      requestsPerMinute: 1000\n      bogus: 1\n";
+  auto r = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/bad.yaml"}, scratch_);
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  const std::string all = r.out + r.err;
+  EXPECT_NE(all.find("bad.yaml:9:19: apiKeyFile is not a linode setting (use tokenFile)"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:10:26: requestsPerMinute is 1000, must be between 1 and 400"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:11:7: unknown field \"bogus\""), std::string::npos) << all;
+  auto good = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/ptrd.yaml"}, scratch_);
+  // (the mapping set's invalid entry makes the whole run exit 1; the config itself is fine)
+  EXPECT_NE((good.out + good.err).find("ptrd.yaml (ReconcilerConfig): ok"), std::string::npos) << good.out << good.err;
+  EXPECT_TRUE(linode_->requests().empty());  // validate calls nothing
+}
+
 }  // namespace
 }  // namespace ptrd
