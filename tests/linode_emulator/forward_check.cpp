@@ -1,5 +1,6 @@
 #include "tests/linode_emulator/forward_check.h"
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -17,17 +18,23 @@ namespace {
 // dig's output and exit status, run without a shell (the name is never parsed
 // by one).
 int runDig(const std::vector<std::string>& args, std::string& out) {
+  // Built before fork: the child of a threaded process may only make
+  // async-signal-safe calls (no allocation) before exec.
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
   int fds[2];
-  if (pipe(fds) != 0) return -1;
+  if (pipe2(fds, O_CLOEXEC) != 0) return -1;  // no other thread's child keeps it open
   pid_t pid = fork();
-  if (pid < 0) return -1;
+  if (pid < 0) {
+    close(fds[0]);
+    close(fds[1]);
+    return -1;
+  }
   if (pid == 0) {
     dup2(fds[1], STDOUT_FILENO);
     close(fds[0]);
     close(fds[1]);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
     execvp(argv[0], argv.data());
     _exit(127);
   }
