@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "providers/hetzner_robot/robot_provider.h"
+#include "providers/linode/linode_provider.h"
 #include "providers/noc/noc_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
 #include "providers/rfc2136/rfc2136_provider.h"
@@ -17,6 +19,8 @@ std::vector<ProviderType>& table() {
       powerdns::providerType(),
       noc::providerType(),
       rfc2136::providerType(),
+      linode::providerType(),
+      hetzner_robot::providerType(),
   };
   return types;
 }

@@ -80,7 +80,10 @@ Result<Response> sendWithRetry(Client& client, const Request& request, const Ret
     attempt.timeout = left;
     auto r = client.send(attempt);
     if (r && !isRetryableCode(r->code)) return r;
-    if (!r && !r.error().isTransient()) return r;  // e.g. a body over the size bound
+    // A body over the size bound is final; so is a client-side rate budget that
+    // refused to send (providers/http/paced_calls.h): asking again at once
+    // would be refused the same way.
+    if (!r && r.error().kind != Error::Kind::kTransient) return r;
     milliseconds wait{0};
     if (r && r->code == 429) {
       if (++limited >= policy.maxRateLimited) return r;

@@ -1,0 +1,78 @@
+#include "providers/http/paced_calls.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+
+namespace ptrd::providers::http {
+
+RateLimiter::RateLimiter(std::vector<RateWindow> windows, std::chrono::milliseconds maxWait)
+    : windows_(std::move(windows)), maxWait_(maxWait) {
+  for (auto& w : windows_) w.requests = std::max<size_t>(w.requests, 1);
+  sent_.resize(windows_.size());
+}
+
+std::chrono::milliseconds RateLimiter::waitNeeded(TimePoint now) {
+  using std::chrono::milliseconds;
+  milliseconds wait{0};
+  for (size_t i = 0; i < windows_.size(); ++i) {
+    auto& q = sent_[i];
+    while (!q.empty() && q.front() + windows_[i].interval <= now) q.pop_front();
+    if (q.size() < windows_[i].requests) continue;
+    // The oldest request in the window must leave it first; round up so the
+    // next look finds it gone.
+    auto until = q.front() + windows_[i].interval - now;
+    wait = std::max(wait, std::chrono::ceil<milliseconds>(until));
+  }
+  return wait;
+}
+
+Status RateLimiter::acquire(RetryEnv& env, std::string_view what) {
+  for (;;) {
+    if (env.isStopped()) return Error::transient(fmt::format("{}: {}", what, kStoppedReason));
+    std::chrono::milliseconds wait;
+    TimePoint now = env.now();
+    {
+      std::lock_guard lock(mu_);
+      wait = waitNeeded(now);
+      if (wait.count() == 0) {
+        for (auto& q : sent_) q.push_back(now);
+        return okStatus();
+      }
+    }
+    if (wait > maxWait_) {
+      return Error::rateLimited(fmt::format(
+          "{}: not sent: the platform's request budget is used up for the next {} s (left for the next pass)",
+          what, std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+    }
+    if (now + wait > env.bound(TimePoint::max())) {
+      return Error::rateLimited(fmt::format(
+          "{}: not sent: the platform's request rate leaves no room for it before the pass's deadline",
+          what));
+    }
+    env.sleep(wait);
+  }
+}
+
+Result<Response> PacedClient::send(const Request& request) {
+  if (auto ok = limiter_->acquire(env_, describeRequest(request)); !ok) return ok.error();
+  return inner_->send(request);
+}
+
+void forEachConcurrently(size_t count, size_t workers,
+                         const std::function<void(size_t item, size_t worker)>& fn) {
+  workers = std::clamp<size_t>(workers, 1, std::max<size_t>(count, 1));
+  std::atomic<size_t> next{0};
+  auto work = [&](size_t worker) {
+    for (size_t i = next++; i < count; i = next++) fn(i, worker);
+  };
+  std::vector<std::thread> threads;
+  threads.reserve(workers - 1);
+  for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
+  work(0);
+  for (auto& t : threads) t.join();
+}
+
+}  // namespace ptrd::providers::http

@@ -1,0 +1,80 @@
+// Paced calls: how a provider without a batch endpoint applies a batch. Every
+// platform here takes one address per request and publishes a request rate, so a
+// "batch" is a few single calls in flight at once, each waiting for a place in
+// the platform's rate windows, with one result per item.
+//
+//   auto limiter = std::make_shared<RateLimiter>(std::vector<RateWindow>{{400, 60s}, {7, 1s}});
+//   PacedClient client(makeCurlClient(o), limiter, env);   // every attempt waits its turn
+//   forEachConcurrently(batch.size(), 4, [&](size_t i, size_t worker) { out[i] = one(batch[i]); });
+//
+// The limiter counts requests as they are sent (retries too), in sliding windows:
+// "400 per 60 s" never lets a 401st request out within any 60 s. Waiting goes
+// through the RetryEnv, so SIGTERM and the pass's deadline cut it short.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string_view>
+#include <vector>
+
+#include "core/result.h"
+#include "providers/http/http_client.h"
+#include "providers/http/retry.h"
+
+namespace ptrd::providers::http {
+
+struct RateWindow {
+  size_t requests = 1;                // at most this many sent ...
+  std::chrono::milliseconds interval;  // ... within any interval of this length
+};
+
+// Thread-safe: workers of one batch share it.
+class RateLimiter {
+ public:
+  // maxWait: the longest one request waits for its place; a budget spent for
+  // longer (500 an hour, used up) leaves the request to the next pass instead
+  // of holding this one for an hour.
+  explicit RateLimiter(std::vector<RateWindow> windows,
+                       std::chrono::milliseconds maxWait = std::chrono::minutes(2));
+  // Waits until one more request fits every window, then counts it as sent. A
+  // rate-limited Error (nothing counted) when the wait would be longer than
+  // maxWait or pass the pass's deadline, a transient one when a stop comes: the
+  // request is then not sent at all.
+  Status acquire(RetryEnv& env, std::string_view what);
+
+ private:
+  using TimePoint = std::chrono::steady_clock::time_point;
+  // Zero when a request may go now, else how long until one may.
+  std::chrono::milliseconds waitNeeded(TimePoint now);
+
+  std::mutex mu_;
+  std::vector<RateWindow> windows_;
+  std::chrono::milliseconds maxWait_;
+  std::vector<std::deque<TimePoint>> sent_;  // per window, oldest first
+};
+
+// A Client whose every request first takes its place in the limiter.
+class PacedClient final : public Client {
+ public:
+  PacedClient(std::unique_ptr<Client> inner, std::shared_ptr<RateLimiter> limiter, RetryEnv env)
+      : inner_(std::move(inner)), limiter_(std::move(limiter)), env_(std::move(env)) {}
+  Result<Response> send(const Request& request) override;
+
+ private:
+  std::unique_ptr<Client> inner_;
+  std::shared_ptr<RateLimiter> limiter_;
+  RetryEnv env_;
+};
+
+// Calls fn(item, worker) for every item in [0, count) on at most `workers`
+// threads (worker in [0, workers)), and returns when all calls have returned.
+// Items are taken in order; with one worker (or one item) everything runs on the
+// calling thread. fn must not throw.
+void forEachConcurrently(size_t count, size_t workers,
+                         const std::function<void(size_t item, size_t worker)>& fn);
+
+}  // namespace ptrd::providers::http

@@ -1,0 +1,184 @@
+#include "providers/linode/linode_provider.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <atomic>
+#include <optional>
+#include <unordered_set>
+
+#include "providers/linode/linode_json.h"
+
+namespace ptrd::providers::linode {
+namespace {
+
+using Status = ChangeResult::Status;
+
+Error responseError(const std::string& what, const http::Response& r) {
+  std::string text = errorText(r.code, r.body);
+  if (r.code == 401 || r.code == 403)
+    return Error::auth(fmt::format("Linode API {}: the API refused the token ({})", what, text));
+  std::string msg = fmt::format("Linode API {}: {}", what, text);
+  if (r.code == 429) return Error::rateLimited(msg);
+  if (http::isRetryableCode(r.code)) return Error::transient(msg);
+  return Error::permanent(msg);
+}
+
+}  // namespace
+
+std::vector<http::RateWindow> LinodeProvider::rateWindows(size_t requestsPerMinute) {
+  using namespace std::chrono_literals;
+  requestsPerMinute = std::clamp<size_t>(requestsPerMinute, 1, kMaxRequestsPerMinute);
+  return {{requestsPerMinute, 60s}, {(requestsPerMinute + 59) / 60, 1s}};
+}
+
+LinodeProvider::LinodeProvider(LinodeOptions options, std::vector<std::unique_ptr<http::Client>> clients,
+                               http::RetryEnv env)
+    : options_(std::move(options)), env_(std::move(env)) {
+  using namespace std::chrono_literals;
+  options_.pageSize = std::clamp<size_t>(options_.pageSize, 25, kMaxPageSize);
+  limiter_ = std::make_shared<http::RateLimiter>(rateWindows(options_.requestsPerMinute));
+  listLimiter_ = std::make_shared<http::RateLimiter>(
+      std::vector<http::RateWindow>{{kMaxListPagesPerMinute, 60s}});
+  for (auto& c : clients) clients_.push_back(std::make_unique<http::PacedClient>(std::move(c), limiter_, env_));
+  options_.workers = std::clamp<size_t>(options_.workers, 1, clients_.size());
+}
+
+http::Request LinodeProvider::request(std::string operation, std::string method, const std::string& path,
+                                      std::string body) const {
+  http::Request r;
+  r.operation = std::move(operation);
+  r.method = std::move(method);
+  r.url = http::joinUrl(options_.url, path);
+  r.headers = {{"Authorization", "Bearer " + options_.token}, {"Accept", "application/json"}};
+  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
+Result<Inventory> LinodeProvider::inventory() {
+  Inventory inv;
+  std::unordered_set<std::string> seen;
+  std::optional<size_t> pages;  // as the first page said; a listing that changes it is retried
+  for (size_t page = 1;; ++page) {
+    if (page > options_.maxPages) {
+      return Error::permanent(fmt::format(
+          "Linode API listing addresses: more than {} pages (the bound on one listing)", options_.maxPages));
+    }
+    if (auto ok = listLimiter_->acquire(env_, "GET /networking/ips"); !ok) return ok.error();
+    auto path = fmt::format("/networking/ips?page={}&page_size={}", page, options_.pageSize);
+    auto r = http::sendWithRetry(*clients_[0], request("list_ips", "GET", path), options_.retry, env_);
+    if (!r) return r.error();
+    if (r->code != 200) return responseError("listing addresses", *r);
+    auto p = parseIpsPage(r->body);
+    if (!p) return p.error();
+    if (p->page != page)
+      return Error::transient(fmt::format("Linode API listing addresses: asked for page {}, got page {}",
+                                          page, p->page));
+    if (pages && *pages != p->pages)
+      return Error::transient("Linode API listing addresses: the number of pages changed while listing");
+    pages = p->pages;
+    if (p->items.size() > options_.maxItems - inv.addresses.size()) {
+      return Error::permanent(fmt::format(
+          "Linode API listing addresses: more than {} addresses (the bound on one inventory)", options_.maxItems));
+    }
+    for (auto& a : p->items) {
+      // Pages that shift under a concurrent change would list one twice (or skip one).
+      if (!seen.insert(a.ip).second)
+        return Error::transient(fmt::format("Linode API listing addresses: {} listed twice", a.ip));
+      inv.addresses.push_back(std::move(a));
+    }
+    if (page >= p->pages) return inv;
+  }
+}
+
+Result<ChangeResult> LinodeProvider::applyOne(const Change& change, http::Client& client) {
+  ChangeResult out;
+  out.ip = change.ip;
+  out.action = change.action;
+  auto r = http::sendWithRetry(
+      client,
+      request(change.action == Change::Action::kSet ? "set_rdns" : "reset_rdns", "PUT",
+              // Canonical address text is digits, hex, '.' and ':' only: a valid path
+              // segment as it is, and how Linode's own clients send it.
+              "/networking/ips/" + change.ip, rdnsBody(change)),
+      options_.retry, env_);
+  if (!r) {
+    if (r.error().isAuth()) return r.error();
+    out.status = Status::kFailed;
+    out.reason = r.error().message;
+    return out;
+  }
+  const std::string text = errorText(r->code, r->body);
+  if (r->code == 401 || r->code == 403) return responseError("setting reverse DNS", *r);
+  if (r->code == 200) {
+    auto ptr = parseRdns(r->body);
+    if (!ptr) {
+      out.status = Status::kFailed;
+      out.reason = ptr.error().message;
+      return out;
+    }
+    out.ptr = *ptr;
+    // The platform answers with what it now holds: a set it did not take is not applied.
+    if (change.action == Change::Action::kSet && *ptr != change.hostname) {
+      out.status = Status::kFailed;
+      out.reason = fmt::format("Linode API answered rdns \"{}\" after setting \"{}\"", *ptr, change.hostname);
+      return out;
+    }
+    out.status = Status::kApplied;
+    return out;
+  }
+  out.reason = text;
+  if (r->code == 404) {
+    out.status = Status::kNotYours;
+  } else if (r->code == 400 && isForwardRefusal(text)) {
+    out.status = Status::kRefusedForward;
+  } else if (r->code == 400 && text.find("busy") == std::string::npos) {
+    out.status = Status::kInvalid;
+  } else {
+    out.status = Status::kFailed;  // 5xx or 429 past the retries, a busy Linode, anything else
+  }
+  return out;
+}
+
+Result<std::vector<ChangeResult>> LinodeProvider::apply(const std::vector<Change>& batch) {
+  if (batch.size() > kBatchSize)
+    return Error::permanent(fmt::format("Linode API: batch of {} exceeds {}", batch.size(), kBatchSize));
+  std::vector<ChangeResult> out(batch.size());
+  std::vector<std::optional<Error>> authErrors(batch.size());
+  std::atomic<bool> refused{false};
+  http::forEachConcurrently(batch.size(), options_.workers, [&](size_t i, size_t worker) {
+    if (refused) {  // the token is refused: every further call would be too
+      out[i] = ChangeResult{batch[i].ip, Status::kFailed, "", "not sent: the API refused the token",
+                            batch[i].action};
+      return;
+    }
+    auto r = applyOne(batch[i], *clients_[worker]);
+    if (!r) {
+      refused = true;
+      authErrors[i] = r.error();
+      return;
+    }
+    out[i] = std::move(*r);
+  });
+  for (auto& e : authErrors)
+    if (e) return *e;
+  return out;
+}
+
+Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& config, RequestObserver observer) {
+  auto token = http::readSecretFile(config.apiKeyFile);
+  if (!token) return Error::permanent(fmt::format("linode provider: tokenFile: {}", token.error().message));
+  LinodeOptions o;
+  o.url = config.url.empty() ? kDefaultUrl : config.url;
+  o.token = *token;
+  if (const auto* own = config.own<LinodeSettings>()) o.requestsPerMinute = own->requestsPerMinute;
+  o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
+  std::vector<std::unique_ptr<http::Client>> clients;
+  for (size_t i = 0; i < o.workers; ++i)
+    clients.push_back(http::makeCurlClient({config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
+  return std::unique_ptr<Provider>(
+      std::make_unique<LinodeProvider>(std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
+}
+
+}  // namespace ptrd::providers::linode
