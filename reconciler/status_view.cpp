@@ -46,6 +46,7 @@ std::string renderStatusSummaryJson(const PassStatus& s, const PlannedPicture& p
   j["error"] = textOrNull(s.error);
   j["finished_at"] = s.finishedUnix;
   j["duration_seconds"] = s.durationSeconds;
+  j["planned"] = p.plannedAt != 0;  // false: no pass got as far as a plan yet
   j["planned_at"] = p.plannedAt == 0 ? Json(nullptr) : Json(p.plannedAt);
   j["config"] = text(configFile);
   Json provider;

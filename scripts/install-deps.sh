@@ -17,6 +17,8 @@ PACKAGES=(
   procps time
   # deploy checks (tests/deploy): promtool for the alert rules, Prometheus for the e2e test
   prometheus
+  # the status page in a real headless browser (tests/status_page, driven by node)
+  chromium
 )
 
 missing=()

@@ -203,9 +203,9 @@
       }
       const tr = el('tr');
       tr.dataset.state = r.state;
-      cell(tr, r.ip, '(no address)', 'mono');
-      cell(tr, r.name, r.state === 'reset' ? '(provider default)' : '(none)', 'mono');
-      cell(tr, r.ptr, '(none)', 'mono');
+      cell(tr, r.ip, '(no address)', 'mono ip');
+      cell(tr, r.name, r.state === 'reset' ? '(provider default)' : '(none)', 'mono name');
+      cell(tr, r.ptr, '(none)', 'mono name');
       cell(tr, (r.forward || []).join(', '), '', 'mono');
       cell(tr, r.reason, '');
       cell(tr, r.source, r.declared === false ? 'undeclared (policy sync)' : '', 'mono');
