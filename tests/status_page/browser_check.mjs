@@ -35,7 +35,7 @@ const chrome = spawn(process.env.CHROMIUM || '/usr/bin/chromium', [
   '--no-pings', '--metrics-recording-only', '--disable-features=Translate,MediaRouter,OptimizationHints',
   '--proxy-server=http://127.0.0.1:9', '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
   '--window-size=1280,900', 'about:blank',
-], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'] });
+], { stdio: ['ignore', 'ignore', 'pipe', 'pipe', 'pipe'], detached: true });  // its own process group
 let chromeLog = '';
 chrome.stderr.on('data', (d) => { chromeLog = (chromeLog + d).slice(-4000); });
 const toChrome = chrome.stdio[3];
@@ -164,8 +164,15 @@ try {
 for (const f of failures) console.log('  FAIL ' + f);
 code = failures.length ? 1 : 0;
 if (!code) console.log('browser_check: ' + mode + ' page ok');
+// Close the browser, then end its whole process group (renderers, zygote), which
+// this script started; only then is the profile directory left alone.
 const exited = new Promise((r) => chrome.once('exit', r));
-chrome.kill('SIGKILL');
-await exited;
-rmSync(profile, { recursive: true, force: true });
+send('Browser.close').catch(() => {});
+await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+try { process.kill(-chrome.pid, 'SIGKILL'); } catch { /* already gone */ }
+try {
+  rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+} catch (e) {
+  console.log('browser_check: could not remove ' + profile + ': ' + e.code);
+}
 process.exit(code);
