@@ -1,8 +1,9 @@
-// `ptrd plan -c CONFIG [-o text|json]`: observe and diff, change nothing
+// `ptrd plan -c CONFIG [-o text|json|html]`: observe and diff, change nothing
 // (contract §3). Exit 0 nothing to do, 2 changes pending, 1 error.
 #include <fmt/format.h>
 
 #include "cmd/commands.h"
+#include "cmd/plan_html.h"
 #include "cmd/plan_output.h"
 #include "reconciler/apply/reconcile.h"
 #include "reconciler/apply/session.h"
@@ -35,7 +36,10 @@ int runPlan(const PlanArgs& args) {
   std::string error;
   if (!session->desired.complete())
     error = fmt::format("{} mapping file(s) failed to load", session->desired.fileErrors.size());
-  fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx, error) : renderPlanText(*plan, ctx));
+  if (args.output == "html")
+    fmt::print("{}", renderPlanHtml(*plan, ctx, config.provider.type, error));
+  else
+    fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx, error) : renderPlanText(*plan, ctx));
   // A mapping file that failed to load is an error to fix, even though the plan
   // for the other files is shown (and acted on by apply, without sync resets).
   if (!session->desired.complete()) {
@@ -57,12 +61,14 @@ void addPlanCommand(CLI::App& app, int& exit_code) {
       "`-o json` prints one object: summary (integer count per state), changes\n"
       "[{ip, action, from, to}], records (every IP not in_sync, with reason and source "
       "file:line).\n"
+      "`-o html` writes the status page's view of the plan as one self-contained file\n"
+      "(e.g. `ptrd plan -c ptrd.yaml -o html > plan.html`, a pull-request artifact).\n"
       "\n"
       "Exit status: 0 nothing to do, 2 changes pending, 1 error (bad config, provider\n"
       "unreadable, or a mapping file failed to load -- the plan is still printed then).");
   sub->add_option("-c,--config", args->config, "ReconcilerConfig file")->required();
   sub->add_option("-o,--output", args->output, "Output format")
-      ->check(CLI::IsMember({"text", "json"}));
+      ->check(CLI::IsMember({"text", "json", "html"}));
   sub->add_flag("--allow-large-change", args->allowLargeChange,
                 "Show the plan as apply --allow-large-change would run it (past the safety cap)");
   sub->callback([args, &exit_code] { exit_code = runPlan(*args); });

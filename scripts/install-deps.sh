@@ -19,6 +19,8 @@ PACKAGES=(
   bind9 bind9-utils bind9-dnsutils knot
   # deploy checks (tests/deploy): promtool for the alert rules, Prometheus for the e2e test
   prometheus
+  # the status page in a real headless browser (tests/status_page, driven by node)
+  chromium
 )
 
 missing=()

@@ -170,6 +170,7 @@ bool DaemonLoop::reconcile(PassStatus& st) {
     return false;
   }
   watchCurrentFiles();  // the config may name other mapping paths now
+  st.provider = config_->provider.type;
   if (deps_.providerWait) {
     const auto budget = options_.passDeadline.count() > 0
                             ? options_.passDeadline
@@ -240,6 +241,9 @@ bool DaemonLoop::reconcile(PassStatus& st) {
   deps_.metrics.setFcrdnsMismatch(st.mismatches.size());
   deps_.metrics.setRecordStates(report.plan.summary);
   st.summary = report.plan.summary;
+  st.planned = true;
+  if (report.plan.capExceeded && !report.plan.capOverridden) st.capHeld = report.plan.capMessage;
+  st.warnings = report.plan.warnings;
   for (const auto& e : report.plan.entries) {
     if (e.state != RecordState::kInSync) st.notInSync.push_back(e);
   }

@@ -89,6 +89,7 @@ class Planner {
     }
     auto it = forward_.find(ForwardQuestion{r.hostname, r.ip.family()});
     GateVerdict v = checkForward(r.ip, r.hostname, it == forward_.end() ? nullptr : it->second);
+    if (it != forward_.end()) e.forward = it->second->addresses;  // shown by the status page
     switch (v.kind) {
       case GateVerdict::Kind::kPass:
         e.state = RecordState::kSet;

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/host_port.h"
+#include "reconciler/telemetry/status_routes.h"
 
 namespace ptrd {
 namespace {
@@ -255,9 +256,12 @@ DaemonHttp::DaemonHttp(DaemonMetrics& metrics, StatusBoard& status, Clock& clock
     res.set_content(ok ? "ready\n" : "not ready: no config loaded or no successful pass yet\n",
                     "text/plain");
   });
-  server_->Get("/status", [this](const httplib::Request&, httplib::Response& res) {
+  server_->Get("/status", [this](const httplib::Request& req, httplib::Response& res) {
+    if (prefersHtml(req.get_header_value("Accept"))) return servePage(res);  // a browser
+    res.set_header("Vary", "Accept");
     res.set_content(status_.statusJson(), "application/json");
   });
+  addStatusPageRoutes(*server_, status_);
 }
 
 DaemonHttp::~DaemonHttp() {

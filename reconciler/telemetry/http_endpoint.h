@@ -2,7 +2,8 @@
 //   /metrics  Prometheus text format (DaemonMetrics)
 //   /healthz  200 "ok" while the loop makes progress, else 503
 //   /readyz   200 once a config is loaded and a pass succeeded, else 503
-//   /status   JSON of the last pass (StatusBoard)
+//   /status   JSON of the last pass (StatusBoard); the status page for a browser
+//   /, /status/summary, /status/rows   the status page and its data (status_routes.h)
 // on cpp-httplib in its own thread. Nothing it serves holds a secret.
 //
 // Slow or many clients cannot starve /healthz (contract §7): each request must

@@ -67,10 +67,16 @@ void StatusBoard::setConfigLoaded(const std::string& configFile) {
 }
 
 void StatusBoard::publish(const PassStatus& s) {
-  std::lock_guard lock(mu_);
-  last_ = s;
-  havePass_ = true;
-  if (s.result == "success") passSucceeded_ = true;
+  std::string configFile;
+  {
+    std::lock_guard lock(mu_);
+    last_ = s;
+    havePass_ = true;
+    if (s.result == "success") passSucceeded_ = true;
+    configFile = configFile_;
+  }
+  // Outside mu_: building the page's rows must not hold up /healthz.
+  page_.publish(s, configFile);
 }
 
 void StatusBoard::setWedgeAfter(std::chrono::milliseconds d) {
@@ -92,6 +98,11 @@ bool StatusBoard::healthy(TimePoint now) const {
 bool StatusBoard::ready() const {
   std::lock_guard lock(mu_);
   return configLoaded_ && passSucceeded_;
+}
+
+std::string StatusBoard::configFile() const {
+  std::lock_guard lock(mu_);
+  return configFile_;
 }
 
 std::string StatusBoard::statusJson() const {

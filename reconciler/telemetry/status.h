@@ -17,6 +17,7 @@
 
 #include "reconciler/dns/fcrdns.h"
 #include "reconciler/plan/plan.h"
+#include "reconciler/telemetry/status_view.h"
 
 namespace ptrd {
 
@@ -32,6 +33,11 @@ struct PassStatus {
   bool reloadSuccessful = true;
   std::vector<std::string> reloadErrors;  // file:line:col: reason
   uint64_t pendingJobs = 0;               // journaled provider jobs not yet resumed
+  // For the status page (status_view.h):
+  bool planned = false;                   // the pass got as far as a plan
+  std::string provider;                   // the config's provider type
+  std::string capHeld;                    // the safety cap's message when it held changes back
+  std::vector<std::string> warnings;      // the plan's notes (sync resets suspended, ...)
 };
 
 // The JSON /status serves (stable key order).
@@ -51,6 +57,9 @@ class StatusBoard {
   bool healthy(TimePoint now) const;
   bool ready() const;
   std::string statusJson() const;  // "{}"-like placeholder before the first pass
+  // The status page's snapshot (its own lock: readers never wait for a publish).
+  const StatusPageState& page() const { return page_; }
+  std::string configFile() const;
 
  private:
   mutable std::mutex mu_;
@@ -62,6 +71,7 @@ class StatusBoard {
   bool havePass_ = false;
   std::string configFile_;
   PassStatus last_;
+  StatusPageState page_;
 };
 
 }  // namespace ptrd

@@ -138,6 +138,11 @@ TEST_F(Secrets, PasswordInProviderUrlNeverShowsInDaemonStatusOrLogs) {
     return status.find("must start with http://") != std::string::npos;
   })) << status << lab::readFile(scratch_ + "/run.err");
   EXPECT_EQ(status.find("s3cr3t"), std::string::npos) << status;
+  // The status page's data says the same, redacted the same way.
+  const std::string summary = httpGet(port, "/status/summary");
+  EXPECT_NE(summary.find("must start with http://"), std::string::npos) << summary;
+  for (const std::string& page : {summary, httpGet(port, "/status/rows"), httpGet(port, "/")})
+    EXPECT_EQ(page.find("s3cr3t"), std::string::npos) << page;
   daemon.stop();
   const std::string log = lab::readFile(scratch_ + "/run.err") + lab::readFile(scratch_ + "/run.out");
   EXPECT_NE(log.find("must start with http://"), std::string::npos) << log;

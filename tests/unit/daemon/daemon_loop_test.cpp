@@ -236,6 +236,15 @@ TEST_F(DaemonLoopTest, DryRunPlansAndExportsButNeverWrites) {
   EXPECT_THAT(metricsText(), HasSubstr("ptrd_records{state=\"set\"} 1"));
   EXPECT_THAT(metricsText(), HasSubstr("ptrd_reconcile_total{result=\"success\"} 1"));
   EXPECT_THAT(status.statusJson(), HasSubstr("203.0.113.10"));
+  // The status page's picture of the pass: the same counts, the provider, the row.
+  const std::string summary = status.page().summaryJson("");
+  EXPECT_THAT(summary, HasSubstr("\"set\": 1"));
+  EXPECT_THAT(summary, HasSubstr("\"planned\": true"));
+  EXPECT_THAT(summary, HasSubstr("\"type\": \"powerdns\""));
+  ASSERT_NE(status.page().view(), nullptr);
+  ASSERT_EQ(status.page().view()->rows->size(), 1u);
+  EXPECT_EQ(status.page().view()->rows->front().ip, "203.0.113.10");
+  EXPECT_GT(status.page().view()->rows->front().since, 0);
 }
 
 }  // namespace
