@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "providers/hetzner_cloud/hcloud_provider.h"
 #include "providers/noc/noc_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
 
@@ -15,6 +16,7 @@ std::vector<ProviderType>& table() {
   static std::vector<ProviderType> types = {
       powerdns::providerType(),
       noc::providerType(),
+      hetzner_cloud::providerType(),
   };
   return types;
 }
