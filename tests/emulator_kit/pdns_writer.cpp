@@ -64,6 +64,10 @@ std::vector<std::string> PdnsWriter::write(const std::vector<PtrWrite>& writes) 
   for (const auto& [zone, idx] : byZone) {
     json rrsets = json::array();
     for (size_t i : idx) {
+      if (writes[i].ptr.empty()) {  // the platform removes the PTR (e.g. IPv6 reset)
+        rrsets.push_back({{"name", writes[i].reverseName}, {"type", "PTR"}, {"changetype", "DELETE"}});
+        continue;
+      }
       rrsets.push_back({{"name", writes[i].reverseName},
                         {"type", "PTR"},
                         {"ttl", 60},

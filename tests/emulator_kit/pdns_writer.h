@@ -18,7 +18,7 @@ namespace ptrd::emulator_kit {
 
 struct PtrWrite {
   std::string reverseName;  // canonical, trailing dot
-  std::string ptr;          // canonical target
+  std::string ptr;          // canonical target; empty = remove the PTR
 };
 
 class PdnsWriter {
