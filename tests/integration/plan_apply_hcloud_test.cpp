@@ -195,6 +195,10 @@ TEST_F(PlanApplyHcloudTest, FaultsAndATightBudgetConvergeWithoutDuplicatesOrOver
   for (const auto& [ip, n] : writes) EXPECT_EQ(n, 1) << ip << " written more than once";
   Json log = hc.requests();
   EXPECT_EQ(budget429s(log), 0) << log.dump(1);
+  std::map<std::string, int> faults;
+  for (const auto& r : log) ++faults[r["fault"].get<std::string>()];
+  EXPECT_GT(faults["rate_limit"], 0);  // the faults did happen: the test means something
+  EXPECT_GT(faults["fail_before"] + faults["fail_after"], 0);
   EXPECT_TRUE(std::filesystem::exists(scratch_ + "/budget.json"));
 
   // The second process starts with the first one's budget (nearly spent).
@@ -207,6 +211,13 @@ TEST_F(PlanApplyHcloudTest, FaultsAndATightBudgetConvergeWithoutDuplicatesOrOver
   std::ifstream state(scratch_ + "/budget.json");
   std::string stateText((std::istreambuf_iterator<char>(state)), std::istreambuf_iterator<char>());
   EXPECT_EQ(stateText.find(hc.token()), std::string::npos);
+
+  // The control: a process that forgot the budget (state file gone) overruns
+  // it at once -- what the stateFile prevented above.
+  std::filesystem::remove(scratch_ + "/budget.json");
+  hc.clearRequests();
+  ptrd({"plan"});
+  EXPECT_GT(budget429s(hc.requests()), 0) << hc.requests().dump(1);
 }
 
 }  // namespace
