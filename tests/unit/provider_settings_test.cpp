@@ -67,7 +67,9 @@ TEST(ProviderSettings, ADefaultTemplateWithAnUnknownPlaceholderIsAConfigError) {
 TEST(ProviderSettings, UnknownTypesListTheKnownOnes) {
   auto e = errorsOf(config("{type: bind}"));
   ASSERT_EQ(e.size(), 1u);
-  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'bind' (powerdns or noc)");
+  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'bind' (" +
+                      providers::knownProviderTypes() + ")");
+  EXPECT_NE(providers::knownProviderTypes().find("powerdns, noc"), std::string::npos);
   EXPECT_EQ(providers::findProviderType("noc")->capabilities.maxBatchSize, 500u);
   EXPECT_TRUE(providers::findProviderType("noc")->capabilities.asyncJobs);
   EXPECT_FALSE(providers::findProviderType("powerdns")->capabilities.asyncJobs);
