@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <mutex>
 #include <set>
 
 #include "core/hostname.h"
@@ -13,6 +14,18 @@ namespace {
 std::string zoneOf(const Cidr& net) {
   const std::string full = net.network.reverseName();  // 32 nibbles "x." + "ip6.arpa."
   return full.substr(32);
+}
+
+// One budget per project and state file for the whole process: the daemon makes
+// a new provider when the config or the token file changes, and the project's
+// budget does not refill because of that.
+std::shared_ptr<RateBudget> sharedBudget(const std::string& url, const std::string& file) {
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<RateBudget>> budgets;
+  std::lock_guard lock(mu);
+  auto& b = budgets[url + "\n" + file];
+  if (!b) b = std::make_shared<RateBudget>(file, nullptr);
+  return b;
 }
 
 }  // namespace
@@ -149,7 +162,7 @@ Result<std::unique_ptr<Provider>> makeHcloudProvider(const ProviderConfig& confi
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
   std::string budgetFile;
   if (const auto* own = config.own<HcloudSettings>()) budgetFile = own->budgetFile;
-  auto budget = std::make_shared<RateBudget>(budgetFile, nullptr);
+  auto budget = sharedBudget(config.url, budgetFile);
   auto client =
       http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
   auto caller = std::make_unique<PacedCaller>(std::move(client), std::move(budget), o.retry,

@@ -116,7 +116,10 @@ std::chrono::milliseconds RateBudget::delay() {
   std::lock_guard lock(mu_);
   const double have = availableLocked(nowMs());
   if (have >= 1.0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(int64_t(std::ceil((1.0 - have) / rateAt())) + 1);
+  // A hostile Reset far in the future must not mean "wait forever" (nor
+  // overflow): the documented bucket is full again within the hour.
+  const double ms = std::min(kHourMs, std::ceil((1.0 - have) / rateAt()));
+  return std::chrono::milliseconds(int64_t(ms) + 1);
 }
 
 void RateBudget::sent() {
