@@ -90,8 +90,10 @@ int64_t RateBudget::nowMs() const {
 double RateBudget::rateAt() const {
   // Reset says when the bucket is full again: what is missing refills by then.
   const double missing = s_.limit - s_.remaining;
-  const double untilReset = double(s_.resetAt) * 1000.0 - double(s_.observedMs);
-  if (missing > 0 && untilReset > 0) return missing / untilReset;
+  // Reset is in whole seconds, maybe rounded down: one second more keeps the
+  // estimated refill on the slow side, never the fast one.
+  const double untilReset = double(s_.resetAt) * 1000.0 + 1000.0 - double(s_.observedMs);
+  if (missing > 0 && untilReset > 1000.0) return missing / untilReset;
   return s_.limit / kHourMs;
 }
 

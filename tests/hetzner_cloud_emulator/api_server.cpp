@@ -96,12 +96,13 @@ bool ApiServer::spend(httplib::Response& res) {
   refilled_ = now;
   const bool ok = tokens_ >= 1.0;
   if (ok) tokens_ -= 1.0;
-  const auto unixNow = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch()).count();
+  const double unixNow =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   res.set_header("RateLimit-Limit", fmt::format("{}", int64_t(budget_.limit)));
   res.set_header("RateLimit-Remaining", fmt::format("{}", int64_t(std::floor(tokens_))));
+  // When the bucket is full again, rounded up to the second.
   res.set_header("RateLimit-Reset",
-                 fmt::format("{}", unixNow + int64_t(std::ceil((budget_.limit - tokens_) / perSecond))));
+                 fmt::format("{}", int64_t(std::ceil(unixNow + (budget_.limit - tokens_) / perSecond))));
   return ok;
 }
 
