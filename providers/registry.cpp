@@ -6,6 +6,7 @@
 
 #include "providers/hetzner_robot/robot_provider.h"
 #include "providers/linode/linode_provider.h"
+#include "providers/hetzner_cloud/hcloud_provider.h"
 #include "providers/noc/noc_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
 #include "providers/rfc2136/rfc2136_provider.h"
@@ -21,6 +22,7 @@ std::vector<ProviderType>& table() {
       rfc2136::providerType(),
       linode::providerType(),
       hetzner_robot::providerType(),
+      hetzner_cloud::providerType(),
   };
   return types;
 }

@@ -57,14 +57,25 @@ std::string mib(size_t bytes) {
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* user) {
+  auto* response = static_cast<Response*>(user);
   std::string_view line(data, size * n);
-  constexpr std::string_view kName = "retry-after:";
-  if (line.size() > kName.size()) {
-    bool match = true;
-    for (size_t i = 0; i < kName.size() && match; ++i)
-      match = char(std::tolower(static_cast<unsigned char>(line[i]))) == kName[i];
-    if (match) static_cast<Response*>(user)->retryAfter = parseRetryAfter(line.substr(kName.size()));
+  // A new status line (a redirect or "100 Continue" before the answer): the
+  // headers that count are the last answer's.
+  if (line.substr(0, 5) == "HTTP/") {
+    response->headers.clear();
+    response->retryAfter.reset();
+    return size * n;
   }
+  size_t colon = line.find(':');
+  if (colon == std::string_view::npos || colon == 0 || colon > 256) return size * n;
+  std::string name(line.substr(0, colon));
+  for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view value = line.substr(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  if (name == "retry-after") response->retryAfter = parseRetryAfter(value);
+  if (response->headers.size() < kMaxHeaders && value.size() <= 1024)
+    response->headers.emplace_back(std::move(name), std::string(value));
   return size * n;
 }
 

@@ -42,7 +42,21 @@ struct Response {
   std::string body;
   // Parsed from a delta-seconds Retry-After header; absent otherwise.
   std::optional<std::chrono::seconds> retryAfter;
+  // The answer's headers, names lower-cased, values trimmed (at most
+  // kMaxHeaders; rate-limit budgets such as RateLimit-Remaining are read here).
+  std::vector<std::pair<std::string, std::string>> headers;
+
+  // The first header of that (lower-case) name, or nullopt.
+  std::optional<std::string> header(std::string_view lowerName) const {
+    for (const auto& [n, v] : headers)
+      if (n == lowerName) return v;
+    return std::nullopt;
+  }
 };
+
+// Headers kept per answer; the rest are dropped (a hostile server sending
+// endless headers must not fill memory).
+inline constexpr size_t kMaxHeaders = 100;
 
 class Client {
  public:
