@@ -42,14 +42,8 @@ HcloudProvider::HcloudProvider(HcloudOptions options, std::unique_ptr<PacedCalle
 
 http::Request HcloudProvider::request(std::string operation, std::string method,
                                       const std::string& path, std::string body) const {
-  http::Request r;
-  r.operation = std::move(operation);
-  r.method = std::move(method);
-  r.url = http::joinUrl(options_.url, path);
-  r.headers = {{"Authorization", "Bearer " + options_.token}, {"Accept", "application/json"}};
-  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::move(body);
-  return r;
+  return http::bearerJsonRequest(std::move(operation), std::move(method), options_.url, path,
+                                 options_.token, std::move(body));
 }
 
 Error responseError(const std::string& what, const http::Response& r) {

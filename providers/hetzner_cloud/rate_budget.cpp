@@ -1,5 +1,7 @@
 #include "providers/hetzner_cloud/rate_budget.h"
 
+#include "core/atomic_file.h"
+
 #include <fcntl.h>
 #include <unistd.h>
 #include <fmt/format.h>
@@ -25,47 +27,7 @@ std::optional<int64_t> number(const http::Response& r, std::string_view name) {
   return std::stoll(*v);
 }
 
-Status ioError(const char* what, const std::string& path) {
-  return Error::permanent(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
-}
-
 }  // namespace
-
-Status writeFileAtomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  // mkostemp: a new file under an unpredictable name, so a symlink planted at a
-  // guessable temporary path is never followed.
-  std::string tmp = path + ".tmp.XXXXXX";
-  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return ioError("creating a temporary file next to", path);
-  size_t done = 0;
-  Status wrote = okStatus();
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      wrote = ioError("writing", tmp);
-      break;
-    }
-    done += size_t(n);
-  }
-  if (wrote && ::fsync(fd) != 0) wrote = ioError("syncing", tmp);
-  ::close(fd);
-  if (wrote && ::rename(tmp.c_str(), path.c_str()) != 0) wrote = ioError("renaming onto", path);
-  if (!wrote) {
-    ::unlink(tmp.c_str());
-    return wrote;
-  }
-  // The rename is durable only once the directory entry is on disk.
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return ioError("opening directory", dir.string());
-  const bool synced = ::fsync(dfd) == 0;
-  ::close(dfd);
-  if (!synced) return ioError("syncing directory", dir.string());
-  return okStatus();
-}
 
 RateBudget::RateBudget(std::string stateFile, WallClock wall)
     : stateFile_(std::move(stateFile)), wall_(std::move(wall)) {

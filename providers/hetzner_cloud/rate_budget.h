@@ -71,8 +71,4 @@ class RateBudget {
   bool warnedWrite_ = false;
 };
 
-// Writes content to path through a temporary file, fsync and rename, so a crash
-// leaves the old or the new file, never a torn one.
-Status writeFileAtomically(const std::string& path, const std::string& content);
-
 }  // namespace ptrd::providers::hetzner_cloud

@@ -37,9 +37,7 @@ Error responseError(const std::string& what, const http::Response& r) {
     return Error::auth(fmt::format("Hetzner Robot API {}: the webservice refused the credentials ({})", what,
                                    e.message));
   std::string msg = fmt::format("Hetzner Robot API {}: {}", what, e.message);
-  if (r.code == 429) return Error::rateLimited(msg);
-  if (http::isRetryableCode(r.code)) return Error::transient(msg);
-  return Error::permanent(msg);
+  return http::httpError(r.code, std::move(msg));
 }
 
 }  // namespace
@@ -209,26 +207,9 @@ Result<ChangeResult> HetznerRobotProvider::applyOne(const Change& change, http::
 Result<std::vector<ChangeResult>> HetznerRobotProvider::apply(const std::vector<Change>& batch) {
   if (batch.size() > kBatchSize)
     return Error::permanent(fmt::format("Hetzner Robot API: batch of {} exceeds {}", batch.size(), kBatchSize));
-  std::vector<ChangeResult> out(batch.size());
-  std::vector<std::optional<Error>> authErrors(batch.size());
-  std::atomic<bool> refused{false};
-  http::forEachConcurrently(batch.size(), options_.workers, [&](size_t i, size_t worker) {
-    if (refused) {
-      out[i] = ChangeResult{batch[i].ip, Status::kFailed, "", "not sent: the webservice refused the credentials",
-                            batch[i].action};
-      return;
-    }
-    auto r = applyOne(batch[i], *clients_[worker]);
-    if (!r) {
-      refused = true;
-      authErrors[i] = r.error();
-      return;
-    }
-    out[i] = std::move(*r);
-  });
-  for (auto& e : authErrors)
-    if (e) return *e;
-  return out;
+  return http::applyEachConcurrently(
+      batch, options_.workers, "not sent: the webservice refused the credentials",
+      [&](const Change& c, size_t worker) { return applyOne(c, *clients_[worker]); });
 }
 
 Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig& config, RequestObserver observer) {

@@ -191,6 +191,18 @@ std::string urlEncode(std::string_view text) {
   return out;
 }
 
+Request bearerJsonRequest(std::string operation, std::string method, std::string_view baseUrl,
+                          std::string_view path, const std::string& token, std::string body) {
+  Request r;
+  r.operation = std::move(operation);
+  r.method = std::move(method);
+  r.url = joinUrl(baseUrl, path);
+  r.headers = {{"Authorization", "Bearer " + token}, {"Accept", "application/json"}};
+  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::move(body);
+  return r;
+}
+
 std::string joinUrl(std::string_view base, std::string_view path) {
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
   while (!path.empty() && path.front() == '/') path.remove_prefix(1);

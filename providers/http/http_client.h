@@ -92,6 +92,11 @@ std::string urlEncode(std::string_view text);
 // "https://h/api/" + "/v1/ips" -> "https://h/api/v1/ips" (exactly one slash).
 std::string joinUrl(std::string_view base, std::string_view path);
 
+// A JSON API request with a bearer token, as most platforms take them: base URL
+// joined with path, Accept (and, with a body, Content-Type) application/json.
+Request bearerJsonRequest(std::string operation, std::string method, std::string_view baseUrl,
+                          std::string_view path, const std::string& token, std::string body);
+
 // Reads a secret from a file, dropping one trailing newline (the one editors
 // add); a control character anywhere else is refused (providers/secret_file.h).
 // The error names the file, never its content. A file every user may read

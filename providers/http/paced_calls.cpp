@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <optional>
 #include <thread>
 
 namespace ptrd::providers::http {
@@ -73,6 +74,31 @@ void forEachConcurrently(size_t count, size_t workers,
   for (size_t w = 1; w < workers; ++w) threads.emplace_back(work, w);
   work(0);
   for (auto& t : threads) t.join();
+}
+
+Result<std::vector<ChangeResult>> applyEachConcurrently(
+    const std::vector<Change>& batch, size_t workers, const std::string& notSentReason,
+    const std::function<Result<ChangeResult>(const Change& change, size_t worker)>& applyOne) {
+  std::vector<ChangeResult> out(batch.size());
+  std::vector<std::optional<Error>> authErrors(batch.size());
+  std::atomic<bool> refused{false};
+  forEachConcurrently(batch.size(), workers, [&](size_t i, size_t worker) {
+    if (refused) {  // the credentials are refused: every further call would be too
+      out[i] = ChangeResult{batch[i].ip, ChangeResult::Status::kFailed, "", notSentReason,
+                            batch[i].action};
+      return;
+    }
+    auto r = applyOne(batch[i], worker);
+    if (!r) {
+      refused = true;
+      authErrors[i] = r.error();
+      return;
+    }
+    out[i] = std::move(*r);
+  });
+  for (auto& e : authErrors)
+    if (e) return *e;
+  return out;
 }
 
 }  // namespace ptrd::providers::http

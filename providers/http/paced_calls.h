@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "core/result.h"
+#include "providers/provider.h"
 #include "providers/http/http_client.h"
 #include "providers/http/retry.h"
 
@@ -76,5 +77,13 @@ class PacedClient final : public Client {
 // calling thread. fn must not throw.
 void forEachConcurrently(size_t count, size_t workers,
                          const std::function<void(size_t item, size_t worker)>& fn);
+
+// A batch as concurrent single calls: applyOne(change, worker) for each change.
+// An Error from applyOne means the platform refused the credentials: changes not
+// yet sent are failed unsent with `notSentReason`, and that Error is the batch's
+// answer (it stops the pass). Otherwise one result per change, in order.
+Result<std::vector<ChangeResult>> applyEachConcurrently(
+    const std::vector<Change>& batch, size_t workers, const std::string& notSentReason,
+    const std::function<Result<ChangeResult>(const Change& change, size_t worker)>& applyOne);
 
 }  // namespace ptrd::providers::http

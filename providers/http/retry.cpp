@@ -112,4 +112,10 @@ Result<Response> sendWithRetry(Client& client, const Request& request, const Ret
   }
 }
 
+Error httpError(int code, std::string message) {
+  if (code == 429) return Error::rateLimited(std::move(message));
+  if (isRetryableCode(code)) return Error::transient(std::move(message));
+  return Error::permanent(std::move(message));
+}
+
 }  // namespace ptrd::providers::http

@@ -67,6 +67,9 @@ class Backoff {
 };
 
 bool isRetryableCode(int code);  // 429, 500..599
+// The error for an HTTP answer that is no success and no refusal of the
+// credentials: 429 rate-limited, other retryable codes transient, the rest permanent.
+Error httpError(int code, std::string message);
 
 Result<Response> sendWithRetry(Client& client, const Request& request, const RetryPolicy& policy,
                                RetryEnv& env);

@@ -19,9 +19,7 @@ Error responseError(const std::string& what, const http::Response& r) {
   if (r.code == 401 || r.code == 403)
     return Error::auth(fmt::format("Linode API {}: the API refused the token ({})", what, text));
   std::string msg = fmt::format("Linode API {}: {}", what, text);
-  if (r.code == 429) return Error::rateLimited(msg);
-  if (http::isRetryableCode(r.code)) return Error::transient(msg);
-  return Error::permanent(msg);
+  return http::httpError(r.code, std::move(msg));
 }
 
 }  // namespace
@@ -46,14 +44,8 @@ LinodeProvider::LinodeProvider(LinodeOptions options, std::vector<std::unique_pt
 
 http::Request LinodeProvider::request(std::string operation, std::string method, const std::string& path,
                                       std::string body) const {
-  http::Request r;
-  r.operation = std::move(operation);
-  r.method = std::move(method);
-  r.url = http::joinUrl(options_.url, path);
-  r.headers = {{"Authorization", "Bearer " + options_.token}, {"Accept", "application/json"}};
-  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::move(body);
-  return r;
+  return http::bearerJsonRequest(std::move(operation), std::move(method), options_.url, path,
+                                 options_.token, std::move(body));
 }
 
 Result<Inventory> LinodeProvider::inventory() {
@@ -144,26 +136,9 @@ Result<ChangeResult> LinodeProvider::applyOne(const Change& change, http::Client
 Result<std::vector<ChangeResult>> LinodeProvider::apply(const std::vector<Change>& batch) {
   if (batch.size() > kBatchSize)
     return Error::permanent(fmt::format("Linode API: batch of {} exceeds {}", batch.size(), kBatchSize));
-  std::vector<ChangeResult> out(batch.size());
-  std::vector<std::optional<Error>> authErrors(batch.size());
-  std::atomic<bool> refused{false};
-  http::forEachConcurrently(batch.size(), options_.workers, [&](size_t i, size_t worker) {
-    if (refused) {  // the token is refused: every further call would be too
-      out[i] = ChangeResult{batch[i].ip, Status::kFailed, "", "not sent: the API refused the token",
-                            batch[i].action};
-      return;
-    }
-    auto r = applyOne(batch[i], *clients_[worker]);
-    if (!r) {
-      refused = true;
-      authErrors[i] = r.error();
-      return;
-    }
-    out[i] = std::move(*r);
-  });
-  for (auto& e : authErrors)
-    if (e) return *e;
-  return out;
+  return http::applyEachConcurrently(
+      batch, options_.workers, "not sent: the API refused the token",
+      [&](const Change& c, size_t worker) { return applyOne(c, *clients_[worker]); });
 }
 
 Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& config, RequestObserver observer) {

@@ -48,14 +48,8 @@ NocProvider::NocProvider(NocOptions options, std::unique_ptr<http::Client> clien
 
 http::Request NocProvider::request(std::string operation, std::string method, const std::string& path,
                                    std::string body) const {
-  http::Request r;
-  r.operation = std::move(operation);
-  r.method = std::move(method);
-  r.url = http::joinUrl(options_.url, path);
-  r.headers = {{"Authorization", "Bearer " + options_.token}, {"Accept", "application/json"}};
-  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
-  r.body = std::move(body);
-  return r;
+  return http::bearerJsonRequest(std::move(operation), std::move(method), options_.url, path,
+                                 options_.token, std::move(body));
 }
 
 Result<Inventory> NocProvider::inventory() {

@@ -14,21 +14,6 @@
 namespace ptrd {
 namespace {
 
-Error ioError(const std::string& what, const std::string& path) {
-  return Error::transient(fmt::format("{} {}: {}", what, path, std::strerror(errno)));
-}
-
-Status writeAll(int fd, const std::string& content, const std::string& path) {
-  size_t off = 0;
-  while (off < content.size()) {
-    ssize_t n = ::write(fd, content.data() + off, content.size() - off);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return ioError("writing", path);
-    off += size_t(n);
-  }
-  return okStatus();
-}
-
 // No submitted_at (a journal from before it was kept) or a value no clock
 // shows (negative, past year 9999, where the conversion would overflow): the
 // epoch, which the daemon treats as too old to replay.
@@ -39,32 +24,6 @@ std::chrono::system_clock::time_point submittedAt(int64_t unixSeconds) {
 }
 
 }  // namespace
-
-Status writeFileAtomically(const std::string& path, const std::string& content) {
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
-  // mkstemp: a new file (O_CREAT|O_EXCL, mode 0600) under an unpredictable name,
-  // so a symlink planted at a guessable temporary path is never followed.
-  std::string tmp = path + ".tmp.XXXXXX";
-  int fd = ::mkostemp(tmp.data(), O_CLOEXEC);
-  if (fd < 0) return ioError("creating a temporary file next to", path);
-  Status wrote = writeAll(fd, content, tmp);
-  if (wrote && ::fsync(fd) != 0) wrote = ioError("syncing", tmp);
-  ::close(fd);
-  if (wrote && ::rename(tmp.c_str(), path.c_str()) != 0) wrote = ioError("renaming onto", path);
-  if (!wrote) {
-    ::unlink(tmp.c_str());
-    return wrote;
-  }
-  // The rename is durable only once the directory entry is on disk.
-  int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd < 0) return ioError("opening directory", dir.string());
-  const bool synced = ::fsync(dfd) == 0;
-  ::close(dfd);
-  if (!synced) return ioError("syncing directory", dir.string());
-  return okStatus();
-}
 
 Result<std::shared_ptr<FileJobJournal>> FileJobJournal::open(const std::string& path,
                                                              ErrorSink onError, WallClock now) {

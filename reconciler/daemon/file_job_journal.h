@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "providers/job_journal.h"
+#include "core/atomic_file.h"
 #include "core/result.h"
 
 namespace ptrd {
@@ -69,9 +70,5 @@ class FileJobJournal final : public providers::JobJournal {
   mutable std::mutex mu_;
   std::vector<providers::JournaledJob> jobs_;  // in submission order
 };
-
-// Writes `content` to `path` atomically and durably (temp file, fsync, rename,
-// fsync of the directory).
-Status writeFileAtomically(const std::string& path, const std::string& content);
 
 }  // namespace ptrd
