@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Writes manifests/base/prometheusrule.yaml from monitoring/rules/ptrd.rules.yaml,
+# Writes manifests/components/monitoring/prometheusrule.yaml from monitoring/rules/ptrd.rules.yaml,
 # the one source of truth for ptrd's alerts: the rules file's `groups:` becomes
 # the PrometheusRule's spec verbatim (indented two spaces, comments and all).
 #   monitoring/gen-prometheusrule.sh            rewrite the manifest
@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 src="$root/monitoring/rules/ptrd.rules.yaml"
-out="$root/manifests/base/prometheusrule.yaml"
+out="$root/manifests/components/monitoring/prometheusrule.yaml"
 
 render() {
   cat <<'HEADER'

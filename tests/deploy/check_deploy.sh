@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Offline checks of ptrd's deployment material: Kubernetes manifests (kustomize base
-# and overlay), alert rules (plain file and PrometheusRule), promtool unit tests,
+# Offline checks of ptrd's deployment material: Kubernetes manifests (kustomize base,
+# components, overlays, the GitOps example's clusters), alert rules (plain file and PrometheusRule), promtool unit tests,
 # the Grafana dashboard, the Dockerfile and examples/gitops.
 #   tests/deploy/check_deploy.sh [PTRD_BINARY]
 # Registered in CTest as deploy.check (label deploy) with the built binary. Needs
 # kubectl (its built-in kustomize renders offline), promtool (Debian package
 # prometheus), node + the pinned npm packages (tests/deploy/npm-install.sh), and
 # nothing from the network. Prints 'deploy: N passed, M failed[, K skipped]'.
-set -euo pipefail
+set -uo pipefail   # no -e: every check runs and is counted
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 ptrd="${1:-$root/build/cmd/ptrd}"
@@ -22,6 +22,7 @@ check() {
     passed=$((passed + 1)); echo "ok   $name"
   else
     failed=$((failed + 1)); echo "FAIL $name"; sed 's/^/     /' "$tmp/out"
+    return 1
   fi
 }
 skip() { skipped=$((skipped + 1)); echo "skip $1: $2"; }
@@ -38,7 +39,15 @@ fi
 nodecheck() { node "$here/checks.mjs" "$@"; }
 
 # --- Kubernetes manifests ------------------------------------------------------
-render() { kubectl kustomize "$root/manifests/$1" > "$tmp/$2.yaml"; }
+render() { kubectl kustomize "$1" > "$tmp/$2.yaml"; }
+render_component() {  # NAME: the base plus that one component, as a user would add it
+  local k="$tmp/with-$1"
+  mkdir -p "$k"
+  # kustomize takes only relative paths to other kustomizations.
+  printf 'resources: ["%s"]\ncomponents: ["%s"]\n' "$(realpath --relative-to="$k" "$root/manifests/base")" \
+    "$(realpath --relative-to="$k" "$root/manifests/components/$1")" > "$k/kustomization.yaml"
+  kubectl kustomize "$k" > "$tmp/component-$1.yaml"
+}
 validate_mappings() {  # mapping files exactly as the pod sees them
   rm -rf "$tmp/pod-$1" && nodecheck extract "$tmp/$1.yaml" "$tmp/pod-$1" && "$ptrd" validate "$tmp/pod-$1/etc/ptrd/mappings/"
 }
@@ -58,26 +67,40 @@ config_loads() {
   [ "$rc" -ne 124 ] || { echo "timed out"; return 1; }
   ! grep -E 'ptrd\.yaml:[0-9]+:' "$pod/plan.out"
 }
+# check_deployable NAME DIR: a complete deployment (overlay or example cluster).
+deployable=()
+check_deployable() {
+  local name="$1" dir="$2"
+  check "kustomize renders ${dir#"$root"/}" render "$dir" "$name" || return 0
+  deployable+=("$tmp/$name.yaml")
+  check "${dir#"$root"/}: schemas + pod security + probes + config" nodecheck manifests "$tmp/$name.yaml"
+  check "${dir#"$root"/}: ptrd validate of the mounted mappings" validate_mappings "$name"
+  if unshare -n true 2>/dev/null; then
+    check "${dir#"$root"/}: ptrd loads the mounted ptrd.yaml" config_loads "$name"
+  else
+    skip "${dir#"$root"/}: config load" "unshare -n not permitted (needs root)"
+  fi
+}
 if [ "$tools" = 1 ]; then
-  for env in base overlays/production; do
-    name="${env##*/}"
-    if check "kustomize renders manifests/$env" render "$env" "$name"; then
-      check "manifests/$env: schemas + pod security + probes + config" nodecheck manifests "$tmp/$name.yaml"
-      check "manifests/$env: ptrd validate of the mounted mappings" validate_mappings "$name"
-      if unshare -n true 2>/dev/null; then
-        check "manifests/$env: ptrd loads the mounted ptrd.yaml" config_loads "$name"
-      else
-        skip "manifests/$env: config load" "unshare -n not permitted (needs root)"
-      fi
+  if check "kustomize renders manifests/base" render "$root/manifests/base" base; then
+    check "manifests/base: schemas + pod security; no example data, no opt-in objects" \
+      nodecheck manifests --base "$tmp/base.yaml"
+  fi
+  for comp in monitoring networkpolicy; do
+    if check "kustomize renders manifests/base + components/$comp" render_component "$comp"; then
+      check "manifests/components/$comp: schemas, adds only its objects" nodecheck component "$comp" "$tmp/component-$comp.yaml"
     fi
+  done
+  for dir in "$root"/manifests/overlays/*/; do
+    dir="${dir%/}"; check_deployable "overlay-${dir##*/}" "$dir"
   done
 
   # --- Alert rules -------------------------------------------------------------
   check "PrometheusRule is generated from monitoring/rules/ptrd.rules.yaml" \
-    diff -u "$root/manifests/base/prometheusrule.yaml" <(bash "$root/monitoring/gen-prometheusrule.sh" --stdout)
-  if [ -f "$tmp/base.yaml" ] && [ -f "$tmp/production.yaml" ]; then
+    diff -u "$root/manifests/components/monitoring/prometheusrule.yaml" <(bash "$root/monitoring/gen-prometheusrule.sh" --stdout)
+  if [ "${#deployable[@]}" -gt 0 ]; then
     check "rendered PrometheusRules equal the plain rules; rule hygiene" \
-      nodecheck rules "$root/monitoring/rules/ptrd.rules.yaml" "$tmp/base.yaml" "$tmp/production.yaml"
+      nodecheck rules "$root/monitoring/rules/ptrd.rules.yaml" "${deployable[@]}"
   fi
   check "promtool check rules + test rules (every alert firing and not)" bash "$root/monitoring/test-rules.sh"
 

@@ -1,5 +1,6 @@
 // Offline checks of ptrd's deployment material, called by check_deploy.sh:
-//   node checks.mjs manifests RENDERED.yaml        schema + policy of one kustomize render
+//   node checks.mjs manifests [--base] RENDERED.yaml   schema + policy of one kustomize render
+//                                   (--base: the remote base alone: no data, no CRD objects)
 //   node checks.mjs extract RENDERED.yaml OUTDIR   write the ConfigMaps' files under OUTDIR/<mountPath>/
 //   node checks.mjs rules RULES.yaml RENDERED.yaml...   PrometheusRule spec == plain rules file; rule hygiene
 //   node checks.mjs dashboard DASHBOARD.json [CONTRACT.md]
@@ -62,7 +63,7 @@ function modelFor(apiVersion, kind) {
 const id = (o) => `${o.kind}/${o.metadata?.name}`;
 
 // ---------------------------------------------------------------------------
-function checkManifests(file) {
+function checkManifests(file, { base = false } = {}) {
   const objs = loadDocs(file);
   expect(objs.length > 0, `${file}: no objects rendered`);
   for (const o of objs) {
@@ -130,6 +131,20 @@ function checkManifests(file) {
   const stateMount = mountOf((v, m) => v.emptyDir && m.mountPath === '/var/lib/ptrd');
   expect(stateMount, 'an emptyDir must be mounted at /var/lib/ptrd (state file)');
   const cms = Object.fromEntries(byKind('ConfigMap').map((cm) => [cm.metadata.name, cm]));
+  const cmVolumes = Object.values(vols).filter((v) => v.configMap).map((v) => v.configMap.name).sort();
+  expect(isDeepStrictEqual(cmVolumes, ['ptrd-config', 'ptrd-mappings']),
+    `the pod must mount exactly the ConfigMaps ptrd-config and ptrd-mappings, got ${cmVolumes.join(', ')}`);
+  if (base) {
+    // A remote base others build on: their overlay brings config and mappings,
+    // and opts into the Prometheus-operator CRDs (a cluster without them would
+    // refuse the whole apply).
+    for (const k of ['ConfigMap', 'Secret', 'ServiceMonitor', 'PrometheusRule', 'NetworkPolicy'])
+      expect(byKind(k).length === 0, `the base renders a ${k}: it must hold no example data and no opt-in objects`);
+    const text = readFileSync(file, 'utf8');
+    expect(!/example\.(com|net)|svc\.cluster\.local|\b\d{1,3}(\.\d{1,3}){3}\b/.test(text.replace(/registry\.example\.com/g, '')),
+      'the base names a URL, domain or address: no lab or example data in the base');
+    return;
+  }
   for (const v of Object.values(vols))
     if (v.configMap) expect(cms[v.configMap.name], `volume ${v.name} references ConfigMap ${v.configMap.name}, not rendered`);
   const cfgMount = mounts.find((m) => m.mountPath === '/etc/ptrd/config');
@@ -156,6 +171,23 @@ function checkManifests(file) {
     }
   }
   expect(byKind('PrometheusRule').length === 1, 'exactly one PrometheusRule expected');
+  for (const np of byKind('NetworkPolicy')) checkNetworkPolicy(np, labels);
+}
+
+// Only Prometheus reaches the metrics port: one ingress rule, one peer that
+// needs BOTH a namespace and a pod selector, the metrics port only.
+export function checkNetworkPolicy(np, podLabels) {
+  const n = id(np);
+  const sel = np.spec?.podSelector?.matchLabels || {};
+  expect(Object.keys(sel).length > 0 && Object.entries(sel).every(([k, v]) => podLabels[k] === v),
+    `${n}: podSelector must select the ptrd pod`);
+  expect(isDeepStrictEqual(np.spec?.policyTypes, ['Ingress']), `${n}: policyTypes must be ["Ingress"]`);
+  const rules = np.spec?.ingress || [];
+  if (!expect(rules.length === 1, `${n}: exactly one ingress rule expected`)) return;
+  const from = rules[0].from || [];
+  expect(from.length === 1 && from[0].namespaceSelector && from[0].podSelector,
+    `${n}: one peer with namespaceSelector AND podSelector (Prometheus pods only)`);
+  expect(isDeepStrictEqual((rules[0].ports || []).map((p) => p.port), ['metrics']), `${n}: only port "metrics" may be open`);
 }
 
 function checkConfig(cfg, mounts, vols) {
@@ -174,6 +206,23 @@ function checkConfig(cfg, mounts, vols) {
   expect(typeof prov[secretKey] === 'string' && prov[secretKey].startsWith('/etc/ptrd/secrets/'),
     `ptrd.yaml provider.${secretKey} must be a file under /etc/ptrd/secrets/`);
   if (prov.stateFile) expect(prov.stateFile.startsWith('/var/lib/ptrd/'), 'provider.stateFile must be under /var/lib/ptrd/ (the emptyDir)');
+}
+
+// The base plus one component: exactly the component's objects are added.
+function checkComponent(name, file) {
+  const objs = loadDocs(file);
+  for (const o of objs) {
+    const Model = modelFor(o.apiVersion, o.kind);
+    if (!expect(Model, `${id(o)}: no pinned schema for ${o.apiVersion} ${o.kind}`)) continue;
+    try { new Model(o).validate(); } catch (e) { fail(`${id(o)}: schema: ${e.message}`); }
+  }
+  const extra = objs.filter((o) => !['Namespace', 'ServiceAccount', 'Deployment', 'Service'].includes(o.kind))
+    .map((o) => o.kind).sort();
+  const want = { monitoring: ['PrometheusRule', 'ServiceMonitor'], networkpolicy: ['NetworkPolicy'] }[name];
+  if (!expect(want, `unknown component ${name}`)) return;
+  expect(isDeepStrictEqual(extra, want), `component ${name} adds ${extra.join(', ')}, expected ${want.join(', ')}`);
+  const dep = objs.find((o) => o.kind === 'Deployment');
+  for (const np of objs.filter((o) => o.kind === 'NetworkPolicy')) checkNetworkPolicy(np, dep.spec.template.metadata.labels);
 }
 
 // ---------------------------------------------------------------------------
@@ -264,7 +313,10 @@ function checkDashboard(file, contract) {
 }
 
 const [cmd, ...args] = process.argv.slice(2);
-if (cmd === 'manifests') args.forEach(checkManifests);
+if (cmd === 'manifests') {
+  const base = args[0] === '--base';
+  args.slice(base ? 1 : 0).forEach((f) => checkManifests(f, { base }));
+} else if (cmd === 'component') checkComponent(args[0], args[1]);
 else if (cmd === 'extract') extract(args[0], args[1]);
 else if (cmd === 'rules') checkRules(args[0], args.slice(1));
 else if (cmd === 'dashboard') checkDashboard(args[0], args[1]);
