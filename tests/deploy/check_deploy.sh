@@ -10,7 +10,7 @@
 set -uo pipefail   # no -e: every check runs and is counted
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-ptrd="${1:-$root/build/cmd/ptrd}"
+ptrd="$(realpath "${1:-$root/build/cmd/ptrd}")"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
@@ -67,18 +67,18 @@ config_loads() {
   [ "$rc" -ne 124 ] || { echo "timed out"; return 1; }
   ! grep -E 'ptrd\.yaml:[0-9]+:' "$pod/plan.out"
 }
-# check_deployable NAME DIR: a complete deployment (overlay or example cluster).
+# check_deployable NAME DIR LABEL: a complete deployment (overlay or example cluster).
 deployable=()
 check_deployable() {
-  local name="$1" dir="$2"
-  check "kustomize renders ${dir#"$root"/}" render "$dir" "$name" || return 0
+  local name="$1" dir="$2" label="$3"
+  check "kustomize renders $label" render "$dir" "$name" || return 0
   deployable+=("$tmp/$name.yaml")
-  check "${dir#"$root"/}: schemas + pod security + probes + config" nodecheck manifests "$tmp/$name.yaml"
-  check "${dir#"$root"/}: ptrd validate of the mounted mappings" validate_mappings "$name"
+  check "$label: schemas + pod security + probes + config" nodecheck manifests "$tmp/$name.yaml"
+  check "$label: ptrd validate of the mounted mappings" validate_mappings "$name"
   if unshare -n true 2>/dev/null; then
-    check "${dir#"$root"/}: ptrd loads the mounted ptrd.yaml" config_loads "$name"
+    check "$label: ptrd loads the mounted ptrd.yaml" config_loads "$name"
   else
-    skip "${dir#"$root"/}: config load" "unshare -n not permitted (needs root)"
+    skip "$label: config load" "unshare -n not permitted (needs root)"
   fi
 }
 if [ "$tools" = 1 ]; then
@@ -92,7 +92,7 @@ if [ "$tools" = 1 ]; then
     fi
   done
   for dir in "$root"/manifests/overlays/*/; do
-    dir="${dir%/}"; check_deployable "overlay-${dir##*/}" "$dir"
+    dir="${dir%/}"; check_deployable "overlay-${dir##*/}" "$dir" "manifests/overlays/${dir##*/}"
   done
 
   # --- Alert rules -------------------------------------------------------------
@@ -190,9 +190,9 @@ fi
 
 # --- examples/gitops --------------------------------------------------------------
 examples_validate() {
-  # ptrd validate walks examples/ recursively: every visible *.yaml must be a ptrd
-  # document; CI files live in hidden paths (.github/, .gitlab-ci.yml).
-  "$ptrd" validate "$root/examples/"
+  # The top-level examples, and the GitOps repository through its own CI script.
+  "$ptrd" validate "$root/examples/mappings/" "$root/examples/ptrd.yaml" &&
+    (cd "$root/examples/gitops" && PTRD="$ptrd" bash ci/validate.sh)
 }
 gitops_ci_files() {
   local gh="$root/examples/gitops/.github/workflows/ptrd.yaml" gl="$root/examples/gitops/.gitlab-ci.yml"
@@ -201,18 +201,37 @@ gitops_ci_files() {
     for (const f of process.argv.slice(2)) YAML.parse(require("fs").readFileSync(f, "utf8"));
   ' "$here/node_modules/yaml/dist/index.js" "$gh" "$gl"
   for f in "$gh" "$gl"; do
-    grep -q 'ptrd validate mappings/\|validate mappings/' "$f" || { echo "$f: no validate mappings/"; return 1; }
-    grep -q 'plan -c ptrd.*-o json' "$f" || { echo "$f: no plan -c ... -o json"; return 1; }
-    grep -qE 'eq 2|-ne 2' "$f" || { echo "$f: plan exit 2 (changes pending) must not fail the pipeline"; return 1; }
+    grep -q 'ci/validate.sh' "$f" || { echo "$f: does not run ci/validate.sh"; return 1; }
+    grep -q 'ci/plan.sh' "$f" || { echo "$f: does not run ci/plan.sh"; return 1; }
+    grep -q 'ci/comment.sh' "$f" || { echo "$f: does not run ci/comment.sh"; return 1; }
   done
-  # No non-ptrd YAML outside hidden paths under examples/.
-  ! grep -rL --include='*.yaml' --include='*.yml' -E '^kind: (PTRMappings|ReconcilerConfig)' \
-      --exclude-dir='.*' "$root/examples" | grep -v '/\.' | grep .
+  # Plan's exit 2 (changes pending) must not fail the pipeline.
+  grep -qE '^ *0 \| 2\) exit 0' "$root/examples/gitops/ci/plan.sh" || { echo "ci/plan.sh must pass exits 0 and 2"; return 1; }
+}
+# The example's deploy/<env>/ use ptrd's manifests as remote bases; render a copy
+# that points at this checkout's manifests/ instead (offline).
+gitops_local_copy() {
+  rm -rf "$tmp/gitops" && cp -r "$root/examples/gitops" "$tmp/gitops"
+  local rel; rel="$(realpath --relative-to="$tmp/gitops/deploy/production" "$root/manifests")"
+  sed -i "s#https://github.com/example-org/ptrd//manifests/\([a-z/]*\)?ref=v0.1.0#$rel/\1#" \
+    "$tmp/gitops"/deploy/*/kustomization.yaml
+  ! grep -n 'https://' "$tmp/gitops"/deploy/*/kustomization.yaml
 }
 if [ -x "$ptrd" ]; then
-  check "ptrd validate examples/ (gitops layout included)" examples_validate
+  check "ptrd validate examples/ + the GitOps repository's ci/validate.sh" examples_validate
 fi
-[ "$tools" = 1 ] && check "examples/gitops CI workflows parse and keep plan exit 2 green" gitops_ci_files
+if [ "$tools" = 1 ]; then
+  check "examples/gitops CI workflows parse and run the ci/ scripts" gitops_ci_files
+  check "examples/gitops: clusters/<env> Flux + Argo CD point at deploy/<env>; CI config == pod config" \
+    nodecheck gitops "$root/examples/gitops"
+  if check "examples/gitops: a local copy of deploy/ (remote bases -> this checkout)" gitops_local_copy; then
+    for dir in "$tmp"/gitops/deploy/*/; do
+      dir="${dir%/}"; check_deployable "gitops-${dir##*/}" "$dir" "examples/gitops/deploy/${dir##*/}"
+    done
+    check "examples/gitops: rendered PrometheusRules equal the plain rules" \
+      nodecheck rules "$root/monitoring/rules/ptrd.rules.yaml" "$tmp"/gitops-*.yaml
+  fi
+fi
 
 echo "deploy: $passed passed, $failed failed$([ "$skipped" -gt 0 ] && echo ", $skipped skipped")"
 [ "$failed" -eq 0 ]

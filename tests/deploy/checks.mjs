@@ -4,12 +4,14 @@
 //   node checks.mjs extract RENDERED.yaml OUTDIR   write the ConfigMaps' files under OUTDIR/<mountPath>/
 //   node checks.mjs rules RULES.yaml RENDERED.yaml...   PrometheusRule spec == plain rules file; rule hygiene
 //   node checks.mjs dashboard DASHBOARD.json [CONTRACT.md]
+//   node checks.mjs workflow-steps WORKFLOW.yaml JOB...   one JSON line per run step: {job,name,if,env,run}
+//   node checks.mjs gitops REPO_DIR                 the GitOps example's layout: clusters, deploy, configs
 // Each prints one line per failed assertion and exits 1 if any failed.
 // Schemas: the npm packages kubernetes-models and @kubernetes-models/prometheus-operator,
 // pinned in package-lock.json (precompiled validators: no network). They check types,
 // required fields and formats; they do NOT reject unknown fields, so the policy
 // assertions below pin every field this deployment depends on.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdirSync, readdirSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isDeepStrictEqual } from 'node:util';
 import path from 'node:path';
@@ -312,6 +314,56 @@ function checkDashboard(file, contract) {
   }
 }
 
+// ---------------------------------------------------------------------------
+// The run steps of a GitHub workflow's jobs, for tests/deploy/gitops_ci.sh to
+// execute. A run script must hold no ${{ }} (values arrive through env:).
+function workflowSteps(file, jobs) {
+  const wf = YAML.parse(readFileSync(file, 'utf8'));
+  for (const job of jobs) {
+    const steps = wf?.jobs?.[job]?.steps;
+    if (!expect(Array.isArray(steps), `${file}: no job ${job}`)) continue;
+    for (const st of steps) {
+      if (!st.run) continue;
+      expect(!st.run.includes('${{'), `${file}: step "${st.name}" has \${{ }} in its script (pass it through env:)`);
+      console.log(JSON.stringify({ job, name: st.name, if: st.if || "", env: st.env || {}, run: st.run }));
+    }
+  }
+}
+
+// The GitOps example: every clusters/<env>/ file points Flux or Argo CD at a
+// deploy/<env>/ that exists; the CI config equals the production pod's config
+// except the paths that must differ.
+function checkGitops(dir) {
+  const clusters = path.join(dir, 'clusters');
+  const envs = readdirSync(clusters);
+  expect(envs.length > 0, 'no clusters/<env>/');
+  for (const env of envs) {
+    const docs = readdirSync(path.join(clusters, env)).flatMap((f) => loadDocs(path.join(clusters, env, f)));
+    const flux = docs.find((d) => d.kind === 'Kustomization' && d.apiVersion === 'kustomize.toolkit.fluxcd.io/v1');
+    const argo = docs.find((d) => d.kind === 'Application' && d.apiVersion === 'argoproj.io/v1alpha1');
+    const target = path.join('deploy', env);
+    if (expect(flux, `clusters/${env}: no Flux Kustomization (kustomize.toolkit.fluxcd.io/v1)`)) {
+      expect(path.normalize(flux.spec?.path || '') === target, `clusters/${env}: Flux path ${flux.spec?.path} is not ./${target}`);
+      expect(flux.spec?.sourceRef?.kind === 'GitRepository' && flux.spec?.sourceRef?.name, `clusters/${env}: Flux sourceRef must name a GitRepository`);
+      expect(flux.spec?.prune === true && flux.spec?.interval, `clusters/${env}: Flux needs prune: true and an interval`);
+    }
+    if (expect(argo, `clusters/${env}: no Argo CD Application (argoproj.io/v1alpha1)`)) {
+      expect(path.normalize(argo.spec?.source?.path || '') === target, `clusters/${env}: Argo CD path is not ${target}`);
+      expect(argo.spec?.source?.repoURL && argo.spec?.destination?.server && argo.spec?.project, `clusters/${env}: Argo CD source/destination/project`);
+      const kust = YAML.parse(readFileSync(path.join(dir, target, 'kustomization.yaml'), 'utf8'));
+      expect(argo.spec?.destination?.namespace === kust.namespace, `clusters/${env}: Argo CD namespace ${argo.spec?.destination?.namespace} is not ${kust.namespace}`);
+    }
+    expect(existsSync(path.join(dir, target, 'kustomization.yaml')), `${target}/kustomization.yaml missing`);
+  }
+  const strip = (f) => {
+    const c = YAML.parse(readFileSync(path.join(dir, f), 'utf8'));
+    delete c.spec.mappings; delete c.spec.listen;
+    return c;
+  };
+  expect(isDeepStrictEqual(strip('ptrd.yaml'), strip('deploy/production/ptrd.yaml')),
+    'ptrd.yaml (CI) and deploy/production/ptrd.yaml (pod) differ in more than mappings and listen');
+}
+
 const [cmd, ...args] = process.argv.slice(2);
 if (cmd === 'manifests') {
   const base = args[0] === '--base';
@@ -320,5 +372,7 @@ if (cmd === 'manifests') {
 else if (cmd === 'extract') extract(args[0], args[1]);
 else if (cmd === 'rules') checkRules(args[0], args.slice(1));
 else if (cmd === 'dashboard') checkDashboard(args[0], args[1]);
-else { console.error(`usage: node checks.mjs manifests|extract|rules|dashboard ...`); process.exit(2); }
+else if (cmd === 'workflow-steps') workflowSteps(args[0], args.slice(1));
+else if (cmd === 'gitops') checkGitops(args[0]);
+else { console.error(`usage: node checks.mjs manifests|component|extract|rules|dashboard|workflow-steps|gitops ...`); process.exit(2); }
 finish();
