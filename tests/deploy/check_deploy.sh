@@ -103,6 +103,17 @@ if [ "$tools" = 1 ]; then
       nodecheck rules "$root/monitoring/rules/ptrd.rules.yaml" "${deployable[@]}"
   fi
   check "promtool check rules + test rules (every alert firing and not)" bash "$root/monitoring/test-rules.sh"
+  check "Grafana dashboard ConfigMap is generated from monitoring/dashboards/ptrd.json" \
+    diff -u "$root/manifests/components/monitoring/dashboard.yaml" <(bash "$root/monitoring/gen-dashboard-configmap.sh" --stdout)
+  name_prefix() {  # the lab overlay under namePrefix: team-; PtrdDown must still fire
+    local k="$tmp/prefixed"
+    mkdir -p "$k"
+    printf 'namePrefix: team-\nresources: ["%s"]\n' "$(realpath --relative-to="$k" "$root/manifests/overlays/lab")" \
+      > "$k/kustomization.yaml"
+    kubectl kustomize "$k" > "$tmp/prefixed.yaml" && nodecheck nameprefix "$tmp/prefixed.yaml" "$k/promtool" &&
+      promtool test rules "$k/promtool/test.yaml"
+  }
+  check "namePrefix: team-: PtrdDown still matches the renamed Service's job (promtool)" name_prefix
 
   # --- Dashboard -----------------------------------------------------------------
   contract="$root/../shared/contract.md"

@@ -5,6 +5,7 @@
 //   node checks.mjs rules RULES.yaml RENDERED.yaml...   PrometheusRule spec == plain rules file; rule hygiene
 //   node checks.mjs dashboard DASHBOARD.json [CONTRACT.md]
 //   node checks.mjs workflow-steps WORKFLOW.yaml JOB...   one JSON line per run step: {job,name,if,env,run}
+//   node checks.mjs nameprefix RENDERED.yaml OUTDIR  promtool rules + test for a namePrefix render
 //   node checks.mjs gitops REPO_DIR                 the GitOps example's layout: clusters, deploy, configs
 // Each prints one line per failed assertion and exits 1 if any failed.
 // Schemas: the npm packages kubernetes-models and @kubernetes-models/prometheus-operator,
@@ -168,12 +169,20 @@ function checkManifests(file, { base = false } = {}) {
     if (expect(sm, 'no ServiceMonitor rendered')) {
       expect(matches(sm.spec.selector.matchLabels, svc.metadata.labels), 'ServiceMonitor selector does not match the Service labels');
       expect(sm.spec.endpoints.some((e) => e.port === 'metrics'), 'ServiceMonitor must scrape port "metrics"');
-      // The alert rules select up{job="ptrd"}: the job label is the Service name.
-      expect(svc.metadata.name === 'ptrd' || sm.spec.jobLabel, 'Service must be named "ptrd" (job label used by the alerts)');
+      // The alert rules select up{job="ptrd"}: the job Prometheus gives the target.
+      const job = scrapeJob(sm, svc);
+      expect(job === 'ptrd', `the scrape job label would be "${job}", the alerts select job="ptrd"`);
     }
   }
   expect(byKind('PrometheusRule').length === 1, 'exactly one PrometheusRule expected');
   for (const np of byKind('NetworkPolicy')) checkNetworkPolicy(np, labels);
+}
+
+// The job label the Prometheus operator gives a ServiceMonitor's targets: the
+// value of the Service label named by spec.jobLabel, else the Service's name.
+export function scrapeJob(sm, svc) {
+  const fromLabel = sm.spec?.jobLabel && svc.metadata?.labels?.[sm.spec.jobLabel];
+  return fromLabel || svc.metadata.name;
 }
 
 // Only Prometheus reaches the metrics port: one ingress rule, one peer that
@@ -220,11 +229,18 @@ function checkComponent(name, file) {
   }
   const extra = objs.filter((o) => !['Namespace', 'ServiceAccount', 'Deployment', 'Service'].includes(o.kind))
     .map((o) => o.kind).sort();
-  const want = { monitoring: ['PrometheusRule', 'ServiceMonitor'], networkpolicy: ['NetworkPolicy'] }[name];
+  const want = { monitoring: ['ConfigMap', 'PrometheusRule', 'ServiceMonitor'], networkpolicy: ['NetworkPolicy'] }[name];
   if (!expect(want, `unknown component ${name}`)) return;
   expect(isDeepStrictEqual(extra, want), `component ${name} adds ${extra.join(', ')}, expected ${want.join(', ')}`);
   const dep = objs.find((o) => o.kind === 'Deployment');
   for (const np of objs.filter((o) => o.kind === 'NetworkPolicy')) checkNetworkPolicy(np, dep.spec.template.metadata.labels);
+  for (const cm of objs.filter((o) => o.kind === 'ConfigMap')) {
+    expect(cm.metadata.labels?.grafana_dashboard === '1', `${id(cm)}: needs label grafana_dashboard: "1" (Grafana's sidecar)`);
+    const want = JSON.parse(readFileSync(new URL('../../monitoring/dashboards/ptrd.json', import.meta.url), 'utf8'));
+    let got;
+    try { got = JSON.parse(cm.data?.['ptrd.json'] ?? ''); } catch (e) { fail(`${id(cm)}: ptrd.json is not JSON: ${e.message}`); }
+    if (got) expect(isDeepStrictEqual(got, want), `${id(cm)}: ptrd.json differs from monitoring/dashboards/ptrd.json (run monitoring/gen-dashboard-configmap.sh)`);
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -271,6 +287,7 @@ function checkRules(rulesFile, rendered) {
       expect(r.annotations?.summary, `${name}: no summary`);
       expect(/ptrd (check|plan|validate)|kubectl/.test(r.annotations?.description || ''),
         `${name}: description must tell the on-call person what to run (ptrd check/plan/validate or kubectl)`);
+      checkRunbook(name, r.annotations?.runbook_url, rulesFile);
     }
   }
   for (const m of ['ptrd_fcrdns_mismatch', 'ptrd_records', 'ptrd_reconcile_total', 'ptrd_last_successful_reconcile_timestamp_seconds',
@@ -279,11 +296,59 @@ function checkRules(rulesFile, rendered) {
   expect((plain.groups || []).some((g) => g.rules.some((r) => /\bup\{job="ptrd"\}/.test(r.expr) && /absent/.test(r.expr))), 'no absent(up{job="ptrd"}) alert');
 }
 
+// Every alert links docs/runbooks/<Alert>.md, which exists and has the three
+// sections an on-call person needs, with commands to run.
+function checkRunbook(alert, url, rulesFile) {
+  if (!expect(typeof url === 'string' && url.endsWith(`/docs/runbooks/${alert}.md`),
+    `${alert}: runbook_url must point at docs/runbooks/${alert}.md, got ${url}`)) return;
+  const file = path.resolve(path.dirname(rulesFile), '../../docs/runbooks', `${alert}.md`);
+  if (!expect(existsSync(file), `${alert}: runbook ${file} does not exist`)) return;
+  const text = readFileSync(file, 'utf8');
+  for (const h of ['## What it means', '## How to confirm', '## What to do'])
+    expect(text.includes(h), `${file}: no "${h}" section`);
+  const confirm = text.split('## How to confirm')[1]?.split('## What to do')[0] || '';
+  expect(/ptrd (check|plan|validate)|kubectl|rate\(|up\{/.test(confirm), `${file}: "How to confirm" names no command to run`);
+}
+
+// A kustomize render with a namePrefix: the alerts must still select the job the
+// renamed Service is scraped under. Writes a rules file (annotations cut: promtool
+// compares them verbatim) and a promtool test where that job's target is down.
+function namePrefixTest(file, outDir) {
+  const objs = loadDocs(file);
+  const svc = objs.find((o) => o.kind === 'Service');
+  const sm = objs.find((o) => o.kind === 'ServiceMonitor');
+  const pr = objs.find((o) => o.kind === 'PrometheusRule');
+  if (!expect(svc && sm && pr, `${file}: Service, ServiceMonitor and PrometheusRule expected`)) return;
+  expect(svc.metadata.name !== 'ptrd', `${file}: the Service is still named ptrd: no namePrefix applied?`);
+  const job = scrapeJob(sm, svc), ns = svc.metadata.namespace;
+  const groups = pr.spec.groups.map((g) => ({ ...g, rules: g.rules.map(({ annotations, ...r }) => r) }));
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(path.join(outDir, 'rules.yaml'), JSON.stringify({ groups }));
+  const series = `up{job="${job}",namespace="${ns}",instance="10.244.1.7:9153"}`;
+  writeFileSync(path.join(outDir, 'test.yaml'), JSON.stringify({
+    rule_files: ['rules.yaml'], evaluation_interval: '1m',
+    tests: [{
+      name: `namePrefix: ${svc.metadata.name} scraped as job ${job}`, interval: '1m',
+      input_series: [{ series, values: '1x5 0x30' }],
+      alert_rule_test: [
+        { eval_time: '15m', alertname: 'PtrdDown', exp_alerts: [{ exp_labels: { severity: 'critical', namespace: ns, job } }] },
+        { eval_time: '30m', alertname: 'PtrdAbsent', exp_alerts: [] },
+      ],
+    }],
+  }, null, 1));
+  console.log(`Service ${svc.metadata.name} -> job "${job}"`);
+}
+
 // ---------------------------------------------------------------------------
 function checkDashboard(file, contract) {
   let dash;
   try { dash = JSON.parse(readFileSync(file, 'utf8')); } catch (e) { fail(`${file}: not JSON: ${e.message}`); return; }
   expect(dash.uid && dash.title, 'dashboard needs uid and title');
+  // Imported or provisioned as it is: no __inputs left that nothing uses.
+  const text = JSON.stringify({ ...dash, __inputs: undefined });
+  for (const inp of dash.__inputs || []) expect(text.includes('${' + inp.name + '}'), `__inputs ${inp.name} is never used`);
+  const vars = (dash.templating?.list || []).map((v) => v.name);
+  for (const v of ['datasource', 'cluster', 'namespace', 'job']) expect(vars.includes(v), `dashboard has no $${v} variable`);
   const exprs = [];
   const walk = (x) => {
     if (Array.isArray(x)) x.forEach(walk);
@@ -291,6 +356,9 @@ function checkDashboard(file, contract) {
   };
   walk(dash.panels);
   expect(exprs.length > 0, 'dashboard has no queries');
+  for (const e of exprs) for (const v of ['cluster', 'namespace', 'job'])
+    for (const m of e.matchAll(/\bptrd_[a-z0-9_]+\{([^}]*)\}/g))
+      expect(m[1].includes(`${v}=~"$${v}"`), `dashboard query does not filter by $${v}: ${m[0]}`);
   const used = new Set();
   for (const e of exprs) for (const t of metricTokens(e)) {
     expect(knownMetric(t), `dashboard uses ${t}, not a contract metric`);
@@ -374,5 +442,6 @@ else if (cmd === 'rules') checkRules(args[0], args.slice(1));
 else if (cmd === 'dashboard') checkDashboard(args[0], args[1]);
 else if (cmd === 'workflow-steps') workflowSteps(args[0], args.slice(1));
 else if (cmd === 'gitops') checkGitops(args[0]);
-else { console.error(`usage: node checks.mjs manifests|component|extract|rules|dashboard|workflow-steps|gitops ...`); process.exit(2); }
+else if (cmd === 'nameprefix') namePrefixTest(args[0], args[1]);
+else { console.error(`usage: node checks.mjs manifests|component|extract|rules|dashboard|workflow-steps|gitops|nameprefix ...`); process.exit(2); }
 finish();
