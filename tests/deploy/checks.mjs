@@ -26,7 +26,12 @@ export const CONTRACT_METRICS = [
   'ptrd_last_successful_reconcile_timestamp_seconds', 'ptrd_changes_total', 'ptrd_provider_requests_total',
   'ptrd_dns_queries_total', 'ptrd_config_last_reload_successful', 'ptrd_build_info',
 ];
-const HISTOGRAMS = ['ptrd_reconcile_duration_seconds'];
+// Exported beyond the contract (README "Metrics"); dashboards and rules may use them.
+export const EXTRA_METRICS = [
+  'ptrd_source_records', 'ptrd_last_reconcile_attempt_timestamp_seconds', 'ptrd_provider_request_duration_seconds',
+  'ptrd_provider_pending_jobs',
+];
+const HISTOGRAMS = ['ptrd_reconcile_duration_seconds', 'ptrd_provider_request_duration_seconds'];
 const STATES = ['in_sync', 'set', 'reset', 'blocked_forward', 'not_owned', 'invalid', 'lookup_error', 'propagating'];
 // The keys reconciler/config.cpp accepts (it rejects unknown ones at load time too).
 const CONFIG_SPEC_KEYS = ['mappings', 'provider', 'resolvers', 'policy', 'requireForwardMatch', 'maxChangePercent',
@@ -262,7 +267,7 @@ function extract(file, outDir) {
 // ---------------------------------------------------------------------------
 const metricTokens = (expr) => [...expr.matchAll(/\bptrd_[a-z0-9_]+\b/g)].map((m) => m[0]);
 function knownMetric(tok) {
-  if (CONTRACT_METRICS.includes(tok)) return true;
+  if (CONTRACT_METRICS.includes(tok) || EXTRA_METRICS.includes(tok)) return true;
   return HISTOGRAMS.some((h) => ['_bucket', '_sum', '_count'].some((s) => tok === h + s));
 }
 
@@ -357,7 +362,7 @@ function checkDashboard(file, contract) {
   walk(dash.panels);
   expect(exprs.length > 0, 'dashboard has no queries');
   for (const e of exprs) for (const v of ['cluster', 'namespace', 'job'])
-    for (const m of e.matchAll(/\bptrd_[a-z0-9_]+\{([^}]*)\}/g))
+    for (const m of e.matchAll(/\b(?:ptrd|process)_[a-z0-9_]+\{([^}]*)\}/g))
       expect(m[1].includes(`${v}=~"$${v}"`), `dashboard query does not filter by $${v}: ${m[0]}`);
   const used = new Set();
   for (const e of exprs) for (const t of metricTokens(e)) {
