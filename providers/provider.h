@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -78,6 +79,7 @@ class RequestObserver {
  public:
   using Fn = std::function<void(const std::string& operation, int code, double seconds)>;
   RequestObserver() = default;
+  RequestObserver(std::nullptr_t) {}  // NOLINT: "no observer", as with std::function
   template <typename F>
   requires std::invocable<F&, const std::string&, int, double> RequestObserver(F f)
       : fn_(std::move(f)) {}  // NOLINT: implicit, like std::function

@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
     pc.type = "powerdns";
     pc.url = pdns.apiUrl();
     pc.apiKeyFile = pdns.apiKeyFile();
-    auto powerdns = providers::makeProvider(pc, {});
+    auto powerdns = providers::makeProvider(pc, nullptr);
     if (!powerdns) throw std::runtime_error(powerdns.error().message);
     measure("powerdns provider -> PowerDNS", **powerdns, changes);
 
@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
     nc.type = "noc";
     nc.url = noc.url();
     nc.apiKeyFile = noc.tokenFile();
-    auto nocProvider = providers::makeProvider(nc, {});
+    auto nocProvider = providers::makeProvider(nc, nullptr);
     if (!nocProvider) throw std::runtime_error(nocProvider.error().message);
     measure("noc provider -> noc-emulator -> PowerDNS", **nocProvider, changes);
     auto check = pdns.ptrRecords(zoneOf(n - 1));

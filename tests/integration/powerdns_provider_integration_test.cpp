@@ -121,7 +121,7 @@ TEST_F(PowerDnsProviderIntegration, WrongKeyAndDeadServerAreErrors) {
   c.type = "powerdns";
   c.url = pdns_.apiUrl();
   c.apiKeyFile = bad;
-  auto p = providers::makeProvider(c, {});
+  auto p = providers::makeProvider(c, nullptr);
   ASSERT_TRUE(p.ok());
   auto inv = (*p)->inventory();
   ASSERT_FALSE(inv.ok());
@@ -129,9 +129,9 @@ TEST_F(PowerDnsProviderIntegration, WrongKeyAndDeadServerAreErrors) {
   EXPECT_EQ(inv.error().message.find("nope"), std::string::npos);  // the secret is never echoed
 
   c.apiKeyFile = pdns_.dir() + "/missing";
-  EXPECT_FALSE(providers::makeProvider(c, {}).ok());
+  EXPECT_FALSE(providers::makeProvider(c, nullptr).ok());
   c.type = "bind";
-  auto unknown = providers::makeProvider(c, {});
+  auto unknown = providers::makeProvider(c, nullptr);
   ASSERT_FALSE(unknown.ok());
   EXPECT_THAT(unknown.error().message, ::testing::HasSubstr("unknown provider 'bind'"));
 }
