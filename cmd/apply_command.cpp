@@ -74,7 +74,7 @@ void addApplyCommand(CLI::App& app, int& exit_code) {
   sub->add_flag("--allow-large-change", args->allowLargeChange,
                 "Apply even when the plan exceeds maxChangePercent / maxChanges (the safety cap)");
   sub->add_option("--verify-timeout", args->verifySeconds,
-                  "Seconds to wait for applied changes to show in DNS (default 60)")
+                  "Seconds to wait for applied changes to show in DNS")
       ->check(CLI::Range(0.0, 3600.0));
   sub->callback([args, &exit_code] { exit_code = runApply(*args); });
 }

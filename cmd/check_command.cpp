@@ -121,12 +121,14 @@ void addCheckCommand(CLI::App& app, int& exit_code) {
   sub->add_option(
       "-c,--config", args->config,
       "ReconcilerConfig file: its resolvers (unless --resolver is given) and, without IPs\n"
-      "or -f, every IP its mapping files declare");
+      "or -f, every IP its mapping files declare (default: none)");
   sub->add_option(
          "--resolver", args->resolvers,
-         "DNS server HOST:PORT, e.g. 127.0.0.1:5300 or [::1]:5300 (repeatable; IP literals only)")
+         "DNS server HOST:PORT, e.g. 127.0.0.1:5300 or [::1]:5300 (repeatable; IP literals only;\n"
+         "default: the config's resolvers, else the system resolver)")
       ->allow_extra_args(false);  // one value per --resolver, so IPs after it stay positional
-  sub->add_option("-f,--file", args->file, "Read IPs (and declared hostnames) from FILE");
+  sub->add_option("-f,--file", args->file,
+                  "Read IPs (and declared hostnames) from FILE (default: none)");
   sub->add_option("ips", args->ips, "IP addresses to check");
   sub->add_option("-o,--output", args->output, "Output format")
       ->check(CLI::IsMember({"text", "json"}));

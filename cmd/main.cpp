@@ -1,6 +1,7 @@
 // ptrd: keeps reverse DNS (PTR records) equal to what a Git repository declares.
 #include <fmt/format.h>
 
+#include "cmd/cli_conventions.h"
 #include "cmd/commands.h"
 #include "cmd/log_level.h"
 #include "cmd/version.h"
@@ -25,6 +26,11 @@ int main(int argc, char** argv) {
   ptrd::cmd::addApplyCommand(app, exit_code);
   ptrd::cmd::addRunCommand(app, exit_code);
   ptrd::cmd::addLogLevelOption(app);
+  ptrd::cmd::applyCliConventions(app);
+  if (auto unknown = ptrd::cmd::unknownCommand(app, argc, argv)) {
+    fmt::print(stderr, "ptrd: {}\n", *unknown);
+    return 1;  // a usage error, like CLI11's own
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

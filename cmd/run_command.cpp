@@ -62,8 +62,8 @@ Connector realConnector(DaemonMetrics& metrics, StatusBoard& status, Clock& cloc
     hooks.journal = journal;
     hooks.wait = wait;  // SIGTERM cuts provider waits short
     hooks.onRequest = [&metrics, &status, &clock, type = config.provider.type](
-                          const std::string& op, int code) {
-      metrics.providerRequest(type, op, code);
+                          const std::string& op, int code, double seconds) {
+      metrics.providerRequest(type, op, code, seconds);
       status.heartbeat(clock.now());
     };
     hooks.onQuery = [&metrics, &status, &clock](std::string_view qtype, LookupOutcome outcome) {
@@ -93,7 +93,7 @@ int runDaemon(const RunArgs& args) {
   SystemDaemonClock clock;
   StdRandomGenerator random;
   WakeSignal signal;
-  DaemonMetrics metrics(PTRD_VERSION);
+  DaemonMetrics metrics(PTRD_VERSION, PTRD_REVISION);
   StatusBoard status(std::chrono::minutes(5));
 
   std::shared_ptr<FileJobJournal> journal;
@@ -106,8 +106,7 @@ int runDaemon(const RunArgs& args) {
       return 1;
     }
     journal = *opened;
-    log.info("state file",
-             {{"state_file", path}, {"pending_jobs", std::to_string(journal->pending().size())}});
+    log.info("state file", {{"state_file", path}, {"pending_jobs", journal->pending().size()}});
   }
 
   DaemonHttp http(metrics, status, clock);
@@ -119,7 +118,7 @@ int runDaemon(const RunArgs& args) {
                         {"config", args.config},
                         {"listen", config->listen},
                         {"provider", config->provider.type},
-                        {"dry_run", args.dryRun ? "true" : "false"}});
+                        {"dry_run", args.dryRun}});
 
   DaemonOptions options;
   options.once = args.once;

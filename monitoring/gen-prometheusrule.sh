@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# Writes manifests/base/prometheusrule.yaml from monitoring/rules/ptrd.rules.yaml,
+# Writes manifests/components/monitoring/prometheusrule.yaml from monitoring/rules/ptrd.rules.yaml,
 # the one source of truth for ptrd's alerts: the rules file's `groups:` becomes
 # the PrometheusRule's spec verbatim (indented two spaces, comments and all).
 #   monitoring/gen-prometheusrule.sh            rewrite the manifest
 #   monitoring/gen-prometheusrule.sh --stdout   print it (the deploy check diffs this)
+# PTRD_JOB_SELECTOR (default job="ptrd") replaces the scrape-job selector of the
+# `up` alerts (PtrdDown, PtrdAbsent) for a setup whose job label differs, e.g.
+#   PTRD_JOB_SELECTOR='job=~"ptrd|dns-ptrd"' monitoring/gen-prometheusrule.sh --stdout > my-rule.yaml
+# With the shipped ServiceMonitor the default holds whatever the resource names
+# (it takes the job from the Service's app.kubernetes.io/name label).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 src="$root/monitoring/rules/ptrd.rules.yaml"
-out="$root/manifests/base/prometheusrule.yaml"
+out="$root/manifests/components/monitoring/prometheusrule.yaml"
+
+selector="${PTRD_JOB_SELECTOR:-job=\"ptrd\"}"
 
 render() {
   cat <<'HEADER'
@@ -27,7 +34,10 @@ metadata:
 spec:
 HEADER
   # Everything from `groups:` on (the file's leading comments stay in the source).
-  sed -n '/^groups:/,$p' "$src" | sed 's/^\(.\)/  \1/'
+  local rules
+  rules="$(sed -n '/^groups:/,$p' "$src" | sed 's/^\(.\)/  \1/')"
+  # Quoted pattern and replacement: the selector is taken literally (| & / ...).
+  printf '%s\n' "${rules//"up{job=\"ptrd\"}"/"up{$selector}"}"
 }
 
 if [ "${1:-}" = "--stdout" ]; then render; else render > "$out"; echo "wrote $out"; fi

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -67,9 +69,34 @@ const char* statusName(ChangeResult::Status s);
 const char* actionName(Change::Action a);        // "set", "reset"
 
 // Told about every HTTP request a provider makes, for
-// ptrd_provider_requests_total{provider, operation, code}. code is the HTTP status,
-// or 0 when no response came (timeout, connection refused).
-using RequestObserver = std::function<void(const std::string& operation, int code)>;
+// ptrd_provider_requests_total{provider, operation, code} and
+// ptrd_provider_request_duration_seconds{provider, operation}. code is the HTTP
+// status, or 0 when no response came (timeout, connection refused); seconds is
+// how long the request took (negative when the caller did not time it).
+// A class rather than a std::function alias so that observers written as
+// (operation, code) keep working next to ones that also take the seconds.
+class RequestObserver {
+ public:
+  using Fn = std::function<void(const std::string& operation, int code, double seconds)>;
+  RequestObserver() = default;
+  RequestObserver(std::nullptr_t) {}  // NOLINT: "no observer", as with std::function
+  template <typename F>
+  requires std::invocable<F&, const std::string&, int, double> RequestObserver(F f)
+      : fn_(std::move(f)) {}  // NOLINT: implicit, like std::function
+  template <typename F>
+  requires(std::invocable<F&, const std::string&, int> &&
+           !std::invocable<F&, const std::string&, int, double>)
+      RequestObserver(F f)  // NOLINT: implicit, like std::function
+      : fn_([f = std::move(f)](const std::string& op, int code, double) mutable { f(op, code); }) {}
+
+  explicit operator bool() const { return static_cast<bool>(fn_); }
+  void operator()(const std::string& operation, int code, double seconds = -1) const {
+    fn_(operation, code, seconds);
+  }
+
+ private:
+  Fn fn_;
+};
 
 // A provider's own settings beyond the shared ones below (servers, zones, several
 // secret files, a region): its readSettings fills a struct derived from this one

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -93,8 +94,11 @@ class CurlClient : public Client {
 
   Result<Response> send(const Request& request) override {
     std::lock_guard lock(mu_);
+    const auto begin = std::chrono::steady_clock::now();
     auto result = perform(request);
-    if (options_.observer) options_.observer(request.operation, result ? result->code : 0);
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - begin;
+    if (options_.observer)
+      options_.observer(request.operation, result ? result->code : 0, took.count());
     return result;
   }
 

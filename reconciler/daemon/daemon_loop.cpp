@@ -74,9 +74,7 @@ DaemonLoop::TimePoint DaemonLoop::tick(TimePoint now) {
       const auto wait = backoff_.next();
       nextRun_ = end + wait;
       deps_.log.warn("pass failed; retrying after backoff",
-                     {{"error", st.error},
-                      {"retry_in_ms", std::to_string(wait.count())},
-                      {"failures", std::to_string(failures_)}});
+                     {{"error", st.error}, {"retry_in_ms", wait.count()}, {"failures", failures_}});
     }
     nextPoll_ = end + options_.watchPeriod;
     deps_.status.heartbeat(end);
@@ -94,7 +92,7 @@ int DaemonLoop::run() {
       reloadPending_ = true;
     }
   }
-  deps_.log.info("stopped", {{"passes", std::to_string(passes_)}});
+  deps_.log.info("stopped", {{"passes", passes_}});
   if (options_.once) return lastOk_ ? 0 : 1;
   return 0;
 }
@@ -240,6 +238,7 @@ bool DaemonLoop::reconcile(PassStatus& st) {
   st.fcrdnsObserved = monitor_.observed();
   deps_.metrics.setFcrdnsMismatch(st.mismatches.size());
   deps_.metrics.setRecordStates(report.plan.summary);
+  deps_.metrics.setSourceStates(countBySource(report.plan, desired_));
   st.summary = report.plan.summary;
   st.planned = true;
   if (report.plan.capExceeded && !report.plan.capOverridden) st.capHeld = report.plan.capMessage;
@@ -248,6 +247,7 @@ bool DaemonLoop::reconcile(PassStatus& st) {
     if (e.state != RecordState::kInSync) st.notInSync.push_back(e);
   }
   if (deps_.journal) st.pendingJobs = deps_.journal->pending().size();
+  deps_.metrics.setPendingJobs(st.pendingJobs);
 
   uint64_t failed = 0;
   for (const auto& o : report.outcomes)
@@ -256,10 +256,9 @@ bool DaemonLoop::reconcile(PassStatus& st) {
     st.error = fmt::format("{} change(s) failed", failed);
     return false;
   }
-  deps_.log.info("pass done",
-                 {{"summary", report.summaryLine()},
-                  {"in_sync", std::to_string(report.plan.summary[RecordState::kInSync])},
-                  {"fcrdns_mismatch", std::to_string(st.mismatches.size())}});
+  deps_.log.info("pass done", {{"summary", report.summaryLine()},
+                               {"in_sync", report.plan.summary[RecordState::kInSync]},
+                               {"fcrdns_mismatch", st.mismatches.size()}});
   return true;
 }
 

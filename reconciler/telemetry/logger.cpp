@@ -68,6 +68,8 @@ Logger::Logger(LogFormat format, std::FILE* out, WallClock now)
       out_(out),
       now_(now ? std::move(now) : WallClock([] { return std::chrono::system_clock::now(); })) {}
 
+LogValue::LogValue(double d) : text_(fmt::format("{}", d)), kind_(Kind::kDouble), double_(d) {}
+
 // Every message and value passes the URL redaction: a provider URL with a
 // password may reach a line through any error text, so the check is here, once,
 // rather than at each caller.
@@ -79,7 +81,25 @@ std::string Logger::format(LogLevel level, std::string_view msg, const LogFields
     j["ts"] = ts;
     j["level"] = levelName(level);
     j["msg"] = redactUrlUserinfo(msg);
-    for (const auto& [k, v] : fields) j[k] = redactUrlUserinfo(v);
+    for (const auto& [k, v] : fields) {
+      switch (v.kind()) {
+        case LogValue::Kind::kSigned:
+          j[k] = v.asSigned();
+          break;
+        case LogValue::Kind::kUnsigned:
+          j[k] = v.asUnsigned();
+          break;
+        case LogValue::Kind::kDouble:
+          j[k] = v.asDouble();
+          break;
+        case LogValue::Kind::kBool:
+          j[k] = v.text() == "true";
+          break;
+        case LogValue::Kind::kText:
+          j[k] = redactUrlUserinfo(v.text());
+          break;
+      }
+    }
     // Invalid UTF-8 in a provider message must not throw: replace it.
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
@@ -87,7 +107,7 @@ std::string Logger::format(LogLevel level, std::string_view msg, const LogFields
   appendLogfmt(out, "ts", ts);
   appendLogfmt(out, "level", levelName(level));
   appendLogfmt(out, "msg", redactUrlUserinfo(msg));
-  for (const auto& [k, v] : fields) appendLogfmt(out, k, redactUrlUserinfo(v));
+  for (const auto& [k, v] : fields) appendLogfmt(out, k, redactUrlUserinfo(v.text()));
   return out;
 }
 

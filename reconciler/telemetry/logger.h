@@ -4,6 +4,8 @@
 //   hostname=mail.example.com.
 //   {"ts":"2024-05-01T12:00:00.123Z","level":"info","msg":"change applied","ip":"203.0.113.10",...}
 //
+// A field given as a number (or bool) stays one in JSON ("failures":3), so log
+// queries can compare it; logfmt prints it as text either way.
 // Per-record events carry `ip` and `hostname` fields so a log search finds every
 // event of one address. Secrets never reach it: callers pass only names, paths
 // and provider messages, and providers keep tokens out of their error texts;
@@ -12,6 +14,8 @@
 #pragma once
 
 #include <chrono>
+#include <concepts>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <mutex>
@@ -25,7 +29,36 @@ namespace ptrd {
 enum class LogFormat { kLogfmt, kJson };
 enum class LogLevel { kDebug, kInfo, kWarn, kError };
 
-using LogFields = std::vector<std::pair<std::string, std::string>>;
+// One field's value: text, or a number / bool that JSON keeps typed.
+class LogValue {
+ public:
+  enum class Kind { kText, kSigned, kUnsigned, kDouble, kBool };
+  LogValue(std::string text) : text_(std::move(text)) {}  // NOLINT: implicit by design
+  LogValue(const char* text) : text_(text) {}             // NOLINT
+  LogValue(std::string_view text) : text_(text) {}        // NOLINT
+  LogValue(bool b) : text_(b ? "true" : "false"), kind_(Kind::kBool) {}  // NOLINT
+  template <std::signed_integral T>
+  LogValue(T n) : text_(std::to_string(n)), kind_(Kind::kSigned), signed_(n) {}  // NOLINT
+  template <std::unsigned_integral T>
+  requires(!std::same_as<T, bool>) LogValue(T n)
+      : text_(std::to_string(n)), kind_(Kind::kUnsigned), unsigned_(n) {}  // NOLINT
+  LogValue(double d);                                                      // NOLINT
+
+  const std::string& text() const { return text_; }
+  Kind kind() const { return kind_; }
+  int64_t asSigned() const { return signed_; }
+  uint64_t asUnsigned() const { return unsigned_; }
+  double asDouble() const { return double_; }
+
+ private:
+  std::string text_;
+  Kind kind_ = Kind::kText;
+  int64_t signed_ = 0;
+  uint64_t unsigned_ = 0;
+  double double_ = 0;
+};
+
+using LogFields = std::vector<std::pair<std::string, LogValue>>;
 
 class Logger {
  public:

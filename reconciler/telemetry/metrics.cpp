@@ -2,7 +2,10 @@
 
 #include <prometheus/text_serializer.h>
 
+#include <unordered_map>
+
 #include "reconciler/plan/record_state.h"
+#include "reconciler/telemetry/process_metrics.h"
 
 namespace ptrd {
 namespace {
@@ -15,9 +18,14 @@ using prometheus::BuildHistogram;
 const prometheus::Histogram::BucketBoundaries kDurationBuckets = {0.05, 0.1, 0.25, 0.5, 1,   2.5, 5,
                                                                   10,   30,  60,   120, 300, 600};
 
+// One HTTP call to a provider API: tens of ms on a LAN, seconds for a slow
+// portal, up to the request timeout (30 s by default).
+const prometheus::Histogram::BucketBoundaries kRequestBuckets = {0.01, 0.025, 0.05, 0.1, 0.25, 0.5,
+                                                                 1,    2.5,   5,    10,  30,   60};
+
 }  // namespace
 
-DaemonMetrics::DaemonMetrics(const std::string& version)
+DaemonMetrics::DaemonMetrics(const std::string& version, const std::string& revision)
     : registry_(std::make_shared<prometheus::Registry>()),
       records_(BuildGauge()
                    .Name("ptrd_records")
@@ -58,7 +66,25 @@ DaemonMetrics::DaemonMetrics(const std::string& version)
                     .Name("ptrd_config_last_reload_successful")
                     .Help("1 when the last load of the config and mapping files succeeded")
                     .Register(*registry_)
-                    .Add({})) {
+                    .Add({})),
+      lastAttempt_(BuildGauge()
+                       .Name("ptrd_last_reconcile_attempt_timestamp_seconds")
+                       .Help("Unix time the last pass finished, successful or not")
+                       .Register(*registry_)
+                       .Add({})),
+      providerLatency_(BuildHistogram()
+                           .Name("ptrd_provider_request_duration_seconds")
+                           .Help("Duration of HTTP requests to the provider API")
+                           .Register(*registry_)),
+      pendingJobs_(BuildGauge()
+                       .Name("ptrd_provider_pending_jobs")
+                       .Help("Asynchronous provider jobs submitted and not yet finished")
+                       .Register(*registry_)
+                       .Add({})),
+      sourceRecords_(BuildGauge()
+                         .Name("ptrd_source_records")
+                         .Help("IPs per mapping source (metadata.name or bulk file name) and state")
+                         .Register(*registry_)) {
   for (RecordState s : kAllRecordStates) records_.Add({{"state", stateName(s)}}).Set(0);
   for (const char* r : {"success", "error"}) reconcileTotal_.Add({{"result", r}});
   for (const char* a : {"set", "reset"})
@@ -68,7 +94,7 @@ DaemonMetrics::DaemonMetrics(const std::string& version)
       .Name("ptrd_build_info")
       .Help("Build information; always 1")
       .Register(*registry_)
-      .Add({{"version", version}})
+      .Add({{"version", version}, {"revision", revision}})
       .Set(1);
 }
 
@@ -84,6 +110,7 @@ void DaemonMetrics::setFcrdnsMismatch(uint64_t n) {
 void DaemonMetrics::passFinished(bool success, double seconds, double unixTime) {
   reconcileTotal_.Add({{"result", success ? "success" : "error"}}).Increment();
   duration_.Observe(seconds);
+  lastAttempt_.Set(unixTime);
   if (success) lastSuccess_.Set(unixTime);
 }
 
@@ -94,10 +121,49 @@ void DaemonMetrics::countChange(std::string_view action, std::string_view result
 }
 
 void DaemonMetrics::providerRequest(const std::string& provider, const std::string& operation,
-                                    int code) {
+                                    int code, double seconds) {
   providerRequests_
       .Add({{"provider", provider}, {"operation", operation}, {"code", std::to_string(code)}})
       .Increment();
+  if (seconds >= 0)
+    providerLatency_.Add({{"provider", provider}, {"operation", operation}}, kRequestBuckets)
+        .Observe(seconds);
+}
+
+void DaemonMetrics::setPendingJobs(uint64_t n) {
+  pendingJobs_.Set(double(n));
+}
+
+void DaemonMetrics::setSourceStates(const std::map<std::string, PlanSummary>& bySource) {
+  std::lock_guard lock(sourcesMu_);
+  for (auto it = sources_.begin(); it != sources_.end();) {
+    if (bySource.count(*it)) {
+      ++it;
+      continue;
+    }
+    for (RecordState s : kAllRecordStates)
+      sourceRecords_.Remove(&sourceRecords_.Add({{"source", *it}, {"state", stateName(s)}}));
+    it = sources_.erase(it);
+  }
+  for (const auto& [name, summary] : bySource) {
+    sources_.insert(name);
+    for (RecordState s : kAllRecordStates)
+      sourceRecords_.Add({{"source", name}, {"state", stateName(s)}}).Set(double(summary[s]));
+  }
+}
+
+std::map<std::string, PlanSummary> countBySource(const Plan& plan, const DesiredState& desired) {
+  std::unordered_map<std::string, const std::string*> nameOf;
+  for (const auto& src : desired.sources) nameOf.emplace(src.file, &src.name);
+  std::map<std::string, PlanSummary> out;
+  // Every source appears, also one whose addresses are all invalid or in_sync.
+  for (const auto& src : desired.sources) out[src.name];
+  for (const auto& e : plan.entries) {
+    auto it = nameOf.find(e.source.file);
+    if (e.source.file.empty() || it == nameOf.end()) continue;
+    ++out[*it->second][e.state];
+  }
+  return out;
 }
 
 void DaemonMetrics::dnsQuery(std::string_view type, std::string_view result) {
@@ -109,7 +175,12 @@ void DaemonMetrics::setReloadSuccessful(bool ok) {
 }
 
 std::string DaemonMetrics::render() const {
-  return prometheus::TextSerializer().Serialize(registry_->Collect());
+  auto families = registry_->Collect();
+  if (auto stats = readProcessStats()) {
+    auto process = processFamilies(*stats);
+    families.insert(families.end(), process.begin(), process.end());
+  }
+  return prometheus::TextSerializer().Serialize(families);
 }
 
 }  // namespace ptrd

@@ -1,4 +1,7 @@
-// DaemonMetrics: every metric of contract §5, with exactly its names and labels.
+// DaemonMetrics: every metric of contract §5, with exactly its names and labels,
+// plus the ones operators look for (README "Metrics"): process_*, the revision in
+// ptrd_build_info, the last attempted pass, provider request latency, pending
+// provider jobs and per-source state counts.
 //
 // Labels never carry an IP or hostname (cardinality): per-IP detail goes to the
 // logs and /status. Label sets that mean "nothing happened yet" are created up
@@ -18,25 +21,37 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
 #include <string_view>
 
 #include "reconciler/plan/plan.h"
+#include "reconciler/source/desired_state.h"
 
 namespace ptrd {
 
 class DaemonMetrics {
  public:
-  explicit DaemonMetrics(const std::string& version);
+  explicit DaemonMetrics(const std::string& version, const std::string& revision = "unknown");
 
   void setRecordStates(const PlanSummary& summary);
   void setFcrdnsMismatch(uint64_t n);
-  // One finished pass: counts it, observes its duration, and on success stamps the time.
+  // One finished pass: counts it, observes its duration, stamps the attempt time,
+  // and on success the success time.
   void passFinished(bool success, double seconds, double unixTime);
   // action "set"|"reset"; result "applied"|"rejected"|"failed".
   void countChange(std::string_view action, std::string_view result, uint64_t n = 1);
-  void providerRequest(const std::string& provider, const std::string& operation, int code);
+  // seconds < 0: not timed (counted, not observed in the latency histogram).
+  void providerRequest(const std::string& provider, const std::string& operation, int code,
+                       double seconds = -1);
+  // Asynchronous provider jobs submitted and not yet finished (the state file's).
+  void setPendingJobs(uint64_t n);
+  // ptrd_source_records{source, state}: per mapping source name (metadata.name, or
+  // the file name of a bulk file). Sources gone since the last call are removed.
+  void setSourceStates(const std::map<std::string, PlanSummary>& bySource);
   void dnsQuery(std::string_view type, std::string_view result);
   void setReloadSuccessful(bool ok);
 
@@ -53,6 +68,16 @@ class DaemonMetrics {
   prometheus::Family<prometheus::Counter>& providerRequests_;
   prometheus::Family<prometheus::Counter>& dnsQueries_;
   prometheus::Gauge& reloadOk_;
+  prometheus::Gauge& lastAttempt_;
+  prometheus::Family<prometheus::Histogram>& providerLatency_;
+  prometheus::Gauge& pendingJobs_;
+  prometheus::Family<prometheus::Gauge>& sourceRecords_;
+  std::mutex sourcesMu_;  // guards the set of source names currently exported
+  std::set<std::string> sources_;
 };
+
+// The plan's entries counted per state and per mapping source name; entries
+// without a source (undeclared sync resets) are left out.
+std::map<std::string, PlanSummary> countBySource(const Plan& plan, const DesiredState& desired);
 
 }  // namespace ptrd

@@ -71,6 +71,25 @@ TEST(Logger, LogfmtQuotesWhatNeedsQuotingAndJsonIsOneObject) {
             R"({"ts":"2023-11-14T22:13:20.000Z","level":"warn","msg":"x","ip":"2001:db8::1"})");
 }
 
+TEST(Logger, NumbersAndBoolsStayTypedInJsonLogs) {
+  auto fixed = [] {
+    return std::chrono::system_clock::time_point(std::chrono::seconds(1'700'000'000));
+  };
+  const LogFields f{{"failures", 3u},
+                    {"retry_in_ms", int64_t{-250}},
+                    {"dry_run", true},
+                    {"ratio", 0.5},
+                    {"text", "3"}};
+  Logger json(LogFormat::kJson, stderr, fixed);
+  EXPECT_EQ(json.format(LogLevel::kInfo, "x", f),
+            R"({"ts":"2023-11-14T22:13:20.000Z","level":"info","msg":"x","failures":3,)"
+            R"("retry_in_ms":-250,"dry_run":true,"ratio":0.5,"text":"3"})");
+  Logger logfmt(LogFormat::kLogfmt, stderr, fixed);
+  EXPECT_EQ(logfmt.format(LogLevel::kInfo, "x", f),
+            "ts=2023-11-14T22:13:20.000Z level=info msg=x failures=3 retry_in_ms=-250 "
+            "dry_run=true ratio=0.5 text=3");
+}
+
 TEST(Metrics, EveryContractNameWithItsLabelsIsThereFromTheStart) {
   DaemonMetrics m("1.2.3");
   m.providerRequest("noc", "bulk_submit", 202);
@@ -87,7 +106,8 @@ TEST(Metrics, EveryContractNameWithItsLabelsIsThereFromTheStart) {
         "ptrd_changes_total{action=\"reset\",result=\"rejected\"} 0",
         "ptrd_provider_requests_total{code=\"202\",operation=\"bulk_submit\",provider=\"noc\"} 1",
         "ptrd_dns_queries_total{result=\"answer\",type=\"PTR\"} 1",
-        "ptrd_config_last_reload_successful 0", "ptrd_build_info{version=\"1.2.3\"} 1"}) {
+        "ptrd_config_last_reload_successful 0",
+        "ptrd_build_info{revision=\"unknown\",version=\"1.2.3\"} 1"}) {
     EXPECT_THAT(text, HasSubstr(line));
   }
   m.passFinished(true, 0.2, 1'700'000'000);
