@@ -28,6 +28,8 @@ void addLogLevelOption(CLI::App& app) {
   }
 }
 
-LogLevel chosenLogLevel() { return g_level; }
+LogLevel chosenLogLevel() {
+  return g_level;
+}
 
 }  // namespace ptrd::cmd

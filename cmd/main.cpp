@@ -13,8 +13,9 @@ int main(int argc, char** argv) {
     fmt::print(stderr, "ptrd: {}\n", hardened.error().message);
     return 1;
   }
-  CLI::App app{"ptrd keeps reverse DNS (PTR records) equal to what a Git repository declares,\n"
-               "and only points an address at a name that resolves back to it (FCrDNS)."};
+  CLI::App app{
+      "ptrd keeps reverse DNS (PTR records) equal to what a Git repository declares,\n"
+      "and only points an address at a name that resolves back to it (FCrDNS)."};
   app.set_version_flag("--version", "ptrd " PTRD_VERSION);
   app.require_subcommand(1);
   app.fallthrough(false);

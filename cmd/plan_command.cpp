@@ -39,7 +39,8 @@ int runPlan(const PlanArgs& args) {
   if (args.output == "html")
     fmt::print("{}", renderPlanHtml(*plan, ctx, config.provider.type, error));
   else
-    fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx, error) : renderPlanText(*plan, ctx));
+    fmt::print("{}", args.output == "json" ? renderPlanJson(*plan, ctx, error)
+                                           : renderPlanText(*plan, ctx));
   // A mapping file that failed to load is an error to fix, even though the plan
   // for the other files is shown (and acted on by apply, without sync resets).
   if (!session->desired.complete()) {

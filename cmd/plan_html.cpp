@@ -39,9 +39,9 @@ std::string renderPlanHtml(const Plan& plan, const PlanContext& ctx, const std::
     rows += rows.empty() ? "\n" : ",\n";
     rows += rowJson(r);
   }
-  const std::string data = "{\"summary\": " +
-                           s.dump(-1, ' ', false, Json::error_handler_t::replace) +
-                           ",\n\"rows\": [" + rows + "]}";
+  const std::string data =
+      "{\"summary\": " + s.dump(-1, ' ', false, Json::error_handler_t::replace) + ",\n\"rows\": [" +
+      rows + "]}";
   return embeddedPageHtml(data);
 }
 

@@ -46,7 +46,8 @@ void printText(const Validation& v) {
                s.duplicates);
   }
   fmt::print("total: {} valid, {} invalid, {} duplicates, {} file errors; {} addresses declared\n",
-             totalValid(d), d.invalid.size(), d.duplicates(), d.fileErrors.size(), d.records.size());
+             totalValid(d), d.invalid.size(), d.duplicates(), d.fileErrors.size(),
+             d.records.size());
 }
 
 void printJson(const Validation& v) {
@@ -57,13 +58,19 @@ void printJson(const Validation& v) {
   }
   nlohmann::json sources = nlohmann::json::array();
   for (const auto& s : d.sources) {
-    sources.push_back({{"file", s.file}, {"name", s.name}, {"valid", s.valid}, {"invalid", s.invalid},
+    sources.push_back({{"file", s.file},
+                       {"name", s.name},
+                       {"valid", s.valid},
+                       {"invalid", s.invalid},
                        {"duplicates", s.duplicates}});
   }
   nlohmann::json errors = nlohmann::json::array();
   for (const auto& e : allErrors(v)) {
-    errors.push_back({{"file", e.where.file}, {"line", e.where.line}, {"column", e.where.column},
-                      {"message", e.reason}, {"text", e.str()}});
+    errors.push_back({{"file", e.where.file},
+                      {"line", e.where.line},
+                      {"column", e.where.column},
+                      {"message", e.reason},
+                      {"text", e.str()}});
   }
   nlohmann::json out = {{"ok", v.ok()},
                         {"valid", totalValid(d)},
@@ -94,7 +101,8 @@ void addValidateCommand(CLI::App& app, int& exit_code) {
       "names are validated too.\n"
       "\n"
       "Exit status: 0 everything valid, 1 any error.");
-  sub->add_option("-o,--output", opts->output, "Output format")->check(CLI::IsMember({"text", "json"}));
+  sub->add_option("-o,--output", opts->output, "Output format")
+      ->check(CLI::IsMember({"text", "json"}));
   sub->add_option("--max-range-size", opts->maxRangeSize,
                   "Refuse ranges with more addresses than this instead of expanding them");
   sub->callback([opts, &exit_code] {

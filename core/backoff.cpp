@@ -11,8 +11,8 @@ JitteredExponentialBackOff::JitteredExponentialBackOff(std::chrono::milliseconds
       max_(std::max(max, base_)),
       random_(random) {}
 
-std::chrono::milliseconds exponentialCeiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
-                                             unsigned attempt) {
+std::chrono::milliseconds exponentialCeiling(std::chrono::milliseconds base,
+                                             std::chrono::milliseconds cap, unsigned attempt) {
   // Double until the cap; stop shifting once there so the multiplication cannot overflow.
   int64_t d = base.count();
   for (unsigned i = 0; i < attempt && d > 0 && d < cap.count(); ++i) d *= 2;

@@ -36,8 +36,8 @@ class StdRandomGenerator final : public RandomGenerator {
 
 // The ceiling of the n-th wait in a row (n from 0): min(base * 2^n, cap), without
 // overflow however large n grows. Equal jitter then picks a wait in [d/2, d).
-std::chrono::milliseconds exponentialCeiling(std::chrono::milliseconds base, std::chrono::milliseconds cap,
-                                             unsigned attempt);
+std::chrono::milliseconds exponentialCeiling(std::chrono::milliseconds base,
+                                             std::chrono::milliseconds cap, unsigned attempt);
 
 class BackOffStrategy {
  public:

@@ -10,6 +10,8 @@ std::string SourceLocation::str() const {
   return fmt::format("{}:{}:{}", file, line, column);
 }
 
-std::string Diagnostic::str() const { return fmt::format("{}: {}", where.str(), reason); }
+std::string Diagnostic::str() const {
+  return fmt::format("{}: {}", where.str(), reason);
+}
 
 }  // namespace ptrd

@@ -11,9 +11,13 @@ namespace {
 constexpr size_t kMaxName = 253;
 constexpr size_t kMaxLabel = 63;
 
-bool isAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+bool isAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
 
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c; }
+char lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+}
 
 Error nonAscii(std::string_view text) {
   std::string input(text);
@@ -27,27 +31,35 @@ Error nonAscii(std::string_view text) {
         "hostname \"{}\" is not ASCII; PTR records hold the punycode form \"{}\", declare that",
         text, puny));
   }
-  return Error::permanent(fmt::format("hostname \"{}\" is not ASCII and has no valid punycode form", text));
+  return Error::permanent(
+      fmt::format("hostname \"{}\" is not ASCII and has no valid punycode form", text));
 }
 
 Status checkLabel(std::string_view text, std::string_view label) {
-  if (label.empty()) return Error::permanent(fmt::format("hostname \"{}\" has an empty label", text));
+  if (label.empty())
+    return Error::permanent(fmt::format("hostname \"{}\" has an empty label", text));
   if (label.size() > kMaxLabel)
-    return Error::permanent(fmt::format("hostname \"{}\": label \"{}\" is {} octets long (at most {})", text, label,
-                                        label.size(), kMaxLabel));
+    return Error::permanent(
+        fmt::format("hostname \"{}\": label \"{}\" is {} octets long (at most {})", text, label,
+                    label.size(), kMaxLabel));
   if (label.front() == '-')
-    return Error::permanent(fmt::format("hostname \"{}\": label \"{}\" starts with a hyphen", text, label));
+    return Error::permanent(
+        fmt::format("hostname \"{}\": label \"{}\" starts with a hyphen", text, label));
   if (label.back() == '-')
-    return Error::permanent(fmt::format("hostname \"{}\": label \"{}\" ends with a hyphen", text, label));
+    return Error::permanent(
+        fmt::format("hostname \"{}\": label \"{}\" ends with a hyphen", text, label));
   return okStatus();
 }
 
 Error badCharacter(std::string_view text, std::string_view body, size_t label_start, char c) {
-  if (c == ' ' || c == '\t') return Error::permanent(fmt::format("hostname \"{}\" contains white space", text));
+  if (c == ' ' || c == '\t')
+    return Error::permanent(fmt::format("hostname \"{}\" contains white space", text));
   size_t end = body.find('.', label_start);
-  std::string_view label = body.substr(label_start, end == std::string_view::npos ? end : end - label_start);
+  std::string_view label =
+      body.substr(label_start, end == std::string_view::npos ? end : end - label_start);
   return Error::permanent(fmt::format(
-      "hostname \"{}\": label \"{}\" contains '{}' (only letters, digits and hyphens are allowed)", text, label, c));
+      "hostname \"{}\": label \"{}\" contains '{}' (only letters, digits and hyphens are allowed)",
+      text, label, c));
 }
 
 }  // namespace
@@ -66,7 +78,8 @@ Result<std::string> normaliseHostname(std::string_view text) {
     char c = body[i];
     if (static_cast<unsigned char>(c) >= 0x80) return nonAscii(text);
     if (c == '.') {
-      if (Status st = checkLabel(text, body.substr(label_start, i - label_start)); !st) return st.error();
+      if (Status st = checkLabel(text, body.substr(label_start, i - label_start)); !st)
+        return st.error();
       ++labels;
       label_start = i + 1;
       last_all_digits = true;
@@ -80,15 +93,17 @@ Result<std::string> normaliseHostname(std::string_view text) {
   std::string_view last = body.substr(label_start);
   if (Status st = checkLabel(text, last); !st) return st.error();
   if (body.size() > kMaxName)
-    return Error::permanent(
-        fmt::format("hostname is {} octets long (at most {} without the trailing dot)", body.size(), kMaxName));
+    return Error::permanent(fmt::format(
+        "hostname is {} octets long (at most {} without the trailing dot)", body.size(), kMaxName));
   if (labels < 2) {
-    return Error::permanent(fmt::format("hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text,
-                                        name.substr(0, body.size())));
+    return Error::permanent(
+        fmt::format("hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text,
+                    name.substr(0, body.size())));
   }
   if (last_all_digits)
     return Error::permanent(fmt::format(
-        "hostname \"{}\" ends in the all-numeric label \"{}\" (an IP address is not a hostname)", text, last));
+        "hostname \"{}\" ends in the all-numeric label \"{}\" (an IP address is not a hostname)",
+        text, last));
   return name;
 }
 

@@ -8,7 +8,9 @@
 namespace ptrd {
 namespace {
 
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
+bool isDigit(char c) {
+  return c >= '0' && c <= '9';
+}
 
 int hexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -22,7 +24,8 @@ Result<IpAddress> parseV4(std::string_view s) {
   size_t pos = 0;
   for (int octet = 0; octet < 4; ++octet) {
     if (octet > 0) {
-      if (pos >= s.size() || s[pos] != '.') return Error::permanent("IPv4 address needs four dotted octets");
+      if (pos >= s.size() || s[pos] != '.')
+        return Error::permanent("IPv4 address needs four dotted octets");
       ++pos;
     }
     size_t start = pos;
@@ -35,14 +38,17 @@ Result<IpAddress> parseV4(std::string_view s) {
     }
     if (digits.size() > 1 && digits[0] == '0')
       return Error::permanent(fmt::format("leading zero in octet \"{}\"", digits));
-    if (digits.size() > 3) return Error::permanent(fmt::format("octet \"{}\" is out of range 0..255", digits));
+    if (digits.size() > 3)
+      return Error::permanent(fmt::format("octet \"{}\" is out of range 0..255", digits));
     unsigned v = 0;
     for (char c : digits) v = v * 10 + unsigned(c - '0');
-    if (v > 255) return Error::permanent(fmt::format("octet \"{}\" is out of range 0..255", digits));
+    if (v > 255)
+      return Error::permanent(fmt::format("octet \"{}\" is out of range 0..255", digits));
     value = (value << 8) | v;
   }
   if (pos != s.size()) {
-    if (s[pos] == '/') return Error::permanent("a CIDR prefix is not an address (use ranges: for a prefix)");
+    if (s[pos] == '/')
+      return Error::permanent("a CIDR prefix is not an address (use ranges: for a prefix)");
     if (s[pos] == '.') return Error::permanent("IPv4 address has more than four octets");
     return Error::permanent(fmt::format("unexpected character '{}' in IPv4 address", s[pos]));
   }
@@ -50,7 +56,8 @@ Result<IpAddress> parseV4(std::string_view s) {
 }
 
 Result<IpAddress> parseV6(std::string_view s) {
-  if (s.find('%') != std::string_view::npos) return Error::permanent("IPv6 zone ids are not allowed");
+  if (s.find('%') != std::string_view::npos)
+    return Error::permanent("IPv6 zone ids are not allowed");
   if (s.find('/') != std::string_view::npos)
     return Error::permanent("a CIDR prefix is not an address (use ranges: for a prefix)");
   if (s.size() > 45) return Error::permanent("not a valid IPv6 address");
@@ -60,7 +67,8 @@ Result<IpAddress> parseV6(std::string_view s) {
   std::array<uint8_t, 16> bytes{};
   // inet_pton implements RFC 4291 text forms exactly (including "::" and embedded
   // IPv4), which is what "any valid text form" means; we only add the rejections.
-  if (inet_pton(AF_INET6, buf, bytes.data()) != 1) return Error::permanent("not a valid IPv6 address");
+  if (inet_pton(AF_INET6, buf, bytes.data()) != 1)
+    return Error::permanent("not a valid IPv6 address");
   return IpAddress::v6(bytes);
 }
 
@@ -134,7 +142,8 @@ std::string IpAddress::str() const {
 }
 
 std::string IpAddress::reverseName() const {
-  if (isV4()) return fmt::format("{}.{}.{}.{}.in-addr.arpa.", bytes_[3], bytes_[2], bytes_[1], bytes_[0]);
+  if (isV4())
+    return fmt::format("{}.{}.{}.{}.in-addr.arpa.", bytes_[3], bytes_[2], bytes_[1], bytes_[0]);
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(73);
@@ -168,14 +177,16 @@ Result<IpAddress> IpAddress::fromReverseName(std::string_view name) {
       }
       s = s.substr(0, dot);
     }
-    if (n != 4 || !s.empty()) return Error::permanent(fmt::format("\"{}\" is not a full in-addr.arpa name", name));
+    if (n != 4 || !s.empty())
+      return Error::permanent(fmt::format("\"{}\" is not a full in-addr.arpa name", name));
     auto ip = parseV4(fmt::format("{}.{}.{}.{}", parts[0], parts[1], parts[2], parts[3]));
     if (!ip) return Error::permanent(fmt::format("\"{}\": {}", name, ip.error().message));
     return ip;
   }
   if (s.size() > kV6Suffix.size() && s.ends_with(kV6Suffix)) {
     s.remove_suffix(kV6Suffix.size());
-    if (s.size() != 63) return Error::permanent(fmt::format("\"{}\" is not a full ip6.arpa name", name));
+    if (s.size() != 63)
+      return Error::permanent(fmt::format("\"{}\" is not a full ip6.arpa name", name));
     std::array<uint8_t, 16> bytes{};
     for (int i = 0; i < 32; ++i) {
       int v = hexValue(s[size_t(2 * i)]);
@@ -199,7 +210,8 @@ size_t IpAddressHash::operator()(const IpAddress& ip) const noexcept {
 
 Result<Cidr> Cidr::parse(std::string_view text) {
   size_t slash = text.find('/');
-  if (slash == std::string_view::npos) return Error::permanent("CIDR needs a prefix length such as /24");
+  if (slash == std::string_view::npos)
+    return Error::permanent("CIDR needs a prefix length such as /24");
   auto ip = IpAddress::parse(text.substr(0, slash));
   if (!ip) return ip.error();
   std::string_view len = text.substr(slash + 1);
@@ -208,16 +220,18 @@ Result<Cidr> Cidr::parse(std::string_view text) {
   if (len.empty() || len.size() > 3 || (len.size() > 1 && len[0] == '0'))
     return Error::permanent(fmt::format("prefix length \"{}\" is not a number 0..{}", len, max));
   for (char c : len) {
-    if (!isDigit(c)) return Error::permanent(fmt::format("prefix length \"{}\" is not a number 0..{}", len, max));
+    if (!isDigit(c))
+      return Error::permanent(fmt::format("prefix length \"{}\" is not a number 0..{}", len, max));
     prefix = prefix * 10 + (c - '0');
   }
-  if (prefix > max) return Error::permanent(fmt::format("prefix length /{} is out of range 0..{}", prefix, max));
+  if (prefix > max)
+    return Error::permanent(fmt::format("prefix length /{} is out of range 0..{}", prefix, max));
   const auto& b = ip->bytes();
   int nbytes = ip->isV4() ? 4 : 16;
   for (int bit = prefix; bit < nbytes * 8; ++bit) {
     if (b[size_t(bit / 8)] & (0x80 >> (bit % 8))) {
-      return Error::permanent(fmt::format("{} has host bits set after /{} (did you mean a different prefix?)",
-                                          ip->str(), prefix));
+      return Error::permanent(fmt::format(
+          "{} has host bits set after /{} (did you mean a different prefix?)", ip->str(), prefix));
     }
   }
   return Cidr{*ip, prefix};
@@ -241,6 +255,8 @@ IpAddress Cidr::at(uint64_t i) const {
   return IpAddress::v6(bytes);
 }
 
-std::string Cidr::str() const { return fmt::format("{}/{}", network.str(), prefix); }
+std::string Cidr::str() const {
+  return fmt::format("{}/{}", network.str(), prefix);
+}
 
 }  // namespace ptrd

@@ -18,11 +18,16 @@ SourceLocation YamlContext::at(const YAML::Node& node) const {
 
 const char* nodeTypeName(const YAML::Node& node) {
   switch (node.Type()) {
-    case YAML::NodeType::Map: return "a mapping";
-    case YAML::NodeType::Sequence: return "a list";
-    case YAML::NodeType::Scalar: return "a scalar";
-    case YAML::NodeType::Null: return "empty";
-    case YAML::NodeType::Undefined: return "missing";
+    case YAML::NodeType::Map:
+      return "a mapping";
+    case YAML::NodeType::Sequence:
+      return "a list";
+    case YAML::NodeType::Scalar:
+      return "a scalar";
+    case YAML::NodeType::Null:
+      return "empty";
+    case YAML::NodeType::Undefined:
+      return "missing";
   }
   return "unknown";
 }
@@ -39,9 +44,11 @@ void YamlContext::checkKeys(const YAML::Node& map, std::initializer_list<std::st
     if (std::find(allowed.begin(), allowed.end(), key) == allowed.end()) {
       std::string known;
       for (auto k : allowed) known += fmt::format("{}{}", known.empty() ? "" : ", ", k);
-      errors.push_back(error(it->first, fmt::format("unknown field \"{}\" in {} (known: {})", key, what, known)));
+      errors.push_back(error(
+          it->first, fmt::format("unknown field \"{}\" in {} (known: {})", key, what, known)));
     } else if (!seen.insert(key).second) {
-      errors.push_back(error(it->first, fmt::format("field \"{}\" is given twice in {}", key, what)));
+      errors.push_back(
+          error(it->first, fmt::format("field \"{}\" is given twice in {}", key, what)));
     }
   }
 }
@@ -49,7 +56,8 @@ void YamlContext::checkKeys(const YAML::Node& map, std::initializer_list<std::st
 std::optional<std::string> YamlContext::scalar(const YAML::Node& node, std::string_view what,
                                                std::vector<Diagnostic>& errors) const {
   if (!node.IsScalar()) {
-    errors.push_back(error(node, fmt::format("{} must be a string, not {}", what, nodeTypeName(node))));
+    errors.push_back(
+        error(node, fmt::format("{} must be a string, not {}", what, nodeTypeName(node))));
     return std::nullopt;
   }
   return node.Scalar();
@@ -79,7 +87,8 @@ class StuckDocumentDetector : public YAML::EventHandler {
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, true); }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override { note(mark, false); }
-  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t, const std::string&) override {
+  void OnScalar(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                const std::string&) override {
     note(mark, false);
   }
   void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
@@ -87,7 +96,8 @@ class StuckDocumentDetector : public YAML::EventHandler {
     note(mark, false);
   }
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {
     note(mark, false);
   }
   void OnMapEnd() override {}
@@ -124,7 +134,8 @@ std::vector<YAML::Node> loadAllYamlDocuments(const std::string& text) {
     YAML::Parser parser(in);
     StuckDocumentDetector detector;
     while (parser.HandleNextDocument(detector)) {
-      if (detector.stuck()) throw YAML::ParserException(detector.mark(), "unexpected character here");
+      if (detector.stuck())
+        throw YAML::ParserException(detector.mark(), "unexpected character here");
     }
   }
   return YAML::LoadAll(text);

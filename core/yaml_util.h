@@ -22,18 +22,21 @@ class YamlContext {
 
   // yaml-cpp marks are 0-based; ours are 1-based.
   SourceLocation at(const YAML::Node& node) const;
-  Diagnostic error(const YAML::Node& node, std::string reason) const { return {at(node), std::move(reason)}; }
+  Diagnostic error(const YAML::Node& node, std::string reason) const {
+    return {at(node), std::move(reason)};
+  }
 
   // Reports keys of `map` outside `allowed`, and keys given twice (yaml-cpp would
   // silently keep one of them: a typo must never drop data).
-  void checkKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed, std::string_view what,
-                 std::vector<Diagnostic>& errors) const;
+  void checkKeys(const YAML::Node& map, std::initializer_list<std::string_view> allowed,
+                 std::string_view what, std::vector<Diagnostic>& errors) const;
 
   // A plain string scalar, or an error naming what was expected.
   std::optional<std::string> scalar(const YAML::Node& node, std::string_view what,
                                     std::vector<Diagnostic>& errors) const;
   // true/false only (not yes/no/on/off: those are YAML 1.1 surprises).
-  std::optional<bool> boolean(const YAML::Node& node, std::string_view what, std::vector<Diagnostic>& errors) const;
+  std::optional<bool> boolean(const YAML::Node& node, std::string_view what,
+                              std::vector<Diagnostic>& errors) const;
 
  private:
   std::string file_;

@@ -43,7 +43,7 @@ struct Change {
   std::string ip;           // canonical text
   std::string reverseName;  // e.g. "10.113.0.203.in-addr.arpa."
   Action action = Action::kSet;
-  std::string hostname;     // canonical target for kSet; empty for kReset
+  std::string hostname;  // canonical target for kSet; empty for kReset
   // The PTR the inventory showed for this address when the plan was made
   // (canonical; empty = none). Providers that can make a write conditional
   // (RFC 2136 prerequisites) use it so a concurrent writer's change is never
@@ -66,7 +66,7 @@ struct ChangeResult {
 
 // "applied", "invalid", "not_yours", "failed", "refused_forward"
 const char* statusName(ChangeResult::Status s);
-const char* actionName(Change::Action a);        // "set", "reset"
+const char* actionName(Change::Action a);  // "set", "reset"
 
 // Told about every HTTP request a provider makes, for
 // ptrd_provider_requests_total{provider, operation, code} and
@@ -107,16 +107,17 @@ struct ProviderSettings {
 };
 
 struct ProviderConfig {
-  std::string type;              // a registered type (providers/registry.h)
+  std::string type;  // a registered type (providers/registry.h)
   std::string url;
-  std::string apiKeyFile;        // powerdns: X-API-Key; noc: bearer token (tokenFile)
-  size_t batchSize = 500;        // noc: <= 500; powerdns: rrsets per PATCH
-  std::string defaultTemplate;   // powerdns: reset target, e.g. "{dashed}.static.example.net."; empty = delete
-  std::string caFile;            // extra CA bundle for TLS; verification is never off
+  std::string apiKeyFile;       // powerdns: X-API-Key; noc: bearer token (tokenFile)
+  size_t batchSize = 500;       // noc: <= 500; powerdns: rrsets per PATCH
+  std::string defaultTemplate;  // powerdns: reset target, e.g. "{dashed}.static.example.net.";
+                                // empty = delete
+  std::string caFile;           // extra CA bundle for TLS; verification is never off
   std::chrono::milliseconds requestTimeout{10000};
   std::chrono::milliseconds jobTimeout{300000};  // noc: how long to wait for one bulk job
-  std::string stateFile;         // noc: in-flight job ids survive restarts (issue: daemon)
-  uint32_t ttl = 300;            // powerdns: TTL of the PTR rrsets it writes
+  std::string stateFile;  // noc: in-flight job ids survive restarts (issue: daemon)
+  uint32_t ttl = 300;     // powerdns: TTL of the PTR rrsets it writes
   // noc: told before and after each bulk submission so the daemon can persist
   // {idempotency key, job id}; null = nothing is recorded.
   std::shared_ptr<JobJournal> jobJournal;
@@ -179,6 +180,7 @@ class Provider {
 };
 
 // Through the registry; "unknown provider 'x' (a, b or c)" for a type it does not know.
-Result<std::unique_ptr<Provider>> makeProvider(const ProviderConfig& config, RequestObserver observer);
+Result<std::unique_ptr<Provider>> makeProvider(const ProviderConfig& config,
+                                               RequestObserver observer);
 
 }  // namespace ptrd::providers

@@ -17,12 +17,8 @@ namespace {
 std::vector<ProviderType>& table() {
   // One line per provider folder.
   static std::vector<ProviderType> types = {
-      powerdns::providerType(),
-      noc::providerType(),
-      rfc2136::providerType(),
-      linode::providerType(),
-      hetzner_robot::providerType(),
-      hetzner_cloud::providerType(),
+      powerdns::providerType(), noc::providerType(),           rfc2136::providerType(),
+      linode::providerType(),   hetzner_robot::providerType(), hetzner_cloud::providerType(),
   };
   return types;
 }

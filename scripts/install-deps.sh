@@ -5,7 +5,7 @@ set -euo pipefail
 
 PACKAGES=(
   # toolchain
-  g++ cmake make pkg-config git ca-certificates
+  g++ cmake make pkg-config git ca-certificates clang-format
   # libraries
   libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libc-ares-dev
   prometheus-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, then
+#   0. checks that every C++ file is formatted as .clang-format says,
 #   1. the libFuzzer targets for a bounded time each (FUZZ_SECONDS, default 20),
 #   2. one build with -Wall -Wextra -Werror AND AddressSanitizer + UBSan
 #      (RelWithDebInfo, so -O2 warnings count too), running every test:
@@ -12,6 +13,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 jobs=$(nproc)
+
+echo "== format (.clang-format)"
+bash scripts/check-format.sh
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   echo "== fuzzers"

@@ -87,14 +87,16 @@ void HcloudProvider::start(Pending& p) {
       return;
     }
     if (r->code >= 500 && r->code <= 599) {
-      if (++failures >= options_.retry.maxAttempts) return p.finish(ChangeResult::Status::kFailed, text);
+      if (++failures >= options_.retry.maxAttempts)
+        return p.finish(ChangeResult::Status::kFailed, text);
       uncertain = true;
       pause();
       continue;
     }
     if (isLocked(*r)) {
       // Another action runs on this resource (perhaps our lost one): wait for it.
-      if (++locked > options_.maxLockedRetries) return p.finish(ChangeResult::Status::kFailed, text);
+      if (++locked > options_.maxLockedRetries)
+        return p.finish(ChangeResult::Status::kFailed, text);
       pause();
       continue;
     }
@@ -131,7 +133,8 @@ Status HcloudProvider::await(std::vector<Pending*>& round) {
     }
     auto left = std::chrono::duration_cast<milliseconds>(deadline - env.now());
     env.sleep(std::clamp(wait, milliseconds(0), std::max(left, milliseconds(0))));
-    if (env.isStopped()) return Error::transient(fmt::format("Hetzner Cloud actions: {}", kStoppedReason));
+    if (env.isStopped())
+      return Error::transient(fmt::format("Hetzner Cloud actions: {}", kStoppedReason));
     wait = std::min(wait * 2, options_.pollCap);
     auto it = running.begin();
     while (it != running.end()) {
@@ -156,8 +159,9 @@ Status HcloudProvider::await(std::vector<Pending*>& round) {
         if (a.status == "success") {
           found->second->finish(ChangeResult::Status::kApplied);
         } else {
-          found->second->finish(ChangeResult::Status::kFailed,
-                                fmt::format("action {} failed: {}: {}", a.id, a.errorCode, a.errorMessage));
+          found->second->finish(
+              ChangeResult::Status::kFailed,
+              fmt::format("action {} failed: {}: {}", a.id, a.errorCode, a.errorMessage));
         }
       }
     }
@@ -194,8 +198,10 @@ Result<std::vector<ChangeResult>> HcloudProvider::apply(const std::vector<Change
       continue;
     }
     p.holder = *h;
-    if (batch[i].action == Change::Action::kSet) p.expected = batch[i].hostname;
-    else if (ip->isV4()) p.expected = defaultIpv4Ptr(*ip);
+    if (batch[i].action == Change::Action::kSet)
+      p.expected = batch[i].hostname;
+    else if (ip->isV4())
+      p.expected = defaultIpv4Ptr(*ip);
     queues[{int(h->kind), h->id}].push_back(&p);
   }
   authFailed_ = false;

@@ -113,7 +113,8 @@ Listed loadBalancer(const Json& lb, const std::string& where) {
     if (it == net.end() || it->is_null()) continue;
     const Json& ip = field(*it, "ip", w);
     if (ip.is_null()) continue;  // a disabled public interface
-    l.addresses.push_back({canonicalIp(ip, w + ".ip"), ptrOf(field(*it, "dns_ptr", w), w + ".dns_ptr")});
+    l.addresses.push_back(
+        {canonicalIp(ip, w + ".ip"), ptrOf(field(*it, "dns_ptr", w), w + ".dns_ptr")});
   }
   return l;
 }
@@ -122,10 +123,14 @@ Listed loadBalancer(const Json& lb, const std::string& where) {
 
 const char* kindPath(Kind k) {
   switch (k) {
-    case Kind::kServer: return "servers";
-    case Kind::kPrimaryIp: return "primary_ips";
-    case Kind::kFloatingIp: return "floating_ips";
-    case Kind::kLoadBalancer: return "load_balancers";
+    case Kind::kServer:
+      return "servers";
+    case Kind::kPrimaryIp:
+      return "primary_ips";
+    case Kind::kFloatingIp:
+      return "floating_ips";
+    case Kind::kLoadBalancer:
+      return "load_balancers";
   }
   return "servers";
 }
@@ -134,20 +139,27 @@ namespace {
 
 const char* singular(Kind k) {
   switch (k) {
-    case Kind::kServer: return "server";
-    case Kind::kPrimaryIp: return "primary_ip";
-    case Kind::kFloatingIp: return "floating_ip";
-    case Kind::kLoadBalancer: return "load_balancer";
+    case Kind::kServer:
+      return "server";
+    case Kind::kPrimaryIp:
+      return "primary_ip";
+    case Kind::kFloatingIp:
+      return "floating_ip";
+    case Kind::kLoadBalancer:
+      return "load_balancer";
   }
   return "server";
 }
 
 Listed resource(Kind kind, const Json& item, const std::string& where) {
   switch (kind) {
-    case Kind::kServer: return server(item, where);
+    case Kind::kServer:
+      return server(item, where);
     case Kind::kPrimaryIp:
-    case Kind::kFloatingIp: return ipResource(kind, item, where);
-    case Kind::kLoadBalancer: return loadBalancer(item, where);
+    case Kind::kFloatingIp:
+      return ipResource(kind, item, where);
+    case Kind::kLoadBalancer:
+      return loadBalancer(item, where);
   }
   throw Bad{"unknown resource kind"};
 }
@@ -202,7 +214,8 @@ Action actionOf(const Json& a) {
     auto code = err->find("code");
     auto message = err->find("message");
     if (code != err->end() && code->is_string()) out.errorCode = code->get<std::string>();
-    if (message != err->end() && message->is_string()) out.errorMessage = message->get<std::string>();
+    if (message != err->end() && message->is_string())
+      out.errorMessage = message->get<std::string>();
   }
   return out;
 }
@@ -250,7 +263,8 @@ std::string errorText(int httpCode, const std::string& body) {
       auto c = e->find("code");
       auto m = e->find("message");
       if (c != e->end() && c->is_string() && m != e->end() && m->is_string())
-        return fmt::format("HTTP {} {}: {}", httpCode, c->get<std::string>(), m->get<std::string>());
+        return fmt::format("HTTP {} {}: {}", httpCode, c->get<std::string>(),
+                           m->get<std::string>());
     }
   }
   return fmt::format("HTTP {}: {}", httpCode, body.substr(0, 200));

@@ -49,7 +49,8 @@ http::Request HcloudProvider::request(std::string operation, std::string method,
 Error responseError(const std::string& what, const http::Response& r) {
   const std::string text = errorText(r.code, r.body);
   if (r.code == 401 || r.code == 403)
-    return Error::auth(fmt::format("Hetzner Cloud API {}: the API refused the token ({})", what, text));
+    return Error::auth(
+        fmt::format("Hetzner Cloud API {}: the API refused the token ({})", what, text));
   if (r.code == 429) return Error::rateLimited(fmt::format("Hetzner Cloud API {}: {}", what, text));
   if (r.code >= 500 && r.code <= 599)
     return Error::transient(fmt::format("Hetzner Cloud API {}: {}", what, text));
@@ -106,9 +107,9 @@ Result<Inventory> HcloudProvider::inventory() {
       if (!p->nextPage) break;
       // A next page that does not move forward would page forever.
       if (*p->nextPage != page + 1) {
-        return Error::transient(fmt::format(
-            "Hetzner Cloud API listing {}: page {} names {} as the next page", kindPath(kind), page,
-            *p->nextPage));
+        return Error::transient(
+            fmt::format("Hetzner Cloud API listing {}: page {} names {} as the next page",
+                        kindPath(kind), page, *p->nextPage));
       }
       page = *p->nextPage;
     }
@@ -147,7 +148,8 @@ Result<std::unique_ptr<Provider>> makeHcloudProvider(const ProviderConfig& confi
   if (config.url.empty()) return Error::permanent("hetzner-cloud provider: url is not set");
   auto token = http::readSecretFile(config.apiKeyFile);
   if (!token)
-    return Error::permanent(fmt::format("hetzner-cloud provider: tokenFile: {}", token.error().message));
+    return Error::permanent(
+        fmt::format("hetzner-cloud provider: tokenFile: {}", token.error().message));
   HcloudOptions o;
   o.url = config.url;
   o.token = *token;
@@ -157,11 +159,12 @@ Result<std::unique_ptr<Provider>> makeHcloudProvider(const ProviderConfig& confi
   std::string budgetFile;
   if (const auto* own = config.own<HcloudSettings>()) budgetFile = own->budgetFile;
   auto budget = sharedBudget(config.url, budgetFile);
-  auto client =
-      http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  auto client = http::makeCurlClient(
+      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
   auto caller = std::make_unique<PacedCaller>(std::move(client), std::move(budget), o.retry,
                                               http::RetryEnv::from(config.wait));
-  return std::unique_ptr<Provider>(std::make_unique<HcloudProvider>(std::move(o), std::move(caller)));
+  return std::unique_ptr<Provider>(
+      std::make_unique<HcloudProvider>(std::move(o), std::move(caller)));
 }
 
 }  // namespace ptrd::providers::hetzner_cloud

@@ -97,7 +97,8 @@ class HcloudProvider : public Provider {
   bool authFailed_ = false;  // a change was refused for the token: the pass stops
 };
 
-Result<std::unique_ptr<Provider>> makeHcloudProvider(const ProviderConfig& config, RequestObserver observer);
+Result<std::unique_ptr<Provider>> makeHcloudProvider(const ProviderConfig& config,
+                                                     RequestObserver observer);
 
 // The registry's entry for this folder (settings block, capabilities, factory).
 ProviderType providerType();

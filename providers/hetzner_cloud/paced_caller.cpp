@@ -37,7 +37,8 @@ Result<http::Response> PacedCaller::call(const http::Request& request, bool retr
     }
     auto left = std::chrono::duration_cast<milliseconds>(deadline - env_.now());
     if (left <= milliseconds(0))
-      return Error::transient(fmt::format("{}: not sent: the request's or the pass's deadline has passed", what));
+      return Error::transient(
+          fmt::format("{}: not sent: the request's or the pass's deadline has passed", what));
     http::Request attempt = request;
     attempt.timeout = left;
     budget_->sent();

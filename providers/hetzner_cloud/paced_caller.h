@@ -23,7 +23,10 @@ class PacedCaller {
  public:
   PacedCaller(std::unique_ptr<http::Client> client, std::shared_ptr<RateBudget> budget,
               http::RetryPolicy policy, http::RetryEnv env)
-      : client_(std::move(client)), budget_(std::move(budget)), policy_(policy), env_(std::move(env)) {}
+      : client_(std::move(client)),
+        budget_(std::move(budget)),
+        policy_(policy),
+        env_(std::move(env)) {}
 
   Result<http::Response> call(const http::Request& request, bool retryFailures);
 

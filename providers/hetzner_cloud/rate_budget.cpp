@@ -117,7 +117,8 @@ std::string RateBudget::encode(const BudgetState& s) {
                         {"remaining", s.remaining},
                         {"reset", s.resetAt},
                         {"observed_ms", s.observedMs}}
-             .dump() + "\n";
+             .dump() +
+         "\n";
 }
 
 std::optional<BudgetState> RateBudget::decode(const std::string& text) {
@@ -139,7 +140,8 @@ void RateBudget::save() {
   auto st = writeFileAtomically(stateFile_, encode(s_));
   if (!st && !warnedWrite_) {
     warnedWrite_ = true;
-    fmt::print(stderr, "ptrd: warning: Hetzner Cloud rate budget not saved: {}\n", st.error().message);
+    fmt::print(stderr, "ptrd: warning: Hetzner Cloud rate budget not saved: {}\n",
+               st.error().message);
   }
 }
 

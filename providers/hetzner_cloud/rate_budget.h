@@ -28,10 +28,10 @@
 namespace ptrd::providers::hetzner_cloud {
 
 struct BudgetState {
-  double limit = 3600;        // requests in a full bucket
-  double remaining = 3600;    // as of observedMs
-  int64_t resetAt = 0;        // Unix seconds when full again (0: unknown)
-  int64_t observedMs = 0;     // Unix milliseconds of the last update (0: never)
+  double limit = 3600;      // requests in a full bucket
+  double remaining = 3600;  // as of observedMs
+  int64_t resetAt = 0;      // Unix seconds when full again (0: unknown)
+  int64_t observedMs = 0;   // Unix milliseconds of the last update (0: never)
 };
 
 class RateBudget {

@@ -47,7 +47,8 @@ Result<RdnsEntry> entryOf(const json& o) {
   auto ip = canonicalIp(o, "ip", "rDNS entry");
   if (!ip) return ip.error();
   auto ptr = o.find("ptr");
-  if (ptr == o.end() || !(ptr->is_string() || ptr->is_null())) return malformed("rDNS entry", "no \"ptr\"");
+  if (ptr == o.end() || !(ptr->is_string() || ptr->is_null()))
+    return malformed("rDNS entry", "no \"ptr\"");
   return RdnsEntry{*ip, ptr->is_null() ? std::string() : canonicalDnsName(ptr->get<std::string>())};
 }
 
@@ -84,10 +85,12 @@ Result<std::vector<RobotSubnet>> parseSubnets(const std::string& body) {
     if (mask != o.end() && mask->is_number_unsigned()) m = mask->get<int>();
     if (mask != o.end() && mask->is_string()) {
       const std::string t = mask->get<std::string>();
-      if (!t.empty() && t.size() <= 3 && t.find_first_not_of("0123456789") == std::string::npos) m = std::stoi(t);
+      if (!t.empty() && t.size() <= 3 && t.find_first_not_of("0123456789") == std::string::npos)
+        m = std::stoi(t);
     }
     bool v6 = ip->find(':') != std::string::npos;
-    if (m < 0 || m > (v6 ? 128 : 32)) return malformed("list of subnets", fmt::format("{} has no valid mask", *ip));
+    if (m < 0 || m > (v6 ? 128 : 32))
+      return malformed("list of subnets", fmt::format("{} has no valid mask", *ip));
     out.push_back({*ip, m});
   }
   return out;
@@ -122,7 +125,8 @@ RobotError parseError(int httpCode, const std::string& body) {
     const auto& e = j.at("error");
     RobotError out{e.at("code").get<std::string>(), ""};
     out.message = out.code;
-    if (e.contains("message") && e["message"].is_string()) out.message += ": " + e["message"].get<std::string>();
+    if (e.contains("message") && e["message"].is_string())
+      out.message += ": " + e["message"].get<std::string>();
     for (const char* list : {"invalid", "missing"}) {
       if (!e.contains(list) || !e[list].is_array() || e[list].empty()) continue;
       std::string names;
@@ -151,11 +155,13 @@ std::string ptrForm(const std::string& hostname) {
 }
 
 std::string base64(const std::string& text) {
-  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   size_t i = 0;
   for (; i + 2 < text.size(); i += 3) {
-    uint32_t v = uint32_t(uint8_t(text[i])) << 16 | uint32_t(uint8_t(text[i + 1])) << 8 | uint8_t(text[i + 2]);
+    uint32_t v = uint32_t(uint8_t(text[i])) << 16 | uint32_t(uint8_t(text[i + 1])) << 8 |
+                 uint8_t(text[i + 2]);
     for (int s = 18; s >= 0; s -= 6) out += kAlphabet[(v >> s) & 63];
   }
   if (i + 1 == text.size()) {

@@ -13,16 +13,16 @@
 namespace ptrd::providers::hetzner_robot {
 
 struct RobotIp {
-  std::string ip;        // canonical
-  bool mainIp = false;   // the server's main IPv4 (ip == server_ip): it has a default PTR
+  std::string ip;       // canonical
+  bool mainIp = false;  // the server's main IPv4 (ip == server_ip): it has a default PTR
 };
 struct RobotSubnet {
-  std::string network;   // canonical
+  std::string network;  // canonical
   int mask = 0;
 };
 struct RdnsEntry {
-  std::string ip;        // canonical
-  std::string ptr;       // canonical, trailing dot
+  std::string ip;   // canonical
+  std::string ptr;  // canonical, trailing dot
 };
 
 // [{"ip": {"ip", "server_ip", ...}}, ...]

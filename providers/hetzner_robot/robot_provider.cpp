@@ -23,7 +23,8 @@ class RateLimitAs429 final : public http::Client {
   explicit RateLimitAs429(std::unique_ptr<http::Client> inner) : inner_(std::move(inner)) {}
   Result<http::Response> send(const http::Request& r) override {
     auto res = inner_->send(r);
-    if (res && res->code == 403 && parseError(res->code, res->body).code == "RATE_LIMIT_EXCEEDED") res->code = 429;
+    if (res && res->code == 403 && parseError(res->code, res->body).code == "RATE_LIMIT_EXCEEDED")
+      res->code = 429;
     return res;
   }
 
@@ -34,8 +35,8 @@ class RateLimitAs429 final : public http::Client {
 Error responseError(const std::string& what, const http::Response& r) {
   RobotError e = parseError(r.code, r.body);
   if (r.code == 401 || (r.code == 403 && e.code != "RATE_LIMIT_EXCEEDED"))
-    return Error::auth(fmt::format("Hetzner Robot API {}: the webservice refused the credentials ({})", what,
-                                   e.message));
+    return Error::auth(fmt::format(
+        "Hetzner Robot API {}: the webservice refused the credentials ({})", what, e.message));
   std::string msg = fmt::format("Hetzner Robot API {}: {}", what, e.message);
   return http::httpError(r.code, std::move(msg));
 }
@@ -48,7 +49,8 @@ std::vector<http::RateWindow> HetznerRobotProvider::rateWindows(size_t requestsP
   return {{requestsPerHour, 3600s}, {(requestsPerHour + 5) / 6, 600s}};
 }
 
-HetznerRobotProvider::HetznerRobotProvider(RobotOptions options, std::vector<std::unique_ptr<http::Client>> clients,
+HetznerRobotProvider::HetznerRobotProvider(RobotOptions options,
+                                           std::vector<std::unique_ptr<http::Client>> clients,
                                            http::RetryEnv env)
     : options_(std::move(options)), env_(std::move(env)) {
   using namespace std::chrono_literals;
@@ -68,8 +70,8 @@ HetznerRobotProvider::HetznerRobotProvider(RobotOptions options, std::vector<std
   options_.workers = std::clamp<size_t>(options_.workers, 1, clients_.size());
 }
 
-http::Request HetznerRobotProvider::request(std::string operation, std::string method, const std::string& path,
-                                            std::string body) const {
+http::Request HetznerRobotProvider::request(std::string operation, std::string method,
+                                            const std::string& path, std::string body) const {
   http::Request r;
   r.operation = std::move(operation);
   r.method = std::move(method);
@@ -81,8 +83,8 @@ http::Request HetznerRobotProvider::request(std::string operation, std::string m
   return r;
 }
 
-Result<std::string> HetznerRobotProvider::list(const std::string& operation, const std::string& path,
-                                               http::Client& client) {
+Result<std::string> HetznerRobotProvider::list(const std::string& operation,
+                                               const std::string& path, http::Client& client) {
   auto r = http::sendWithRetry(client, request(operation, "GET", path), options_.retry, env_);
   if (!r) return r.error();
   // Robot's answer for a list with no entries (not a failed read).
@@ -99,11 +101,14 @@ Result<Inventory> HetznerRobotProvider::inventory() {
   Inventory inv;
   auto add = [&](const std::string& ip, std::string defaultPtr) -> ptrd::Status {
     if (byIp.size() >= options_.maxItems)
-      return Error::permanent(fmt::format(
-          "Hetzner Robot API listing addresses: more than {} addresses (the bound on one inventory)", options_.maxItems));
+      return Error::permanent(
+          fmt::format("Hetzner Robot API listing addresses: more than {} addresses (the bound on "
+                      "one inventory)",
+                      options_.maxItems));
     auto& a = byIp[ip];
     a.ip = ip;
-    if (a.defaultPtr.empty()) a.defaultPtr = std::move(defaultPtr);  // listed as a main IP and in a subnet
+    if (a.defaultPtr.empty())
+      a.defaultPtr = std::move(defaultPtr);  // listed as a main IP and in a subnet
     return okStatus();
   };
 
@@ -120,13 +125,15 @@ Result<Inventory> HetznerRobotProvider::inventory() {
   if (!subnets) return subnets.error();
   for (const auto& s : *subnets) {
     auto cidr = Cidr::parse(fmt::format("{}/{}", s.network, s.mask));
-    if (!cidr) return Error::transient(fmt::format("Hetzner Robot API: subnet {}/{}: {}", s.network, s.mask,
-                                                   cidr.error().message));
+    if (!cidr)
+      return Error::transient(fmt::format("Hetzner Robot API: subnet {}/{}: {}", s.network, s.mask,
+                                          cidr.error().message));
     if (cidr->network.isV4()) {
       if (s.mask < kMinIpv4SubnetMask)
-        return Error::permanent(fmt::format("Hetzner Robot API: subnet {}/{} is larger than /{} (the bound on "
-                                            "one subnet listed address by address)",
-                                            s.network, s.mask, kMinIpv4SubnetMask));
+        return Error::permanent(
+            fmt::format("Hetzner Robot API: subnet {}/{} is larger than /{} (the bound on "
+                        "one subnet listed address by address)",
+                        s.network, s.mask, kMinIpv4SubnetMask));
       for (uint64_t i = 0; i < cidr->size(); ++i)
         if (auto ok = add(cidr->at(i).str(), ""); !ok) return ok.error();
       continue;
@@ -177,7 +184,8 @@ Result<ChangeResult> HetznerRobotProvider::applyOne(const Change& change, http::
     auto entry = parseRdns(r->body);
     if (!entry || entry->ptr != change.hostname) {
       out.status = Status::kFailed;
-      out.reason = entry ? fmt::format("Robot answered ptr \"{}\" after setting \"{}\"", entry->ptr, change.hostname)
+      out.reason = entry ? fmt::format("Robot answered ptr \"{}\" after setting \"{}\"", entry->ptr,
+                                       change.hostname)
                          : entry.error().message;
       return out;
     }
@@ -187,7 +195,8 @@ Result<ChangeResult> HetznerRobotProvider::applyOne(const Change& change, http::
   }
   // Nothing to delete is what a reset wants (a retried DELETE whose first
   // answer was lost finds the entry gone).
-  if (!set && (r->code == 200 || r->code == 204 || (r->code == 404 && e.code == "RDNS_NOT_FOUND"))) {
+  if (!set &&
+      (r->code == 200 || r->code == 204 || (r->code == 404 && e.code == "RDNS_NOT_FOUND"))) {
     // No body: what DNS should show (the main IPv4's default, or nothing) is
     // what the plan expected from the inventory's default.
     out.status = Status::kApplied;
@@ -199,27 +208,34 @@ Result<ChangeResult> HetznerRobotProvider::applyOne(const Change& change, http::
   } else if (r->code == 400 && e.code == "INVALID_INPUT") {
     out.status = Status::kInvalid;
   } else {
-    out.status = Status::kFailed;  // 5xx (RDNS_*_FAILED) past the retries, a budget used up, anything else
+    out.status =
+        Status::kFailed;  // 5xx (RDNS_*_FAILED) past the retries, a budget used up, anything else
   }
   return out;
 }
 
 Result<std::vector<ChangeResult>> HetznerRobotProvider::apply(const std::vector<Change>& batch) {
   if (batch.size() > kBatchSize)
-    return Error::permanent(fmt::format("Hetzner Robot API: batch of {} exceeds {}", batch.size(), kBatchSize));
+    return Error::permanent(
+        fmt::format("Hetzner Robot API: batch of {} exceeds {}", batch.size(), kBatchSize));
   return http::applyEachConcurrently(
       batch, options_.workers, "not sent: the webservice refused the credentials",
       [&](const Change& c, size_t worker) { return applyOne(c, *clients_[worker]); });
 }
 
-Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig& config, RequestObserver observer) {
+Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig& config,
+                                                           RequestObserver observer) {
   const auto* own = config.own<RobotSettings>();
-  if (own == nullptr) return Error::permanent("hetzner-robot provider: userFile and passwordFile are not set");
+  if (own == nullptr)
+    return Error::permanent("hetzner-robot provider: userFile and passwordFile are not set");
   auto user = http::readSecretFile(own->userFile);
-  if (!user) return Error::permanent(fmt::format("hetzner-robot provider: userFile: {}", user.error().message));
+  if (!user)
+    return Error::permanent(
+        fmt::format("hetzner-robot provider: userFile: {}", user.error().message));
   auto password = http::readSecretFile(own->passwordFile);
   if (!password)
-    return Error::permanent(fmt::format("hetzner-robot provider: passwordFile: {}", password.error().message));
+    return Error::permanent(
+        fmt::format("hetzner-robot provider: passwordFile: {}", password.error().message));
   RobotOptions o;
   o.url = config.url.empty() ? kDefaultUrl : config.url;
   o.user = *user;
@@ -230,9 +246,10 @@ Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig&
   o.retry.base = std::chrono::milliseconds(1000);
   std::vector<std::unique_ptr<http::Client>> clients;
   for (size_t i = 0; i <= o.workers; ++i)  // the list client and one per worker
-    clients.push_back(http::makeCurlClient({config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
-  return std::unique_ptr<Provider>(
-      std::make_unique<HetznerRobotProvider>(std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
+    clients.push_back(http::makeCurlClient(
+        {config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
+  return std::unique_ptr<Provider>(std::make_unique<HetznerRobotProvider>(
+      std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
 }
 
 }  // namespace ptrd::providers::hetzner_robot

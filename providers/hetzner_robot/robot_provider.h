@@ -75,14 +75,15 @@ class HetznerRobotProvider : public Provider {
   http::Request request(std::string operation, std::string method, const std::string& path,
                         std::string body = {}) const;
   // The body of a list call; an empty list for Robot's 404 NOT_FOUND ("no entries").
-  Result<std::string> list(const std::string& operation, const std::string& path, http::Client& client);
+  Result<std::string> list(const std::string& operation, const std::string& path,
+                           http::Client& client);
   Result<ChangeResult> applyOne(const Change& change, http::Client& client);
 
   RobotOptions options_;
   http::RetryEnv env_;
   std::shared_ptr<http::RateLimiter> rdnsLimiter_, listLimiter_;
   std::vector<std::unique_ptr<http::Client>> clients_;  // paced by rdnsLimiter_
-  std::unique_ptr<http::Client> listClient_;            // GET /ip, /subnet: listLimiter_; may be null
+  std::unique_ptr<http::Client> listClient_;  // GET /ip, /subnet: listLimiter_; may be null
 };
 
 Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig& config,

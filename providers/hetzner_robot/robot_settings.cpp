@@ -11,17 +11,21 @@ namespace {
 void readSettings(SettingsReader& in, ProviderConfig& out) {
   // Other providers' names for the same things are listed so that they get a
   // message saying what to use instead of "unknown field".
-  in.allowOnly({"url", "userFile", "passwordFile", "caFile", "requestTimeout", "requestsPerHour", "tokenFile",
-                "apiKeyFile", "batchSize", "defaultTemplate", "ttl", "stateFile", "jobTimeout"});
+  in.allowOnly({"url", "userFile", "passwordFile", "caFile", "requestTimeout", "requestsPerHour",
+                "tokenFile", "apiKeyFile", "batchSize", "defaultTemplate", "ttl", "stateFile",
+                "jobTimeout"});
   readUrl(in, out, kDefaultUrl);
-  rejectForeignKey(in, "tokenFile", out.type, " (Robot takes a webservice user: userFile and passwordFile)");
-  rejectForeignKey(in, "apiKeyFile", out.type, " (Robot takes a webservice user: userFile and passwordFile)");
+  rejectForeignKey(in, "tokenFile", out.type,
+                   " (Robot takes a webservice user: userFile and passwordFile)");
+  rejectForeignKey(in, "apiKeyFile", out.type,
+                   " (Robot takes a webservice user: userFile and passwordFile)");
   auto own = std::make_shared<RobotSettings>();
   if (auto p = readSecretPath(in, "userFile", out.type)) own->userFile = *p;
   if (auto p = readSecretPath(in, "passwordFile", out.type)) own->passwordFile = *p;
   readHttpSettings(in, out);
   if (in.has("requestsPerHour")) {
-    if (auto v = in.integer("requestsPerHour", 1, kMaxRdnsRequestsPerHour)) own->requestsPerHour = *v;
+    if (auto v = in.integer("requestsPerHour", 1, kMaxRdnsRequestsPerHour))
+      own->requestsPerHour = *v;
   }
   out.settings = own;
   out.batchSize = kBatchSize;

@@ -22,10 +22,10 @@ std::once_flag g_curl_init;
 std::mutex g_warning_mu;
 WarningSink g_warning_sink;  // empty: stderr
 
-
 std::optional<std::chrono::seconds> parseRetryAfter(std::string_view value) {
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
   if (value.empty() || value.size() > 9) return std::nullopt;  // HTTP-date form: caller backs off
   long s = 0;
   for (char c : value) {
@@ -54,7 +54,8 @@ size_t onBody(char* data, size_t size, size_t n, void* user) {
 }
 
 std::string mib(size_t bytes) {
-  return bytes % (size_t(1) << 20) == 0 ? fmt::format("{} MiB", bytes >> 20) : fmt::format("{} bytes", bytes);
+  return bytes % (size_t(1) << 20) == 0 ? fmt::format("{} MiB", bytes >> 20)
+                                        : fmt::format("{} bytes", bytes);
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* user) {
@@ -73,7 +74,8 @@ size_t onHeader(char* data, size_t size, size_t n, void* user) {
   for (char& c : name) c = char(std::tolower(static_cast<unsigned char>(c)));
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back()))) value.remove_suffix(1);
+  while (!value.empty() && std::isspace(static_cast<unsigned char>(value.back())))
+    value.remove_suffix(1);
   if (name == "retry-after") response->retryAfter = parseRetryAfter(value);
   if (response->headers.size() < kMaxHeaders && value.size() <= 1024)
     response->headers.emplace_back(std::move(name), std::string(value));
@@ -143,9 +145,10 @@ class CurlClient : public Client {
     curl_slist_free_all(headers);
     if (sink.over) {
       // Permanent: reading it again would only read too much again.
-      return Error::permanent(fmt::format("{}: the answer is larger than {} (the bound on a provider "
-                                          "answer); its transfer was stopped",
-                                          describeRequest(request), mib(options_.maxBodyBytes)));
+      return Error::permanent(
+          fmt::format("{}: the answer is larger than {} (the bound on a provider "
+                      "answer); its transfer was stopped",
+                      describeRequest(request), mib(options_.maxBodyBytes)));
     }
     if (rc != CURLE_OK) {
       return Error::transient(fmt::format("{}: {}", describeRequest(request),
@@ -186,7 +189,8 @@ std::unique_ptr<Client> makeCurlClient(CurlOptions options) {
 std::string urlEncode(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == '~') {
+    if (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' ||
+        c == '~') {
       out += c;
     } else {
       out += fmt::format("%{:02X}", static_cast<unsigned char>(c));
@@ -231,8 +235,10 @@ Result<std::string> readSecretFile(const std::string& path) {
   // command or daemon path can skip the warning.
   if (auto warning = secretFileWarning(path)) {
     std::lock_guard lock(g_warning_mu);
-    if (g_warning_sink) g_warning_sink(*warning);
-    else fmt::print(stderr, "ptrd: warning: {}\n", *warning);
+    if (g_warning_sink)
+      g_warning_sink(*warning);
+    else
+      fmt::print(stderr, "ptrd: warning: {}\n", *warning);
   }
   std::ifstream in(path, std::ios::binary);
   if (!in) return Error::permanent(fmt::format("cannot read secret file {}", path));

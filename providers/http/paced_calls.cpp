@@ -44,14 +44,16 @@ Status RateLimiter::acquire(RetryEnv& env, std::string_view what) {
       }
     }
     if (wait > maxWait_) {
-      return Error::rateLimited(fmt::format(
-          "{}: not sent: the platform's request budget is used up for the next {} s (left for the next pass)",
-          what, std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
+      return Error::rateLimited(
+          fmt::format("{}: not sent: the platform's request budget is used up for the next {} s "
+                      "(left for the next pass)",
+                      what, std::chrono::duration_cast<std::chrono::seconds>(wait).count()));
     }
     if (now + wait > env.bound(TimePoint::max())) {
-      return Error::rateLimited(fmt::format(
-          "{}: not sent: the platform's request rate leaves no room for it before the pass's deadline",
-          what));
+      return Error::rateLimited(
+          fmt::format("{}: not sent: the platform's request rate leaves no room for it before the "
+                      "pass's deadline",
+                      what));
     }
     env.sleep(wait);
   }

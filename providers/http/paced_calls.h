@@ -29,7 +29,7 @@
 namespace ptrd::providers::http {
 
 struct RateWindow {
-  size_t requests = 1;                // at most this many sent ...
+  size_t requests = 1;                 // at most this many sent ...
   std::chrono::milliseconds interval;  // ... within any interval of this length
 };
 

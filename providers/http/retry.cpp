@@ -22,7 +22,9 @@ std::function<double()> randomSource() {
   };
 }
 
-double secondsOf(std::chrono::milliseconds d) { return double(d.count()) / 1000.0; }
+double secondsOf(std::chrono::milliseconds d) {
+  return double(d.count()) / 1000.0;
+}
 
 }  // namespace
 
@@ -54,10 +56,13 @@ Backoff::Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap,
 std::chrono::milliseconds Backoff::next() {
   const auto d = exponentialCeiling(base_, cap_, attempt_++).count();
   double r = random_ ? random_() : 0.5;
-  return std::chrono::milliseconds(d / 2 + static_cast<std::chrono::milliseconds::rep>(r * double(d - d / 2)));
+  return std::chrono::milliseconds(
+      d / 2 + static_cast<std::chrono::milliseconds::rep>(r * double(d - d / 2)));
 }
 
-bool isRetryableCode(int code) { return code == 429 || (code >= 500 && code <= 599); }
+bool isRetryableCode(int code) {
+  return code == 429 || (code >= 500 && code <= 599);
+}
 
 Result<Response> sendWithRetry(Client& client, const Request& request, const RetryPolicy& policy,
                                RetryEnv& env) {
@@ -72,8 +77,9 @@ Result<Response> sendWithRetry(Client& client, const Request& request, const Ret
     if (env.isStopped()) return Error::transient(fmt::format("{}: {}", what, kStoppedReason));
     auto left = std::chrono::duration_cast<milliseconds>(deadline - env.now());
     if (left <= milliseconds(0)) {
-      return Error::transient(fmt::format("{}: not sent: the pass's deadline or this request's ({} s) has passed",
-                                          what, secondsOf(policy.deadline)));
+      return Error::transient(
+          fmt::format("{}: not sent: the pass's deadline or this request's ({} s) has passed", what,
+                      secondsOf(policy.deadline)));
     }
     // No attempt may outlive the deadline either.
     Request attempt = request;

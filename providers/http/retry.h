@@ -27,9 +27,9 @@ struct RetryEnv {
   using TimePoint = std::chrono::steady_clock::time_point;
   std::function<TimePoint()> now;
   std::function<void(std::chrono::milliseconds)> sleep;  // returns early on a stop
-  std::function<double()> random;  // uniform in [0, 1)
-  std::function<bool()> stopped;   // null: no stop ever comes
-  std::function<TimePoint()> passDeadline;  // null: no pass bound
+  std::function<double()> random;                        // uniform in [0, 1)
+  std::function<bool()> stopped;                         // null: no stop ever comes
+  std::function<TimePoint()> passDeadline;               // null: no pass bound
 
   // Steady clock, this_thread::sleep_for, a randomly seeded engine.
   static RetryEnv real();
@@ -38,12 +38,14 @@ struct RetryEnv {
 
   bool isStopped() const { return stopped && stopped(); }
   // The earlier of `end` and the pass's deadline.
-  TimePoint bound(TimePoint end) const { return passDeadline ? std::min(end, passDeadline()) : end; }
+  TimePoint bound(TimePoint end) const {
+    return passDeadline ? std::min(end, passDeadline()) : end;
+  }
 };
 
 struct RetryPolicy {
-  int maxAttempts = 6;        // for 5xx and transport failures
-  int maxRateLimited = 30;    // 429s tolerated for one request
+  int maxAttempts = 6;      // for 5xx and transport failures
+  int maxRateLimited = 30;  // 429s tolerated for one request
   std::chrono::milliseconds base{200};
   std::chrono::milliseconds cap{10000};
   // Total time for one request across all its attempts and waits.
@@ -56,7 +58,8 @@ struct RetryPolicy {
 // Randomness is a real in [0, 1) here, so tests can pin either end exactly.
 class Backoff {
  public:
-  Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap, std::function<double()> random);
+  Backoff(std::chrono::milliseconds base, std::chrono::milliseconds cap,
+          std::function<double()> random);
   std::chrono::milliseconds next();
   void reset() { attempt_ = 0; }
 

@@ -46,10 +46,12 @@ Result<IpsPage> parseIpsPage(const std::string& body) {
   }
   if (!j.is_object()) return malformed("list of addresses", "not an object");
   auto data = j.find("data");
-  if (data == j.end() || !data->is_array()) return malformed("list of addresses", "\"data\" is not a list");
+  if (data == j.end() || !data->is_array())
+    return malformed("list of addresses", "\"data\" is not a list");
   auto page = count(j, "page");
   auto pages = count(j, "pages");
-  if (!page || !pages) return malformed("list of addresses", "\"page\" or \"pages\" is not a number");
+  if (!page || !pages)
+    return malformed("list of addresses", "\"page\" or \"pages\" is not a number");
   IpsPage out;
   out.page = *page;
   out.pages = *pages;
@@ -59,12 +61,14 @@ Result<IpsPage> parseIpsPage(const std::string& body) {
     if (address == item.end() || !address->is_string())
       return malformed("list of addresses", "an item has no \"address\"");
     auto pub = item.find("public");
-    if (pub != item.end() && pub->is_boolean() && !pub->get<bool>()) continue;  // private: not ours to name
+    if (pub != item.end() && pub->is_boolean() && !pub->get<bool>())
+      continue;  // private: not ours to name
     auto ip = IpAddress::parse(lowerCase(address->get<std::string>()));
     if (!ip) return malformed("list of addresses", "address: " + ip.error().message);
     auto rdns = item.find("rdns");
     if (rdns == item.end() || !(rdns->is_null() || rdns->is_string()))
-      return malformed("list of addresses", fmt::format("{} has no \"rdns\" string or null", ip->str()));
+      return malformed("list of addresses",
+                       fmt::format("{} has no \"rdns\" string or null", ip->str()));
     OwnedAddress a;
     a.ip = ip->str();
     a.ptr = rdns->is_null() ? std::string() : canonicalDnsName(rdns->get<std::string>());

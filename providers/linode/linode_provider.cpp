@@ -30,7 +30,8 @@ std::vector<http::RateWindow> LinodeProvider::rateWindows(size_t requestsPerMinu
   return {{requestsPerMinute, 60s}, {(requestsPerMinute + 59) / 60, 1s}};
 }
 
-LinodeProvider::LinodeProvider(LinodeOptions options, std::vector<std::unique_ptr<http::Client>> clients,
+LinodeProvider::LinodeProvider(LinodeOptions options,
+                               std::vector<std::unique_ptr<http::Client>> clients,
                                http::RetryEnv env)
     : options_(std::move(options)), env_(std::move(env)) {
   using namespace std::chrono_literals;
@@ -38,12 +39,13 @@ LinodeProvider::LinodeProvider(LinodeOptions options, std::vector<std::unique_pt
   limiter_ = std::make_shared<http::RateLimiter>(rateWindows(options_.requestsPerMinute));
   listLimiter_ = std::make_shared<http::RateLimiter>(
       std::vector<http::RateWindow>{{kMaxListPagesPerMinute, 60s}});
-  for (auto& c : clients) clients_.push_back(std::make_unique<http::PacedClient>(std::move(c), limiter_, env_));
+  for (auto& c : clients)
+    clients_.push_back(std::make_unique<http::PacedClient>(std::move(c), limiter_, env_));
   options_.workers = std::clamp<size_t>(options_.workers, 1, clients_.size());
 }
 
-http::Request LinodeProvider::request(std::string operation, std::string method, const std::string& path,
-                                      std::string body) const {
+http::Request LinodeProvider::request(std::string operation, std::string method,
+                                      const std::string& path, std::string body) const {
   return http::bearerJsonRequest(std::move(operation), std::move(method), options_.url, path,
                                  options_.token, std::move(body));
 }
@@ -54,25 +56,29 @@ Result<Inventory> LinodeProvider::inventory() {
   std::optional<size_t> pages;  // as the first page said; a listing that changes it is retried
   for (size_t page = 1;; ++page) {
     if (page > options_.maxPages) {
-      return Error::permanent(fmt::format(
-          "Linode API listing addresses: more than {} pages (the bound on one listing)", options_.maxPages));
+      return Error::permanent(
+          fmt::format("Linode API listing addresses: more than {} pages (the bound on one listing)",
+                      options_.maxPages));
     }
     if (auto ok = listLimiter_->acquire(env_, "GET /networking/ips"); !ok) return ok.error();
     auto path = fmt::format("/networking/ips?page={}&page_size={}", page, options_.pageSize);
-    auto r = http::sendWithRetry(*clients_[0], request("list_ips", "GET", path), options_.retry, env_);
+    auto r =
+        http::sendWithRetry(*clients_[0], request("list_ips", "GET", path), options_.retry, env_);
     if (!r) return r.error();
     if (r->code != 200) return responseError("listing addresses", *r);
     auto p = parseIpsPage(r->body);
     if (!p) return p.error();
     if (p->page != page)
-      return Error::transient(fmt::format("Linode API listing addresses: asked for page {}, got page {}",
-                                          page, p->page));
+      return Error::transient(fmt::format(
+          "Linode API listing addresses: asked for page {}, got page {}", page, p->page));
     if (pages && *pages != p->pages)
-      return Error::transient("Linode API listing addresses: the number of pages changed while listing");
+      return Error::transient(
+          "Linode API listing addresses: the number of pages changed while listing");
     pages = p->pages;
     if (p->items.size() > options_.maxItems - inv.addresses.size()) {
       return Error::permanent(fmt::format(
-          "Linode API listing addresses: more than {} addresses (the bound on one inventory)", options_.maxItems));
+          "Linode API listing addresses: more than {} addresses (the bound on one inventory)",
+          options_.maxItems));
     }
     for (auto& a : p->items) {
       // Pages that shift under a concurrent change would list one twice (or skip one).
@@ -114,7 +120,8 @@ Result<ChangeResult> LinodeProvider::applyOne(const Change& change, http::Client
     // The platform answers with what it now holds: a set it did not take is not applied.
     if (change.action == Change::Action::kSet && *ptr != change.hostname) {
       out.status = Status::kFailed;
-      out.reason = fmt::format("Linode API answered rdns \"{}\" after setting \"{}\"", *ptr, change.hostname);
+      out.reason = fmt::format("Linode API answered rdns \"{}\" after setting \"{}\"", *ptr,
+                               change.hostname);
       return out;
     }
     out.status = Status::kApplied;
@@ -135,15 +142,18 @@ Result<ChangeResult> LinodeProvider::applyOne(const Change& change, http::Client
 
 Result<std::vector<ChangeResult>> LinodeProvider::apply(const std::vector<Change>& batch) {
   if (batch.size() > kBatchSize)
-    return Error::permanent(fmt::format("Linode API: batch of {} exceeds {}", batch.size(), kBatchSize));
+    return Error::permanent(
+        fmt::format("Linode API: batch of {} exceeds {}", batch.size(), kBatchSize));
   return http::applyEachConcurrently(
       batch, options_.workers, "not sent: the API refused the token",
       [&](const Change& c, size_t worker) { return applyOne(c, *clients_[worker]); });
 }
 
-Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& config, RequestObserver observer) {
+Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& config,
+                                                     RequestObserver observer) {
   auto token = http::readSecretFile(config.apiKeyFile);
-  if (!token) return Error::permanent(fmt::format("linode provider: tokenFile: {}", token.error().message));
+  if (!token)
+    return Error::permanent(fmt::format("linode provider: tokenFile: {}", token.error().message));
   LinodeOptions o;
   o.url = config.url.empty() ? kDefaultUrl : config.url;
   o.token = *token;
@@ -151,9 +161,10 @@ Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& confi
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
   std::vector<std::unique_ptr<http::Client>> clients;
   for (size_t i = 0; i < o.workers; ++i)
-    clients.push_back(http::makeCurlClient({config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
-  return std::unique_ptr<Provider>(
-      std::make_unique<LinodeProvider>(std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
+    clients.push_back(http::makeCurlClient(
+        {config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
+  return std::unique_ptr<Provider>(std::make_unique<LinodeProvider>(
+      std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
 }
 
 }  // namespace ptrd::providers::linode

@@ -46,7 +46,7 @@ struct LinodeOptions {
   std::string url = kDefaultUrl;  // base including /v4
   std::string token;              // bearer token; never logged
   size_t requestsPerMinute = kMaxRequestsPerMinute;
-  size_t workers = 4;             // calls in flight at once
+  size_t workers = 4;  // calls in flight at once
   size_t pageSize = kMaxPageSize;
   size_t maxPages = kMaxInventoryPages;
   size_t maxItems = kMaxInventoryItems;
@@ -76,8 +76,8 @@ class LinodeProvider : public Provider {
 
   LinodeOptions options_;
   http::RetryEnv env_;
-  std::shared_ptr<http::RateLimiter> limiter_;      // every request
-  std::shared_ptr<http::RateLimiter> listLimiter_;  // list pages, besides
+  std::shared_ptr<http::RateLimiter> limiter_;          // every request
+  std::shared_ptr<http::RateLimiter> listLimiter_;      // list pages, besides
   std::vector<std::unique_ptr<http::Client>> clients_;  // paced through limiter_
 };
 

@@ -19,7 +19,8 @@ void readSettings(SettingsReader& in, ProviderConfig& out) {
   readHttpSettings(in, out);
   auto own = std::make_shared<LinodeSettings>();
   if (in.has("requestsPerMinute")) {
-    if (auto v = in.integer("requestsPerMinute", 1, kMaxRequestsPerMinute)) own->requestsPerMinute = *v;
+    if (auto v = in.integer("requestsPerMinute", 1, kMaxRequestsPerMinute))
+      own->requestsPerMinute = *v;
   }
   out.settings = own;
   out.batchSize = kBatchSize;

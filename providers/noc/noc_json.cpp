@@ -49,8 +49,9 @@ Result<IpsPage> parseIpsPage(const std::string& body) {
       a.ptr = canonicalDnsName(optString(item, "ptr"));
       a.defaultPtr = canonicalDnsName(optString(item, "default_ptr"));
       auto custom = item.find("custom");
-      a.custom = custom != item.end() && custom->is_boolean() ? custom->get<bool>()
-                                                              : !a.ptr.empty() && a.ptr != a.defaultPtr;
+      a.custom = custom != item.end() && custom->is_boolean()
+                     ? custom->get<bool>()
+                     : !a.ptr.empty() && a.ptr != a.defaultPtr;
       page.items.push_back(std::move(a));
     }
     page.nextCursor = optString(j, "next_cursor");

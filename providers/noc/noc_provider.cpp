@@ -15,7 +15,8 @@ namespace {
 Error responseError(const std::string& what, const http::Response& r) {
   std::string msg = fmt::format("NOC API {}: {}", what, errorText(r.code, r.body));
   if (r.code == 401 || r.code == 403)
-    return Error::auth(fmt::format("NOC API {}: the portal refused the token ({})", what, errorText(r.code, r.body)));
+    return Error::auth(fmt::format("NOC API {}: the portal refused the token ({})", what,
+                                   errorText(r.code, r.body)));
   if (r.code == 429) return Error::rateLimited(msg);
   if (http::isRetryableCode(r.code)) return Error::transient(msg);
   // The portal objects to what we sent: splitting the batch finds the entry.
@@ -38,16 +39,18 @@ std::string randomNonce() {
 
 }  // namespace
 
-NocProvider::NocProvider(NocOptions options, std::unique_ptr<http::Client> client, http::RetryEnv env)
+NocProvider::NocProvider(NocOptions options, std::unique_ptr<http::Client> client,
+                         http::RetryEnv env)
     : options_(std::move(options)), client_(std::move(client)), env_(std::move(env)) {
-  if (options_.batchSize == 0 || options_.batchSize > kMaxBulkEntries) options_.batchSize = kMaxBulkEntries;
+  if (options_.batchSize == 0 || options_.batchSize > kMaxBulkEntries)
+    options_.batchSize = kMaxBulkEntries;
   if (options_.pageLimit == 0 || options_.pageLimit > 1000) options_.pageLimit = 1000;
   if (options_.keyNonce.empty()) options_.keyNonce = randomNonce();
   if (!options_.journal) options_.journal = std::make_shared<JobJournal>();
 }
 
-http::Request NocProvider::request(std::string operation, std::string method, const std::string& path,
-                                   std::string body) const {
+http::Request NocProvider::request(std::string operation, std::string method,
+                                   const std::string& path, std::string body) const {
   return http::bearerJsonRequest(std::move(operation), std::move(method), options_.url, path,
                                  options_.token, std::move(body));
 }
@@ -58,9 +61,10 @@ Result<Inventory> NocProvider::inventory() {
   std::set<std::string> seen;  // a cursor that repeats would page forever
   for (size_t pages = 0;; ++pages) {
     if (pages >= options_.maxPages) {
-      return Error::permanent(fmt::format("NOC API listing addresses: more than {} pages (the bound on "
-                                          "one listing); the cursor never ends",
-                                          options_.maxPages));
+      return Error::permanent(
+          fmt::format("NOC API listing addresses: more than {} pages (the bound on "
+                      "one listing); the cursor never ends",
+                      options_.maxPages));
     }
     std::string path = fmt::format("/v1/ips?limit={}", options_.pageLimit);
     if (!cursor.empty()) path += "&cursor=" + http::urlEncode(cursor);
@@ -71,7 +75,8 @@ Result<Inventory> NocProvider::inventory() {
     if (!page) return page.error();
     if (page->items.size() > options_.maxItems - inv.addresses.size()) {
       return Error::permanent(fmt::format(
-          "NOC API listing addresses: more than {} addresses (the bound on one inventory)", options_.maxItems));
+          "NOC API listing addresses: more than {} addresses (the bound on one inventory)",
+          options_.maxItems));
     }
     for (auto& a : page->items) inv.addresses.push_back(std::move(a));
     if (page->nextCursor.empty()) return inv;
@@ -90,7 +95,8 @@ Result<std::string> NocProvider::submit(const std::string& key, const std::strin
   req.headers.emplace_back("Idempotency-Key", key);
   auto r = http::sendWithRetry(*client_, req, options_.retry, env_);
   if (!r) return r.error();
-  if (r->code != 202 && r->code != 200 && r->code != 201) return responseError("submitting a bulk job", *r);
+  if (r->code != 202 && r->code != 200 && r->code != 201)
+    return responseError("submitting a bulk job", *r);
   return parseJobId(r->body);
 }
 
@@ -101,18 +107,22 @@ Result<Job> NocProvider::waitForJob(const std::string& jobId) {
   auto wait = options_.pollFirst;
   std::string state;  // as last read; empty before the first poll
   auto stillError = [&] {
-    return Error::transient(fmt::format("NOC API job {} still {} at its deadline (jobTimeout {} ms, or the "
-                                        "pass's deadline if sooner)",
-                                        jobId, state, options_.jobTimeout.count()));
+    return Error::transient(
+        fmt::format("NOC API job {} still {} at its deadline (jobTimeout {} ms, or the "
+                    "pass's deadline if sooner)",
+                    jobId, state, options_.jobTimeout.count()));
   };
   for (;;) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - env_.now());
-    env_.sleep(std::clamp(wait, std::chrono::milliseconds(0), std::max(left, std::chrono::milliseconds(0))));
+    env_.sleep(std::clamp(wait, std::chrono::milliseconds(0),
+                          std::max(left, std::chrono::milliseconds(0))));
     // The job stays in the journal: the next process (or pass) waits for it again.
-    if (env_.isStopped()) return Error::transient(fmt::format("NOC API job {}: {}", jobId, kStoppedReason));
+    if (env_.isStopped())
+      return Error::transient(fmt::format("NOC API job {}: {}", jobId, kStoppedReason));
     if (!state.empty() && env_.now() >= env_.bound(std::chrono::steady_clock::time_point::max()))
       return stillError();  // the pass's deadline: no request may be sent any more
-    auto r = http::sendWithRetry(*client_, request("get_job", "GET", "/v1/jobs/" + http::urlEncode(jobId)),
+    auto r = http::sendWithRetry(*client_,
+                                 request("get_job", "GET", "/v1/jobs/" + http::urlEncode(jobId)),
                                  options_.retry, env_);
     if (!r) return r.error();
     if (r->code != 200) return responseError(fmt::format("reading job {}", jobId), *r);
@@ -128,8 +138,8 @@ Result<Job> NocProvider::waitForJob(const std::string& jobId) {
 Result<std::vector<ChangeResult>> NocProvider::apply(const std::vector<Change>& batch) {
   if (batch.empty()) return std::vector<ChangeResult>{};
   if (batch.size() > options_.batchSize) {
-    return Error::permanent(
-        fmt::format("NOC API: batch of {} exceeds the limit of {}", batch.size(), options_.batchSize));
+    return Error::permanent(fmt::format("NOC API: batch of {} exceeds the limit of {}",
+                                        batch.size(), options_.batchSize));
   }
   const std::string body = bulkBody(batch);
   const std::string key = idempotencyKey(++sequence_, body);
@@ -192,13 +202,16 @@ Result<std::vector<Change>> NocProvider::journaledChanges(const JournaledJob& jo
   return parseBulkBody(job.body);
 }
 
-Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, RequestObserver observer) {
+Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config,
+                                                  RequestObserver observer) {
   if (config.url.empty()) return Error::permanent("noc provider: url is not set");
   if (config.batchSize > kMaxBulkEntries)
-    return Error::permanent(fmt::format("noc provider: batchSize {} exceeds the portal's limit of {}",
-                                        config.batchSize, kMaxBulkEntries));
+    return Error::permanent(
+        fmt::format("noc provider: batchSize {} exceeds the portal's limit of {}", config.batchSize,
+                    kMaxBulkEntries));
   auto token = http::readSecretFile(config.apiKeyFile);
-  if (!token) return Error::permanent(fmt::format("noc provider: tokenFile: {}", token.error().message));
+  if (!token)
+    return Error::permanent(fmt::format("noc provider: tokenFile: {}", token.error().message));
   NocOptions o;
   o.url = config.url;
   o.token = *token;
@@ -207,9 +220,10 @@ Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, 
   o.journal = config.jobJournal;
   // One request's retries end by 2 min, or one requestTimeout when that is longer.
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
-  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
-  return std::unique_ptr<Provider>(
-      std::make_unique<NocProvider>(std::move(o), std::move(client), http::RetryEnv::from(config.wait)));
+  auto client = http::makeCurlClient(
+      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  return std::unique_ptr<Provider>(std::make_unique<NocProvider>(
+      std::move(o), std::move(client), http::RetryEnv::from(config.wait)));
 }
 
 }  // namespace ptrd::providers::noc

@@ -73,7 +73,8 @@ class NocProvider : public Provider {
   std::atomic<uint64_t> sequence_{0};
 };
 
-Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config, RequestObserver observer);
+Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config,
+                                                  RequestObserver observer);
 
 // The registry's entry for this folder (settings block, capabilities, factory).
 ProviderType providerType();

@@ -13,8 +13,8 @@ namespace {
 using nlohmann::json;
 
 bool isReverseZone(std::string_view zone) {
-  return zone.ends_with(".in-addr.arpa.") || zone.ends_with(".ip6.arpa.") || zone == "in-addr.arpa." ||
-         zone == "ip6.arpa.";
+  return zone.ends_with(".in-addr.arpa.") || zone.ends_with(".ip6.arpa.") ||
+         zone == "in-addr.arpa." || zone == "ip6.arpa.";
 }
 
 }  // namespace
@@ -33,7 +33,8 @@ Result<std::vector<ZoneRef>> parseReverseZones(const std::string& body) {
   } catch (const json::exception& e) {
     return Error::transient(fmt::format("malformed JSON ({})", e.what()));
   }
-  std::sort(zones.begin(), zones.end(), [](const ZoneRef& a, const ZoneRef& b) { return a.name < b.name; });
+  std::sort(zones.begin(), zones.end(),
+            [](const ZoneRef& a, const ZoneRef& b) { return a.name < b.name; });
   return zones;
 }
 

@@ -29,7 +29,8 @@ std::string apiMessage(const http::Response& r) {
 Error responseError(const std::string& what, const http::Response& r) {
   std::string msg = fmt::format("PowerDNS {}: {}", what, apiMessage(r));
   if (r.code == 401 || r.code == 403)
-    return Error::auth(fmt::format("PowerDNS {}: the server refused the API key ({})", what, apiMessage(r)));
+    return Error::auth(
+        fmt::format("PowerDNS {}: the server refused the API key ({})", what, apiMessage(r)));
   if (r.code == 429) return Error::rateLimited(msg);
   if (r.code >= 500) return Error::transient(msg);
   return Error::permanent(msg);
@@ -42,8 +43,9 @@ PowerDnsProvider::PowerDnsProvider(PowerDnsOptions options, std::unique_ptr<http
   if (options_.batchSize == 0) options_.batchSize = 500;
 }
 
-Result<http::Response> PowerDnsProvider::call(const std::string& operation, const std::string& method,
-                                              const std::string& path, std::string body) {
+Result<http::Response> PowerDnsProvider::call(const std::string& operation,
+                                              const std::string& method, const std::string& path,
+                                              std::string body) {
   http::Request req;
   req.operation = operation;
   req.method = method;
@@ -59,11 +61,13 @@ Result<std::vector<PowerDnsProvider::Zone>> PowerDnsProvider::reverseZones() {
   if (!r) return r.error();
   if (r->code != 200) return responseError("listing zones", *r);
   auto parsed = parseReverseZones(r->body);
-  if (!parsed) return Error::transient(fmt::format("PowerDNS listing zones: {}", parsed.error().message));
+  if (!parsed)
+    return Error::transient(fmt::format("PowerDNS listing zones: {}", parsed.error().message));
   if (parsed->size() > options_.maxZones) {
-    return Error::permanent(fmt::format("PowerDNS listing zones: {} reverse zones, more than {} (the bound "
-                                        "on one inventory)",
-                                        parsed->size(), options_.maxZones));
+    return Error::permanent(
+        fmt::format("PowerDNS listing zones: {} reverse zones, more than {} (the bound "
+                    "on one inventory)",
+                    parsed->size(), options_.maxZones));
   }
   std::vector<Zone> zones;
   for (auto& z : *parsed) zones.push_back({std::move(z.name), std::move(z.id)});
@@ -73,7 +77,8 @@ Result<std::vector<PowerDnsProvider::Zone>> PowerDnsProvider::reverseZones() {
 Result<std::string> PowerDnsProvider::defaultPtrFor(const IpAddress& address) const {
   if (options_.defaultTemplate.empty()) return std::string();
   auto ptr = renderNameTemplate(options_.defaultTemplate, address);
-  if (!ptr) return Error::permanent(fmt::format("PowerDNS defaultTemplate: {}", ptr.error().message));
+  if (!ptr)
+    return Error::permanent(fmt::format("PowerDNS defaultTemplate: {}", ptr.error().message));
   return ptr;
 }
 
@@ -86,18 +91,21 @@ Result<Inventory> PowerDnsProvider::inventory() {
   std::vector<std::pair<IpAddress, OwnedAddress>> found;
   for (const Zone& zone : *zones) {
     inv.ownedZones.push_back(zone.name);
-    auto r = call("get_zone", "GET",
-                  fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)));
+    auto r = call(
+        "get_zone", "GET",
+        fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)));
     if (!r) return r.error();
     if (r->code != 200) return responseError(fmt::format("reading zone {}", zone.name), *r);
     auto ptrs = parseZonePtrs(r->body);
     if (!ptrs) {
-      return Error::transient(fmt::format("PowerDNS reading zone {}: {}", zone.name, ptrs.error().message));
+      return Error::transient(
+          fmt::format("PowerDNS reading zone {}: {}", zone.name, ptrs.error().message));
     }
     if (ptrs->size() > options_.maxItems - found.size()) {
-      return Error::permanent(fmt::format("PowerDNS reading zone {}: more than {} PTR records (the bound on "
-                                          "one inventory)",
-                                          zone.name, options_.maxItems));
+      return Error::permanent(
+          fmt::format("PowerDNS reading zone {}: more than {} PTR records (the bound on "
+                      "one inventory)",
+                      zone.name, options_.maxItems));
     }
     for (auto& p : *ptrs) {
       OwnedAddress a;
@@ -113,7 +121,8 @@ Result<Inventory> PowerDnsProvider::inventory() {
     }
   }
   // IpAddress orders IPv4 before IPv6, then by bytes.
-  std::sort(found.begin(), found.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+  std::sort(found.begin(), found.end(),
+            [](const auto& x, const auto& y) { return x.first < y.first; });
   for (auto& entry : found) inv.addresses.push_back(std::move(entry.second));
   return inv;
 }
@@ -132,7 +141,8 @@ Result<std::vector<ChangeResult>> PowerDnsProvider::apply(const std::vector<Chan
     auto address = IpAddress::fromReverseName(owner);
     if (!address) {
       results[i].status = ChangeResult::Status::kInvalid;
-      results[i].reason = fmt::format("\"{}\" is not a reverse DNS name of an address", batch[i].reverseName);
+      results[i].reason =
+          fmt::format("\"{}\" is not a reverse DNS name of an address", batch[i].reverseName);
       continue;
     }
     // A reset the template cannot name is refused here, so patch() never sends one.
@@ -145,7 +155,8 @@ Result<std::vector<ChangeResult>> PowerDnsProvider::apply(const std::vector<Chan
     }
     std::optional<size_t> best;
     for (size_t z = 0; z < zones->size(); ++z) {
-      if (isUnderZone(owner, (*zones)[z].name) && (!best || (*zones)[z].name.size() > (*zones)[*best].name.size()))
+      if (isUnderZone(owner, (*zones)[z].name) &&
+          (!best || (*zones)[z].name.size() > (*zones)[*best].name.size()))
         best = z;
     }
     if (!best) {
@@ -153,15 +164,17 @@ Result<std::vector<ChangeResult>> PowerDnsProvider::apply(const std::vector<Chan
       results[i].reason = fmt::format("no reverse zone on the PowerDNS server contains {}", owner);
       continue;
     }
-    auto g = std::find_if(groups.begin(), groups.end(), [&](const auto& p) { return p.first == *best; });
+    auto g =
+        std::find_if(groups.begin(), groups.end(), [&](const auto& p) { return p.first == *best; });
     if (g == groups.end()) g = groups.insert(groups.end(), {*best, {}});
     g->second.push_back(i);
   }
 
   for (const auto& [z, idx] : groups) {
     for (size_t start = 0; start < idx.size(); start += options_.batchSize) {
-      std::vector<size_t> chunk(idx.begin() + long(start),
-                                idx.begin() + long(std::min(idx.size(), start + options_.batchSize)));
+      std::vector<size_t> chunk(
+          idx.begin() + long(start),
+          idx.begin() + long(std::min(idx.size(), start + options_.batchSize)));
       if (auto s = patch((*zones)[z], batch, chunk, results); !s) return s.error();
     }
   }
@@ -189,9 +202,10 @@ Status PowerDnsProvider::patch(const Zone& zone, const std::vector<Change>& batc
     }
     rrsets.push_back(std::move(rrset));
   }
-  auto r = call("patch_zone", "PATCH",
-                fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)),
-                json{{"rrsets", std::move(rrsets)}}.dump());
+  auto r =
+      call("patch_zone", "PATCH",
+           fmt::format("/api/v1/servers/{}/zones/{}", options_.serverId, http::urlEncode(zone.id)),
+           json{{"rrsets", std::move(rrsets)}}.dump());
   if (!r) return r.error();
   if (r->code == 204 || r->code == 200) {
     for (size_t k = 0; k < idx.size(); ++k) {
@@ -209,7 +223,8 @@ Status PowerDnsProvider::patch(const Zone& zone, const std::vector<Change>& batc
       return okStatus();
     }
     size_t half = idx.size() / 2;
-    std::vector<size_t> left(idx.begin(), idx.begin() + long(half)), right(idx.begin() + long(half), idx.end());
+    std::vector<size_t> left(idx.begin(), idx.begin() + long(half)),
+        right(idx.begin() + long(half), idx.end());
     if (auto s = patch(zone, batch, left, results); !s) return s;
     return patch(zone, batch, right, results);
   }
@@ -227,15 +242,18 @@ Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& con
                                                        RequestObserver observer) {
   if (config.url.empty()) return Error::permanent("powerdns provider: url is not set");
   auto key = http::readSecretFile(config.apiKeyFile);
-  if (!key) return Error::permanent(fmt::format("powerdns provider: apiKeyFile: {}", key.error().message));
+  if (!key)
+    return Error::permanent(fmt::format("powerdns provider: apiKeyFile: {}", key.error().message));
   PowerDnsOptions o;
   o.url = config.url;
   o.apiKey = *key;
   o.batchSize = config.batchSize;
   o.defaultTemplate = config.defaultTemplate;
   o.ttl = config.ttl;
-  auto client = http::makeCurlClient({config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
-  return std::unique_ptr<Provider>(std::make_unique<PowerDnsProvider>(std::move(o), std::move(client)));
+  auto client = http::makeCurlClient(
+      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  return std::unique_ptr<Provider>(
+      std::make_unique<PowerDnsProvider>(std::move(o), std::move(client)));
 }
 
 }  // namespace ptrd::providers::powerdns

@@ -27,8 +27,8 @@ struct PowerDnsOptions {
   std::string defaultTemplate;  // empty: reset deletes the rrset
   uint32_t ttl = 300;
   std::string serverId = "localhost";
-  size_t maxZones = kMaxZones;            // more reverse zones is an error
-  size_t maxItems = kMaxInventoryItems;   // more PTR records is an error
+  size_t maxZones = kMaxZones;           // more reverse zones is an error
+  size_t maxItems = kMaxInventoryItems;  // more PTR records is an error
 };
 
 class PowerDnsProvider : public Provider {

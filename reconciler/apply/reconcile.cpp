@@ -163,8 +163,10 @@ ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver&
   std::map<std::string, ChangeResult> results;
   std::optional<Error> stop;
   for (const Batch& b : makeBatches(plan.changes, provider.maxBatchSize())) {
-    if (stop) failUnsent(b, *stop, results);
-    else stop = sendBatch(b, provider, results);
+    if (stop)
+      failUnsent(b, *stop, results);
+    else
+      stop = sendBatch(b, provider, results);
   }
 
   std::map<IpAddress, PlanEntry*> entries;

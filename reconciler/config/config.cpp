@@ -204,14 +204,16 @@ class ConfigReader {
       }
       YAML::Node merged(YAML::NodeType::Map);
       for (auto it = orig_.begin(); it != orig_.end(); ++it) {
-        if (it->first.IsScalar() && it->first.Scalar() != block_) merged[it->first.Scalar()] = it->second;
+        if (it->first.IsScalar() && it->first.Scalar() != block_)
+          merged[it->first.Scalar()] = it->second;
       }
       for (auto it = nested_.begin(); it != nested_.end(); ++it) {
         if (!it->first.IsScalar()) continue;
         const std::string key = it->first.Scalar();
         const YAML::Node& view = merged;
         if (view[key]) {
-          r_.fail(it->first, fmt::format("{} is given both in provider and in provider.{}", key, block_));
+          r_.fail(it->first,
+                  fmt::format("{} is given both in provider and in provider.{}", key, block_));
           continue;
         }
         merged[key] = it->second;
@@ -236,7 +238,8 @@ class ConfigReader {
     if (!t) return;
     const providers::ProviderType* known = providers::findProviderType(*t);
     if (!known)
-      return fail(type, fmt::format("unknown provider '{}' ({})", *t, providers::knownProviderTypes()));
+      return fail(type,
+                  fmt::format("unknown provider '{}' ({})", *t, providers::knownProviderTypes()));
     config_.provider.type = *t;
     ProviderSettings settings(*this, orig, known->block);
     known->readSettings(settings, config_.provider);

@@ -74,9 +74,10 @@ Validation validatePaths(const std::vector<std::string>& paths, const LoadOption
   std::vector<std::string> mappingFiles;
   for (const auto& file : listed.files) {
     // Configs are small; anything larger than a config may be is a mapping file.
-    auto text = isYamlMappingFile(file)
-                    ? readInputFile(file, ReadLimits{kMaxConfigBytes, kMaxTornReadTries, "config file"})
-                    : Result<std::string>(Error::permanent("not YAML"));
+    auto text =
+        isYamlMappingFile(file)
+            ? readInputFile(file, ReadLimits{kMaxConfigBytes, kMaxTornReadTries, "config file"})
+            : Result<std::string>(Error::permanent("not YAML"));
     if (!text || !looksLikeReconcilerConfig(*text)) {
       mappingFiles.push_back(file);
       continue;

@@ -23,7 +23,7 @@ namespace ptrd {
 
 struct ConfigCheck {
   std::string file;
-  std::vector<Diagnostic> errors;  // empty: the config is as plan would accept it
+  std::vector<Diagnostic> errors;     // empty: the config is as plan would accept it
   std::vector<std::string> mappings;  // the mapping paths it names (resolved)
 };
 

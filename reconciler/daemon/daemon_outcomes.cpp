@@ -52,9 +52,8 @@ bool DaemonLoop::resumeJournaledJobs(providers::Provider& provider, const Plan& 
     if (deps_.signal.stopRequested()) return true;  // the next process resumes it
     // Only what this pass's plan (gate, policy, cap applied) still wants, and
     // only within the provider's idempotency window: see journal_replay.h.
-    const std::string why =
-        whyNotReplayable(job, provider.journaledChanges(job), plan, deps_.clock.wallNow(),
-                         provider.resumeWindow());
+    const std::string why = whyNotReplayable(job, provider.journaledChanges(job), plan,
+                                             deps_.clock.wallNow(), provider.resumeWindow());
     if (!why.empty()) {
       deps_.log.warn(
           "not replaying a journaled job; the plan decides instead",

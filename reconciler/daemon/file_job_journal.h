@@ -49,8 +49,7 @@ class FileJobJournal final : public providers::JobJournal {
   // Reads the file if it exists (an absent file is an empty journal). A file that
   // does not parse is an Error: guessing could submit jobs twice.
   static Result<std::shared_ptr<FileJobJournal>> open(const std::string& path,
-                                                      ErrorSink onError = {},
-                                                      WallClock now = {});
+                                                      ErrorSink onError = {}, WallClock now = {});
 
   void recordSubmitting(const std::string& idempotencyKey, const std::string& body) override;
   void recordJob(const std::string& idempotencyKey, const std::string& jobId) override;

@@ -46,7 +46,8 @@ std::string whyNotReplayable(const providers::JournaledJob& job,
   if (!asked) return asked.error().message;
   std::map<std::string, Wanted> entries;
   for (const auto& c : *asked) {
-    Wanted w{c.action, c.action == Change::Action::kReset ? std::string() : canonicalDnsName(c.hostname)};
+    Wanted w{c.action,
+             c.action == Change::Action::kReset ? std::string() : canonicalDnsName(c.hostname)};
     if (!entries.emplace(c.ip, w).second) return fmt::format("it names {} twice", c.ip);
   }
   if (entries.empty()) return "it asks for no change";

@@ -21,7 +21,7 @@ enum class LookupOutcome {
   kServfail,
   kRefused,
   kTimeout,
-  kOther,     // FORMERR, NOTIMP, malformed answer, connection refused, ...
+  kOther,  // FORMERR, NOTIMP, malformed answer, connection refused, ...
 };
 
 const char* outcomeName(LookupOutcome o);  // "answer", "nxdomain", "nodata", ...
@@ -32,13 +32,14 @@ bool isDefinitive(LookupOutcome o);
 struct PtrLookup {
   IpAddress ip;
   LookupOutcome outcome = LookupOutcome::kOther;
-  std::vector<std::string> names;  // the whole PTR RRset, canonical (lower case, trailing dot), sorted
-  uint32_t ttl = 0;                // min TTL of the answer (or negative TTL), for re-check scheduling
-  std::string detail;              // human text for failures
+  std::vector<std::string>
+      names;           // the whole PTR RRset, canonical (lower case, trailing dot), sorted
+  uint32_t ttl = 0;    // min TTL of the answer (or negative TTL), for re-check scheduling
+  std::string detail;  // human text for failures
 };
 
 struct ForwardQuestion {
-  std::string name;  // canonical hostname
+  std::string name;                                   // canonical hostname
   IpAddress::Family family = IpAddress::Family::kV4;  // A for kV4, AAAA for kV6
   bool operator==(const ForwardQuestion&) const = default;
   auto operator<=>(const ForwardQuestion&) const = default;
@@ -58,7 +59,8 @@ class Resolver {
   virtual ~Resolver() = default;
   // One result per input, in input order.
   virtual std::vector<PtrLookup> lookupPtr(const std::vector<IpAddress>& ips) = 0;
-  virtual std::vector<ForwardLookup> lookupForward(const std::vector<ForwardQuestion>& questions) = 0;
+  virtual std::vector<ForwardLookup> lookupForward(
+      const std::vector<ForwardQuestion>& questions) = 0;
 };
 
 }  // namespace ptrd

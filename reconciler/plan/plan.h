@@ -22,12 +22,12 @@ namespace ptrd {
 struct PlanEntry {
   std::optional<IpAddress> ip;
   RecordState state = RecordState::kInSync;
-  std::string from;       // current PTR at the provider, canonical; empty when none/unknown
-  std::string to;         // desired PTR (the default for a reset; empty = provider default/none)
-  std::string reason;     // why, for anything but in_sync/set
+  std::string from;    // current PTR at the provider, canonical; empty when none/unknown
+  std::string to;      // desired PTR (the default for a reset; empty = provider default/none)
+  std::string reason;  // why, for anything but in_sync/set
   std::vector<IpAddress> forward;  // what the desired name resolved to, when it was looked up
-  SourceLocation source;  // where it was declared; empty file for undeclared (sync) resets
-  bool declared = true;   // false for sync resets of undeclared IPs
+  SourceLocation source;           // where it was declared; empty file for undeclared (sync) resets
+  bool declared = true;            // false for sync resets of undeclared IPs
 
   std::string ipText() const { return ip ? ip->str() : std::string(); }
 };

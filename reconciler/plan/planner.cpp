@@ -151,8 +151,9 @@ class Planner {
     }
     if (options_.policy == Policy::kSync && !wholeTruth) {
       plan_.syncSuppressed = true;
-      plan_.warnings.push_back(fmt::format("sync resets suspended: {}; {} held back (undeclared IPs with a custom PTR)",
-                                           suspensionReason(), heldBack));
+      plan_.warnings.push_back(
+          fmt::format("sync resets suspended: {}; {} held back (undeclared IPs with a custom PTR)",
+                      suspensionReason(), heldBack));
     }
   }
 
@@ -165,8 +166,9 @@ class Planner {
     }
     if (!desired_.invalid.empty()) {
       const size_t n = desired_.invalid.size();
-      out += fmt::format("{}{} invalid entr{} ({}{})", out.empty() ? "" : " and ", n, n == 1 ? "y" : "ies",
-                         desired_.invalid.front().diagnostic.where.str(), n == 1 ? "" : ", ...");
+      out += fmt::format("{}{} invalid entr{} ({}{})", out.empty() ? "" : " and ", n,
+                         n == 1 ? "y" : "ies", desired_.invalid.front().diagnostic.where.str(),
+                         n == 1 ? "" : ", ...");
     }
     return out;
   }

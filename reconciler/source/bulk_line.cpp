@@ -3,9 +3,13 @@
 namespace ptrd {
 namespace {
 
-bool isSpace(char c) { return c == ' ' || c == '\t'; }
+bool isSpace(char c) {
+  return c == ' ' || c == '\t';
+}
 // A hostname or IP never contains these, so they end a token.
-bool endsToken(char c) { return isSpace(c) || c == ',' || c == '#'; }
+bool endsToken(char c) {
+  return isSpace(c) || c == ',' || c == '#';
+}
 
 BulkLine error(std::string_view text, size_t pos) {
   BulkLine b;
@@ -36,7 +40,8 @@ BulkLine parseBulkLine(std::string_view line, bool allowIpOnly) {
   int commas = 0;
   size_t sep_start = pos;
   while (pos < line.size() && (isSpace(line[pos]) || line[pos] == ',')) {
-    if (line[pos] == ',' && ++commas > 1) return error("more than one comma between IP and hostname", pos);
+    if (line[pos] == ',' && ++commas > 1)
+      return error("more than one comma between IP and hostname", pos);
     ++pos;
   }
   if (pos == line.size()) {

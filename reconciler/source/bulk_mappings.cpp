@@ -59,8 +59,8 @@ void addBulkMappings(std::string_view text, const BulkOrigin& origin, uint32_t s
     } else if (auto host = normaliseHostname(b.hostname); !host) {
       builder.addInvalid(source, *ip, at(b.hostnameColumn), host.error().message);
     } else {
-      builder.add(DesiredRecord{*ip, std::move(*host), false, DeclarationKind::kBulk, source, e.line,
-                                e.indent + b.ipColumn});
+      builder.add(DesiredRecord{*ip, std::move(*host), false, DeclarationKind::kBulk, source,
+                                e.line, e.indent + b.ipColumn});
     }
     // A bound is reported already when hit.
     return builder.budgetHit() == DesiredStateBuilder::Bound::kNone;

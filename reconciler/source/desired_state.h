@@ -45,9 +45,9 @@ struct SourceSummary {
 
 struct DesiredState {
   std::vector<SourceSummary> sources;
-  std::vector<DesiredRecord> records;        // one per IP, sorted by IP
-  std::vector<InvalidDeclaration> invalid;   // in file order
-  std::vector<Diagnostic> fileErrors;        // files that failed to load as a whole
+  std::vector<DesiredRecord> records;       // one per IP, sorted by IP
+  std::vector<InvalidDeclaration> invalid;  // in file order
+  std::vector<Diagnostic> fileErrors;       // files that failed to load as a whole
 
   bool complete() const { return fileErrors.empty(); }
   bool hasErrors() const { return !fileErrors.empty() || !invalid.empty(); }

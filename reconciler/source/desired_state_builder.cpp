@@ -21,12 +21,14 @@ bool DesiredStateBuilder::fits(uint64_t n, const SourceLocation& where) {
   }
   const bool file = n > perFileLimit_ - std::min(perFileCount_, perFileLimit_);
   hit_ = file ? Bound::kPerFile : Bound::kTotal;
-  addFileError(where, file ? fmt::format("more than the limit of {} addresses per file (records, bulk lines and "
-                                         "range addresses, YAML aliases included); the file is not loaded",
-                                         perFileLimit_)
-                           : fmt::format("more than the limit of {} addresses in all mapping files together "
-                                         "(records, bulk lines and range addresses); nothing is loaded",
-                                         totalLimit_));
+  addFileError(
+      where,
+      file ? fmt::format("more than the limit of {} addresses per file (records, bulk lines and "
+                         "range addresses, YAML aliases included); the file is not loaded",
+                         perFileLimit_)
+           : fmt::format("more than the limit of {} addresses in all mapping files together "
+                         "(records, bulk lines and range addresses); nothing is loaded",
+                         totalLimit_));
   return false;
 }
 
@@ -45,8 +47,8 @@ void DesiredStateBuilder::rollback(size_t checkpoint) {
   pending_.resize(checkpoint);
 }
 
-void DesiredStateBuilder::addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where,
-                                     std::string reason) {
+void DesiredStateBuilder::addInvalid(uint32_t source, std::optional<IpAddress> ip,
+                                     SourceLocation where, std::string reason) {
   if (!fits(1, where)) return;
   ++perFileCount_, ++totalCount_;
   ++state_.sources[source].invalid;
@@ -63,7 +65,8 @@ std::string DesiredStateBuilder::describe(const DesiredRecord& r) const {
 
 // Merges all declarations of one IP, given explicit ones first and each kind in
 // the order it was read.
-void DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group, std::vector<DesiredRecord>& out) {
+void DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group,
+                                     std::vector<DesiredRecord>& out) {
   DesiredRecord& first = *group.front();
   bool explicit_seen = first.kind != DeclarationKind::kRange;
   for (size_t i = 1; i < group.size(); ++i) {
@@ -81,9 +84,11 @@ void DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group, s
     // Not through addInvalid: a conflict is a verdict on records already counted.
     ++state_.sources[other.source].invalid;
     state_.invalid.push_back(InvalidDeclaration{
-        other.ip, Diagnostic{state_.where(other),
-               fmt::format("{} is declared as {} here and as {} at {} (one IP, one PTR)", other.ip.str(),
-                           describe(other), describe(first), state_.where(first).str())}});
+        other.ip,
+        Diagnostic{state_.where(other),
+                   fmt::format("{} is declared as {} here and as {} at {} (one IP, one PTR)",
+                               other.ip.str(), describe(other), describe(first),
+                               state_.where(first).str())}});
     return;  // conflicting: no record for this IP
   }
   out.push_back(std::move(first));
@@ -120,14 +125,15 @@ DesiredState DesiredStateBuilder::finish() && {
   std::vector<DesiredRecord*> group;
   for (size_t first = 0; first < keys.size();) {
     size_t last = first + 1;
-    while (last < keys.size() && keys[last].family == keys[first].family && keys[last].hi == keys[first].hi &&
-           keys[last].lo == keys[first].lo) {
+    while (last < keys.size() && keys[last].family == keys[first].family &&
+           keys[last].hi == keys[first].hi && keys[last].lo == keys[first].lo) {
       ++last;
     }
     group.clear();
     for (size_t k = first; k < last; ++k) group.push_back(&pending_[keys[k].index]);
-    std::stable_partition(group.begin(), group.end(),
-                          [](const DesiredRecord* r) { return r->kind != DeclarationKind::kRange; });
+    std::stable_partition(group.begin(), group.end(), [](const DesiredRecord* r) {
+      return r->kind != DeclarationKind::kRange;
+    });
     if (!tainted.contains(group.front()->ip)) mergeGroup(group, merged);
     first = last;
   }

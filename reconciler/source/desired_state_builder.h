@@ -22,11 +22,14 @@ class DesiredStateBuilder {
  public:
   // Registers a source (a file, or a named document inside one); returns its index.
   uint32_t addSource(std::string file, std::string name);
-  void setSourceName(uint32_t source, std::string name) { state_.sources[source].name = std::move(name); }
+  void setSourceName(uint32_t source, std::string name) {
+    state_.sources[source].name = std::move(name);
+  }
 
   // Both count against the budget below; past a bound they add nothing.
   void add(DesiredRecord record);
-  void addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where, std::string reason);
+  void addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where,
+                  std::string reason);
   void addFileError(SourceLocation where, std::string reason);
 
   // The budget (contract §7): how many declarations one file, and all files
@@ -36,7 +39,10 @@ class DesiredStateBuilder {
   // file error naming it at the declaration that crossed it.
   enum class Bound { kNone, kPerFile, kTotal };
   void setBudget(uint64_t perFile, uint64_t total) { perFileLimit_ = perFile, totalLimit_ = total; }
-  void startFile() { perFileCount_ = 0; if (hit_ == Bound::kPerFile) hit_ = Bound::kNone; }
+  void startFile() {
+    perFileCount_ = 0;
+    if (hit_ == Bound::kPerFile) hit_ = Bound::kNone;
+  }
   // Whether n more declarations fit; when not, records the error at `where`.
   bool fits(uint64_t n, const SourceLocation& where);
   // The bound hit, if any: readers stop, the loader throws away the result.

@@ -28,8 +28,10 @@ Error notRegular(mode_t mode) {
 
 // size 0 = unknown (the file grew past the bound while being read).
 Error tooLarge(uint64_t size, const ReadLimits& limits) {
-  std::string mib = limits.maxBytes >= (1 << 20) ? fmt::format(" ({} MiB)", limits.maxBytes >> 20) : "";
-  std::string bound = fmt::format("the limit of {} bytes{} per {}", limits.maxBytes, mib, limits.what);
+  std::string mib =
+      limits.maxBytes >= (1 << 20) ? fmt::format(" ({} MiB)", limits.maxBytes >> 20) : "";
+  std::string bound =
+      fmt::format("the limit of {} bytes{} per {}", limits.maxBytes, mib, limits.what);
   if (size == 0) return Error::permanent(fmt::format("the file grew past {}", bound));
   return Error::permanent(fmt::format("the file is {} bytes, more than {}", size, bound));
 }
@@ -60,7 +62,8 @@ Result<Attempt> readOnce(const std::string& path, const ReadLimits& limits, File
   if (uint64_t(st.st_size) > limits.maxBytes) return tooLarge(uint64_t(st.st_size), limits);
   int fd = fs.open(path);
   if (fd < 0) return systemError("open");
-  struct stat before {}, after {}, again {};
+  struct stat before {
+  }, after{}, again{};
   if (fs.fstat(fd, before) != 0) {
     Error e = systemError("stat");
     fs.close(fd);
@@ -91,20 +94,29 @@ Result<Attempt> readOnce(const std::string& path, const ReadLimits& limits, File
   const bool fstat_ok = fs.fstat(fd, after) == 0;
   fs.close(fd);
   const bool path_ok = fs.stat(path, again) == 0;
-  a.whole = fstat_ok && identity(before) == identity(after) && a.text.size() == uint64_t(before.st_size);
+  a.whole =
+      fstat_ok && identity(before) == identity(after) && a.text.size() == uint64_t(before.st_size);
   a.current = a.whole && path_ok && identity(before) == identity(again);
   return a;
 }
 
 }  // namespace
 
-int FileSystem::stat(const std::string& path, struct stat& st) { return ::stat(path.c_str(), &st); }
+int FileSystem::stat(const std::string& path, struct stat& st) {
+  return ::stat(path.c_str(), &st);
+}
 int FileSystem::open(const std::string& path) {
   return ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 }
-int FileSystem::fstat(int fd, struct stat& st) { return ::fstat(fd, &st); }
-ssize_t FileSystem::read(int fd, char* buf, size_t n) { return ::read(fd, buf, n); }
-void FileSystem::close(int fd) { ::close(fd); }
+int FileSystem::fstat(int fd, struct stat& st) {
+  return ::fstat(fd, &st);
+}
+ssize_t FileSystem::read(int fd, char* buf, size_t n) {
+  return ::read(fd, buf, n);
+}
+void FileSystem::close(int fd) {
+  ::close(fd);
+}
 
 FileSystem& FileSystem::real() {
   static FileSystem fs;
@@ -115,7 +127,8 @@ void stripUtf8Bom(std::string& text) {
   if (text.starts_with("\xEF\xBB\xBF")) text.erase(0, 3);
 }
 
-Result<std::string> readInputFile(const std::string& path, const ReadLimits& limits, FileSystem& fs) {
+Result<std::string> readInputFile(const std::string& path, const ReadLimits& limits,
+                                  FileSystem& fs) {
   // A file renamed over the path while we read it was still read whole (the
   // descriptor kept the old one): that version is consistent, just not the
   // newest. Try for the newest, but a path renamed over again and again (a

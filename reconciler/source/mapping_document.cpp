@@ -34,8 +34,9 @@ class MappingFileReader {
     try {
       docs = loadAllYamlDocuments(std::string(text_));
     } catch (const YAML::ParserException& e) {
-      builder_.addFileError(SourceLocation{yaml_.file(), uint32_t(e.mark.line + 1), uint32_t(e.mark.column + 1)},
-                            fmt::format("YAML syntax error: {}", e.msg));
+      builder_.addFileError(
+          SourceLocation{yaml_.file(), uint32_t(e.mark.line + 1), uint32_t(e.mark.column + 1)},
+          fmt::format("YAML syntax error: {}", e.msg));
       return;
     }
     for (const auto& doc : docs) {
@@ -50,9 +51,10 @@ class MappingFileReader {
     }
     if (!structural_.empty()) {
       builder_.rollback(checkpoint);
-      std::stable_sort(structural_.begin(), structural_.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
-      });
+      std::stable_sort(
+          structural_.begin(), structural_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+            return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+          });
       for (auto& d : structural_) builder_.addFileError(std::move(d.where), std::move(d.reason));
     }
   }
@@ -68,29 +70,34 @@ class MappingFileReader {
   void readDocument(const YAML::Node& doc) {
     if (doc.IsNull()) return;  // an empty document (e.g. a trailing ---)
     if (!doc.IsMap()) {
-      structural_.push_back(yaml_.error(doc, "a mapping document must be a YAML mapping with apiVersion, kind, metadata, spec"));
+      structural_.push_back(yaml_.error(
+          doc, "a mapping document must be a YAML mapping with apiVersion, kind, metadata, spec"));
       return;
     }
     yaml_.checkKeys(doc, {"apiVersion", "kind", "metadata", "spec"}, "the document", structural_);
     const YAML::Node api = doc["apiVersion"];
     const YAML::Node kind = doc["kind"];
     if (!api) {
-      structural_.push_back(yaml_.error(doc, fmt::format("document has no apiVersion (need {})", kApiVersion)));
+      structural_.push_back(
+          yaml_.error(doc, fmt::format("document has no apiVersion (need {})", kApiVersion)));
       return;
     }
     if (!api.IsScalar() || api.Scalar() != kApiVersion) {
-      structural_.push_back(yaml_.error(
-          api, fmt::format("unknown apiVersion \"{}\" (ptrd reads {})", api.IsScalar() ? api.Scalar() : "?", kApiVersion)));
+      structural_.push_back(
+          yaml_.error(api, fmt::format("unknown apiVersion \"{}\" (ptrd reads {})",
+                                       api.IsScalar() ? api.Scalar() : "?", kApiVersion)));
       return;
     }
     if (!kind || !kind.IsScalar()) {
-      structural_.push_back(yaml_.error(kind ? kind : doc, "document has no kind (need PTRMappings)"));
+      structural_.push_back(
+          yaml_.error(kind ? kind : doc, "document has no kind (need PTRMappings)"));
       return;
     }
     // The reconciler's own config may sit beside the mappings; it is not a mapping.
     if (kind.Scalar() == "ReconcilerConfig") return;
     if (kind.Scalar() != "PTRMappings") {
-      structural_.push_back(yaml_.error(kind, fmt::format("unknown kind \"{}\" (expected PTRMappings)", kind.Scalar())));
+      structural_.push_back(yaml_.error(
+          kind, fmt::format("unknown kind \"{}\" (expected PTRMappings)", kind.Scalar())));
       return;
     }
     std::string name = std::filesystem::path(yaml_.file()).stem().string();
@@ -98,7 +105,8 @@ class MappingFileReader {
       if (!meta.IsMap()) {
         structural_.push_back(yaml_.error(meta, "metadata must be a mapping"));
       } else {
-        yaml_.checkKeys(meta, {"name", "namespace", "labels", "annotations"}, "metadata", structural_);
+        yaml_.checkKeys(meta, {"name", "namespace", "labels", "annotations"}, "metadata",
+                        structural_);
         if (const YAML::Node n = meta["name"]) {
           if (auto s = yaml_.scalar(n, "metadata.name", structural_)) name = *s;
         }
@@ -107,7 +115,8 @@ class MappingFileReader {
     source_ = builder_.addSource(yaml_.file(), name);
     const YAML::Node spec = doc["spec"];
     if (!spec || !spec.IsMap()) {
-      structural_.push_back(yaml_.error(spec ? spec : doc, "PTRMappings needs a spec mapping with records, bulk or ranges"));
+      structural_.push_back(yaml_.error(
+          spec ? spec : doc, "PTRMappings needs a spec mapping with records, bulk or ranges"));
       return;
     }
     yaml_.checkKeys(spec, {"records", "bulk", "ranges"}, "spec", structural_);
@@ -138,7 +147,8 @@ class MappingFileReader {
     }
     auto ip = IpAddress::parse(*text);
     if (!ip) {
-      invalid(node, std::nullopt, fmt::format("invalid IP address \"{}\": {}", *text, ip.error().message));
+      invalid(node, std::nullopt,
+              fmt::format("invalid IP address \"{}\": {}", *text, ip.error().message));
       return std::nullopt;
     }
     return *ip;
@@ -149,7 +159,8 @@ class MappingFileReader {
     for (const auto& rec : records) {
       if (stopped()) return;
       if (!rec.IsMap()) {
-        structural_.push_back(yaml_.error(rec, "each record must be a mapping with ip and hostname (or reset: true)"));
+        structural_.push_back(yaml_.error(
+            rec, "each record must be a mapping with ip and hostname (or reset: true)"));
         continue;
       }
       yaml_.checkKeys(rec, {"ip", "hostname", "reset"}, "a record", structural_);
@@ -171,16 +182,19 @@ class MappingFileReader {
       }
       bool is_reset = reset.value_or(false);
       if (host && is_reset) {
-        invalid(reset_node, ip, fmt::format("record for {} has both hostname and reset: true; choose one", ip->str()));
+        invalid(
+            reset_node, ip,
+            fmt::format("record for {} has both hostname and reset: true; choose one", ip->str()));
         continue;
       }
       if (is_reset) {
-        builder_.add(DesiredRecord{*ip, "", true, DeclarationKind::kRecord, source_, yaml_.at(rec).line,
-                                   yaml_.at(rec).column});
+        builder_.add(DesiredRecord{*ip, "", true, DeclarationKind::kRecord, source_,
+                                   yaml_.at(rec).line, yaml_.at(rec).column});
         continue;
       }
       if (!host) {
-        invalid(rec, ip, fmt::format("record for {} has neither hostname nor reset: true", ip->str()));
+        invalid(rec, ip,
+                fmt::format("record for {} has neither hostname nor reset: true", ip->str()));
         continue;
       }
       auto text = yaml_.scalar(host, "hostname", errors);
@@ -194,15 +208,16 @@ class MappingFileReader {
         continue;
       }
       auto where = yaml_.at(rec);
-      builder_.add(DesiredRecord{*ip, std::move(*name), false, DeclarationKind::kRecord, source_, where.line,
-                                 where.column});
+      builder_.add(DesiredRecord{*ip, std::move(*name), false, DeclarationKind::kRecord, source_,
+                                 where.line, where.column});
     }
   }
 
   void readBulk(const YAML::Node& bulk) {
     if (bulk.IsNull()) return;
     if (!bulk.IsScalar()) {
-      structural_.push_back(yaml_.error(bulk, "spec.bulk must be text: use a literal block (bulk: |)"));
+      structural_.push_back(
+          yaml_.error(bulk, "spec.bulk must be text: use a literal block (bulk: |)"));
       return;
     }
     auto mark = bulk.Mark();
@@ -211,7 +226,8 @@ class MappingFileReader {
     BulkOrigin origin;
     origin.file = yaml_.file();
     if (style == '>') {
-      structural_.push_back(yaml_.error(bulk, "spec.bulk must be a literal block (|): a folded block (>) joins its lines"));
+      structural_.push_back(yaml_.error(
+          bulk, "spec.bulk must be a literal block (|): a folded block (>) joins its lines"));
       return;
     }
     if (style == '|') {
@@ -240,7 +256,8 @@ class MappingFileReader {
     for (const auto& range : ranges) {
       if (stopped()) return;
       if (!range.IsMap()) {
-        structural_.push_back(yaml_.error(range, "each range must be a mapping with cidr and hostname"));
+        structural_.push_back(
+            yaml_.error(range, "each range must be a mapping with cidr and hostname"));
         continue;
       }
       yaml_.checkKeys(range, {"cidr", "hostname"}, "a range", structural_);
@@ -278,14 +295,17 @@ class MappingFileReader {
     }
     auto cidr = Cidr::parse(*cidr_text);
     if (!cidr) {
-      invalid(cidr_node, std::nullopt, fmt::format("invalid cidr \"{}\": {}", *cidr_text, cidr.error().message));
+      invalid(cidr_node, std::nullopt,
+              fmt::format("invalid cidr \"{}\": {}", *cidr_text, cidr.error().message));
       return;
     }
     if (cidr->size() > options_.maxRangeSize) {
       invalid(cidr_node, std::nullopt,
-              fmt::format("range {} has {} addresses, more than the limit of {} (split it, or raise --max-range-size)",
-                          cidr->str(), cidr->size() == (uint64_t(1) << 63) ? std::string("over 2^63")
-                                                                          : std::to_string(cidr->size()),
+              fmt::format("range {} has {} addresses, more than the limit of {} (split it, or "
+                          "raise --max-range-size)",
+                          cidr->str(),
+                          cidr->size() == (uint64_t(1) << 63) ? std::string("over 2^63")
+                                                              : std::to_string(cidr->size()),
                           options_.maxRangeSize));
       return;
     }
@@ -305,12 +325,12 @@ class MappingFileReader {
         // One template makes every name: report once and drop the whole range.
         builder_.rollback(checkpoint);
         invalid(tmpl_node, std::nullopt,
-                fmt::format("range {}: template gives \"{}\" for {}: {}", cidr->str(), rendered, ip.str(),
-                            name.error().message));
+                fmt::format("range {}: template gives \"{}\" for {}: {}", cidr->str(), rendered,
+                            ip.str(), name.error().message));
         return;
       }
-      builder_.add(DesiredRecord{ip, std::move(*name), false, DeclarationKind::kRange, source_, where.line,
-                                 where.column});
+      builder_.add(DesiredRecord{ip, std::move(*name), false, DeclarationKind::kRange, source_,
+                                 where.line, where.column});
     }
   }
 

@@ -40,8 +40,8 @@ struct LoadOptions {
   uint64_t maxRangeSize = kMaxRangeSize;
   uint64_t maxAddressesPerFile = kMaxAddressesPerFile;
   uint64_t maxAddressesTotal = kMaxAddressesTotal;
-  ReadLimits read;  // size of one file, torn-read retries
-  WalkLimits walk;  // directory depth and entries
+  ReadLimits read;                   // size of one file, torn-read retries
+  WalkLimits walk;                   // directory depth and entries
   FileSystem* fileSystem = nullptr;  // null = the real one (tests inject faults)
 };
 

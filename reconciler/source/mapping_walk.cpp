@@ -48,22 +48,27 @@ class Walker {
   void walk(const std::string& dir, const struct stat& st, size_t depth) {
     if (stopped_) return;
     if (auto a = ancestors_.find(id(st)); a != ancestors_.end()) {
-      return error(dir, fmt::format("a link that loops back to {} (an ancestor directory); not followed", a->second));
+      return error(dir,
+                   fmt::format("a link that loops back to {} (an ancestor directory); not followed",
+                               a->second));
     }
     if (!visited_.insert(id(st)).second) {
-      return error(dir, "a link to a directory already walked (each directory is read once); not followed");
+      return error(
+          dir, "a link to a directory already walked (each directory is read once); not followed");
     }
     if (depth > limits_.maxDepth) {
       stopped_ = true;
-      return error(dir, fmt::format("directories nest deeper than the limit of {} levels", limits_.maxDepth));
+      return error(dir, fmt::format("directories nest deeper than the limit of {} levels",
+                                    limits_.maxDepth));
     }
     std::vector<fs::path> entries;
     std::error_code ec;
     for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
       if (++entries_ > limits_.maxEntries) {
         stopped_ = true;
-        return error(dir, fmt::format("more than the limit of {} directory entries below the mapping paths",
-                                      limits_.maxEntries));
+        return error(
+            dir, fmt::format("more than the limit of {} directory entries below the mapping paths",
+                             limits_.maxEntries));
       }
       if (it->path().filename().string().starts_with('.')) continue;  // hidden, ConfigMap ..data
       entries.push_back(it->path());

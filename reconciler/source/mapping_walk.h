@@ -21,8 +21,8 @@
 
 namespace ptrd {
 
-inline constexpr size_t kMaxWalkDepth = 32;           // directories below a given path
-inline constexpr size_t kMaxWalkEntries = 100'000;    // directory entries seen, per listing
+inline constexpr size_t kMaxWalkDepth = 32;         // directories below a given path
+inline constexpr size_t kMaxWalkEntries = 100'000;  // directory entries seen, per listing
 
 struct WalkLimits {
   size_t maxDepth = kMaxWalkDepth;
@@ -36,7 +36,8 @@ struct MappingFileList {
 
 // Lists the files loadMappings would read, in order; errors for missing paths,
 // loops and bounds (the listing is then incomplete, so loading must fail).
-MappingFileList listMappingFiles(const std::vector<std::string>& paths, const WalkLimits& limits = {});
+MappingFileList listMappingFiles(const std::vector<std::string>& paths,
+                                 const WalkLimits& limits = {});
 
 bool isYamlMappingFile(const std::string& path);
 bool isBulkMappingFile(const std::string& path);

@@ -37,12 +37,14 @@ namespace {
 // the slow clients a deadline allows at once cannot take them all.
 using SteadyClock = std::chrono::steady_clock;
 constexpr auto kRequestDeadline = std::chrono::seconds(3);  // read the request + write the response
-constexpr auto kKeepAliveIdle = std::chrono::seconds(2);    // wait for the next request on a connection
-constexpr auto kStopCheck = std::chrono::milliseconds(200); // how often a waiting worker checks stop()
-constexpr size_t kMaxRequestBytes = 16 * 1024;              // request line + headers + body (GETs only)
+constexpr auto kKeepAliveIdle =
+    std::chrono::seconds(2);  // wait for the next request on a connection
+constexpr auto kStopCheck =
+    std::chrono::milliseconds(200);             // how often a waiting worker checks stop()
+constexpr size_t kMaxRequestBytes = 16 * 1024;  // request line + headers + body (GETs only)
 constexpr size_t kMaxRequestsPerConnection = 32;
-constexpr size_t kMaxWorkers = 256;                         // connections served at once; more wait
-constexpr size_t kWorkerStack = 512 * 1024;                 // handlers are shallow; 256 x 8 MiB would not be
+constexpr size_t kMaxWorkers = 256;          // connections served at once; more wait
+constexpr size_t kWorkerStack = 512 * 1024;  // handlers are shallow; 256 x 8 MiB would not be
 
 // A socket stream whose every wait ends at the request's deadline (not at a
 // per-read timeout a trickle keeps resetting), that refuses to hand out more
@@ -101,8 +103,12 @@ class DeadlineStream final : public httplib::Stream {
     return ssize_t(done);
   }
 
-  void get_remote_ip_and_port(std::string& ip, int& port) const override { address(true, ip, port); }
-  void get_local_ip_and_port(std::string& ip, int& port) const override { address(false, ip, port); }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    address(true, ip, port);
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    address(false, ip, port);
+  }
   socket_t socket() const override { return fd_; }
 
  private:
@@ -228,7 +234,6 @@ class BoundedServer final : public httplib::Server {
 };
 
 }  // namespace
-
 
 Result<ListenAddress> parseListen(const std::string& spec) {
   auto a = parseHostPort(spec, PortRule::kRequired);

@@ -15,8 +15,8 @@ std::vector<int64_t> StateSince::update(const std::vector<PlanEntry>& notInSync,
     if (!e.ip) {
       const std::string key = e.source.str() + "\n" + e.reason;
       auto it = bySource_.find(key);
-      Keyed k{e.state, it != bySource_.end() && it->second.state == e.state ? it->second.since
-                                                                             : nowUnix};
+      Keyed k{e.state,
+              it != bySource_.end() && it->second.state == e.state ? it->second.since : nowUnix};
       nextSource.emplace(key, k);
       out.push_back(nextSource.at(key).since);
       continue;

@@ -39,7 +39,7 @@ class StateSince {
     RecordState state;
     int64_t since;
   };
-  std::vector<Entry> byIp_;                 // sorted by ip, one per ip
+  std::vector<Entry> byIp_;                // sorted by ip, one per ip
   std::map<std::string, Keyed> bySource_;  // address-less invalid entries
 };
 

@@ -109,7 +109,8 @@ std::string StatusBoard::statusJson() const {
   std::lock_guard lock(mu_);
   if (!havePass_)
     return "{\"result\": \"pending\", \"config\": " +
-           nlohmann::json(configFile_).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
+           nlohmann::json(configFile_)
+               .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
            "}\n";
   return renderStatusJson(last_, configFile_);
 }

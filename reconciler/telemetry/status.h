@@ -34,10 +34,10 @@ struct PassStatus {
   std::vector<std::string> reloadErrors;  // file:line:col: reason
   uint64_t pendingJobs = 0;               // journaled provider jobs not yet resumed
   // For the status page (status_view.h):
-  bool planned = false;                   // the pass got as far as a plan
-  std::string provider;                   // the config's provider type
-  std::string capHeld;                    // the safety cap's message when it held changes back
-  std::vector<std::string> warnings;      // the plan's notes (sync resets suspended, ...)
+  bool planned = false;               // the pass got as far as a plan
+  std::string provider;               // the config's provider type
+  std::string capHeld;                // the safety cap's message when it held changes back
+  std::vector<std::string> warnings;  // the plan's notes (sync resets suspended, ...)
 };
 
 // The JSON /status serves (stable key order).

@@ -15,9 +15,10 @@ namespace {
 // taken for a marker.
 std::string assemble(std::string_view meta, std::string_view data) {
   const std::string_view tpl = status_page::kHtml;
-  const std::pair<std::string_view, std::string_view> fill[] = {
-      {"@META@", meta}, {"@STYLE@", status_page::kCss}, {"@DATA@", data},
-      {"@SCRIPT@", status_page::kJs}};
+  const std::pair<std::string_view, std::string_view> fill[] = {{"@META@", meta},
+                                                                {"@STYLE@", status_page::kCss},
+                                                                {"@DATA@", data},
+                                                                {"@SCRIPT@", status_page::kJs}};
   std::string html;
   size_t from = 0;
   for (const auto& [marker, with] : fill) {
@@ -31,9 +32,8 @@ std::string assemble(std::string_view meta, std::string_view data) {
 
 // Shared by the header and the <meta> form; frame-ancestors is header-only.
 std::string basePolicy() {
-  return "default-src 'none'; script-src " + cspHashSource(status_page::kJs) +
-         "; style-src " + cspHashSource(status_page::kCss) +
-         "; img-src data:; base-uri 'none'; form-action 'none'";
+  return "default-src 'none'; script-src " + cspHashSource(status_page::kJs) + "; style-src " +
+         cspHashSource(status_page::kCss) + "; img-src data:; base-uri 'none'; form-action 'none'";
 }
 
 }  // namespace
@@ -61,10 +61,17 @@ std::string scriptSafeJson(std::string_view json) {
   out.reserve(json.size() + json.size() / 16);
   for (char c : json) {
     switch (c) {
-      case '<': out += "\\u003c"; break;
-      case '>': out += "\\u003e"; break;
-      case '&': out += "\\u0026"; break;
-      default: out += c;
+      case '<':
+        out += "\\u003c";
+        break;
+      case '>':
+        out += "\\u003e";
+        break;
+      case '&':
+        out += "\\u0026";
+        break;
+      default:
+        out += c;
     }
   }
   return out;

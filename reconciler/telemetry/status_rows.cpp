@@ -81,8 +81,9 @@ Result<RowQuery> parseRowQuery(const std::function<std::string(const char*)>& pa
   if (std::string s = param("state"); !s.empty()) {
     auto st = parseState(s);
     if (!st || *st == RecordState::kInSync)
-      return Error::permanent("state must be one of set, reset, blocked_forward, not_owned, "
-                              "invalid, lookup_error, propagating");
+      return Error::permanent(
+          "state must be one of set, reset, blocked_forward, not_owned, "
+          "invalid, lookup_error, propagating");
     q.state = st;
   }
   std::string text = param("q");

@@ -26,10 +26,10 @@ namespace ptrd {
 
 inline constexpr size_t kDefaultRowLimit = 50;
 inline constexpr size_t kMaxRowLimit = 200;
-inline constexpr size_t kMaxQueryText = 1024;         // bytes: the page sends 256 characters
-inline constexpr size_t kMaxPageBytes = 96 * 1024;    // one /status/rows answer
-inline constexpr size_t kMaxFieldBytes = 512;         // one string of a row
-inline constexpr size_t kMaxForwardShown = 16;        // forward addresses of a row
+inline constexpr size_t kMaxQueryText = 1024;       // bytes: the page sends 256 characters
+inline constexpr size_t kMaxPageBytes = 96 * 1024;  // one /status/rows answer
+inline constexpr size_t kMaxFieldBytes = 512;       // one string of a row
+inline constexpr size_t kMaxForwardShown = 16;      // forward addresses of a row
 
 struct StatusRow {
   RecordState state = RecordState::kInSync;

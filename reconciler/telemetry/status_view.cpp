@@ -13,8 +13,8 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-constexpr size_t kMaxListed = 20;          // reload errors, warnings shown in the summary
-constexpr size_t kMaxSummaryText = 2048;   // one message
+constexpr size_t kMaxListed = 20;         // reload errors, warnings shown in the summary
+constexpr size_t kMaxSummaryText = 2048;  // one message
 
 std::string text(const std::string& s) {
   std::string out = providers::redactUrlUserinfo(s);
@@ -78,7 +78,8 @@ void StatusPageState::publish(const PassStatus& s, const std::string& configFile
     since = since_.update(s.notInSync, int64_t(std::floor(s.finishedUnix)));
   }
   std::shared_ptr<const std::vector<StatusRow>> rows;
-  if (s.planned) rows = std::make_shared<const std::vector<StatusRow>>(statusRows(s.notInSync, since));
+  if (s.planned)
+    rows = std::make_shared<const std::vector<StatusRow>>(statusRows(s.notInSync, since));
   std::lock_guard lock(mu_);
   if (s.planned) {
     planned_.summary = s.summary;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# DNS observation benchmark (issue 3): ptrd's CaresResolver + fcrdns::observe vs
+# DNS observation benchmark: ptrd's CaresResolver + fcrdns::observe vs
 # dnsperf (the ceiling) vs adnshost, same NSD, same query mix, same run.
 #
 #   tests/bench/dns_bench.sh [BUILD_DIR]     (default: build-dns; needs ptrd_dns_bench built)

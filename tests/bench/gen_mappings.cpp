@@ -13,11 +13,15 @@ int main(int argc, char** argv) {
   }
   bool yaml = std::strcmp(argv[1], "yaml") == 0;
   long n = std::atol(argv[2]);
-  if (yaml) std::printf("apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: bench\nspec:\n  records:\n");
+  if (yaml)
+    std::printf(
+        "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: bench\nspec:\n  "
+        "records:\n");
   for (long i = 0; i < n; ++i) {
     unsigned b = unsigned(i >> 16) & 0xff, c = unsigned(i >> 8) & 0xff, d = unsigned(i) & 0xff;
     if (yaml) {
-      std::printf("    - ip: 10.%u.%u.%u\n      hostname: host-%u-%u-%u.customers.example.net\n", b, c, d, b, c, d);
+      std::printf("    - ip: 10.%u.%u.%u\n      hostname: host-%u-%u-%u.customers.example.net\n", b,
+                  c, d, b, c, d);
     } else {
       std::printf("10.%u.%u.%u host-%u-%u-%u.customers.example.net\n", b, c, d, b, c, d);
     }

@@ -1,4 +1,4 @@
-// Provider throughput benchmark (issue 4). Not a test: prints figures for
+// Provider throughput benchmark. Not a test: prints figures for
 // docs/benchmarks.md. Starts a lab PowerDNS (one zone per /24) and measures
 //   1. N set changes through the PowerDNS provider (PATCHes of 500 rrsets);
 //   2. N set changes through the noc provider -> noc-emulator -> PowerDNS
@@ -25,17 +25,24 @@ using namespace ptrd;
 using Clock = std::chrono::steady_clock;
 
 // 10.1.0.0 + i: N up to ~16M addresses, one /24 zone per 256.
-IpAddress ipAt(int i) { return IpAddress::v4((10u << 24) + (1u << 16) + uint32_t(i)); }
-std::string zoneOf(int i) { return ipAt(i).reverseName().substr(ipAt(i).reverseName().find('.') + 1); }
+IpAddress ipAt(int i) {
+  return IpAddress::v4((10u << 24) + (1u << 16) + uint32_t(i));
+}
+std::string zoneOf(int i) {
+  return ipAt(i).reverseName().substr(ipAt(i).reverseName().find('.') + 1);
+}
 
-double seconds(Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); }
+double seconds(Clock::time_point since) {
+  return std::chrono::duration<double>(Clock::now() - since).count();
+}
 
 // Applies all changes in batches of maxBatchSize(); returns how many were applied.
 int applyAll(providers::Provider& p, const std::vector<providers::Change>& changes) {
   int applied = 0;
   for (size_t i = 0; i < changes.size(); i += p.maxBatchSize()) {
-    std::vector<providers::Change> batch(changes.begin() + long(i),
-                                         changes.begin() + long(std::min(changes.size(), i + p.maxBatchSize())));
+    std::vector<providers::Change> batch(
+        changes.begin() + long(i),
+        changes.begin() + long(std::min(changes.size(), i + p.maxBatchSize())));
     auto r = p.apply(batch);
     if (!r) throw std::runtime_error(r.error().message);
     for (const auto& x : *r) applied += x.status == providers::ChangeResult::Status::kApplied;
@@ -43,15 +50,18 @@ int applyAll(providers::Provider& p, const std::vector<providers::Change>& chang
   return applied;
 }
 
-void measure(const std::string& label, providers::Provider& p, const std::vector<providers::Change>& changes) {
+void measure(const std::string& label, providers::Provider& p,
+             const std::vector<providers::Change>& changes) {
   auto t0 = Clock::now();
   int applied = applyAll(p, changes);
   double s = seconds(t0);
-  fmt::print("{:<44} {:>7} applied in {:6.2f} s = {:>8.0f} changes/s\n", label, applied, s, double(changes.size()) / s);
+  fmt::print("{:<44} {:>7} applied in {:6.2f} s = {:>8.0f} changes/s\n", label, applied, s,
+             double(changes.size()) / s);
   t0 = Clock::now();
   auto inv = p.inventory();
   if (!inv) throw std::runtime_error(inv.error().message);
-  fmt::print("{:<44} {:>7} addresses in {:6.2f} s\n", label + " inventory", inv->addresses.size(), seconds(t0));
+  fmt::print("{:<44} {:>7} addresses in {:6.2f} s\n", label + " inventory", inv->addresses.size(),
+             seconds(t0));
 }
 
 }  // namespace
@@ -95,7 +105,8 @@ int main(int argc, char** argv) {
     if (!nocProvider) throw std::runtime_error(nocProvider.error().message);
     measure("noc provider -> noc-emulator -> PowerDNS", **nocProvider, changes);
     auto check = pdns.ptrRecords(zoneOf(n - 1));
-    fmt::print("spot check: {} -> {}\n", ipAt(n - 1).reverseName(), check[ipAt(n - 1).reverseName()].at(0));
+    fmt::print("spot check: {} -> {}\n", ipAt(n - 1).reverseName(),
+               check[ipAt(n - 1).reverseName()].at(0));
   } catch (const std::exception& e) {
     std::cerr << "provider bench: " << e.what() << "\n";
     return 1;

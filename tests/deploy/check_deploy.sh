@@ -116,10 +116,8 @@ if [ "$tools" = 1 ]; then
   check "namePrefix: team-: PtrdDown still matches the renamed Service's job (promtool)" name_prefix
 
   # --- Dashboard -----------------------------------------------------------------
-  contract="$root/../shared/contract.md"
-  [ -f "$contract" ] || contract=""
   check "dashboard JSON parses, uses only (and all) contract metrics" \
-    nodecheck dashboard "$root/monitoring/dashboards/ptrd.json" ${contract:+"$contract"}
+    nodecheck dashboard "$root/monitoring/dashboards/ptrd.json"
 fi
 
 # --- Dockerfile -------------------------------------------------------------------

@@ -20,7 +20,7 @@ import YAML from 'yaml';
 
 const require = createRequire(import.meta.url);
 
-// Contract section 5. Cross-checked against ../shared/contract.md when it exists.
+// Contract section 5 (the metric names users alert on).
 export const CONTRACT_METRICS = [
   'ptrd_records', 'ptrd_fcrdns_mismatch', 'ptrd_reconcile_total', 'ptrd_reconcile_duration_seconds',
   'ptrd_last_successful_reconcile_timestamp_seconds', 'ptrd_changes_total', 'ptrd_provider_requests_total',

@@ -10,7 +10,8 @@ namespace ptrd::emulator_kit {
 
 using nlohmann::json;
 
-Result<std::unique_ptr<PdnsWriter>> PdnsWriter::make(const std::string& url, const std::string& apiKey) {
+Result<std::unique_ptr<PdnsWriter>> PdnsWriter::make(const std::string& url,
+                                                     const std::string& apiKey) {
   std::unique_ptr<PdnsWriter> w(new PdnsWriter());
   if (url.empty()) return w;
   if (!url.starts_with("http://127.") && !url.starts_with("http://localhost:") &&
@@ -41,7 +42,8 @@ bool PdnsWriter::refreshZones() {
 std::string PdnsWriter::zoneFor(const std::string& name) const {
   std::string best;
   for (const auto& z : zones_) {
-    bool under = name == z || (name.size() > z.size() && name.ends_with(z) && name[name.size() - z.size() - 1] == '.');
+    bool under = name == z || (name.size() > z.size() && name.ends_with(z) &&
+                               name[name.size() - z.size() - 1] == '.');
     if (under && z.size() > best.size()) best = z;
   }
   return best;
@@ -65,20 +67,24 @@ std::vector<std::string> PdnsWriter::write(const std::vector<PtrWrite>& writes) 
     json rrsets = json::array();
     for (size_t i : idx) {
       if (writes[i].ptr.empty()) {  // the platform keeps no name for it: none in DNS either
-        rrsets.push_back({{"name", writes[i].reverseName}, {"type", "PTR"}, {"changetype", "DELETE"}});
+        rrsets.push_back(
+            {{"name", writes[i].reverseName}, {"type", "PTR"}, {"changetype", "DELETE"}});
         continue;
       }
-      rrsets.push_back({{"name", writes[i].reverseName},
-                        {"type", "PTR"},
-                        {"ttl", 60},
-                        {"changetype", "REPLACE"},
-                        {"records", json::array({{{"content", writes[i].ptr}, {"disabled", false}}})}});
+      rrsets.push_back(
+          {{"name", writes[i].reverseName},
+           {"type", "PTR"},
+           {"ttl", 60},
+           {"changetype", "REPLACE"},
+           {"records", json::array({{{"content", writes[i].ptr}, {"disabled", false}}})}});
     }
     auto r = client_->Patch(("/api/v1/servers/localhost/zones/" + zone).c_str(),
                             json{{"rrsets", rrsets}}.dump(), "application/json");
     std::string err;
-    if (!r) err = fmt::format("PowerDNS unreachable ({})", httplib::to_string(r.error()));
-    else if (r->status != 204 && r->status != 200) err = fmt::format("PowerDNS answered {}: {}", r->status, r->body);
+    if (!r)
+      err = fmt::format("PowerDNS unreachable ({})", httplib::to_string(r.error()));
+    else if (r->status != 204 && r->status != 200)
+      err = fmt::format("PowerDNS answered {}: {}", r->status, r->body);
     if (!err.empty())
       for (size_t i : idx) errors[i] = err;
   }

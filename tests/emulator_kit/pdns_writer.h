@@ -24,7 +24,8 @@ struct PtrWrite {
 class PdnsWriter {
  public:
   // url: http://127.0.0.1:PORT; empty url = a writer that publishes nothing.
-  static Result<std::unique_ptr<PdnsWriter>> make(const std::string& url, const std::string& apiKey);
+  static Result<std::unique_ptr<PdnsWriter>> make(const std::string& url,
+                                                  const std::string& apiKey);
   ~PdnsWriter();
 
   // REPLACEs each name's PTR rrset, one PATCH per zone. Per write: empty string

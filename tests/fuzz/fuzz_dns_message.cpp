@@ -1,5 +1,5 @@
 // libFuzzer target: the DNS message parser and the reading of one reply
-// (reconciler/dns_message.*, dns_answer.*). What a DNS server -- or anyone who
+// (reconciler/dns/dns_message.*, dns_answer.*). What a DNS server -- or anyone who
 // can put a packet on the path -- sends is untrusted input. Invariants: parsing
 // never crashes, hangs or allocates by a count the message cannot hold; a name
 // read from the wire is at most 255 octets (each octet at most 4 characters when
@@ -16,7 +16,8 @@ namespace {
 
 void checkNames(const std::vector<ptrd::dns::Record>& records) {
   for (const auto& r : records)
-    if (r.owner.size() > 4 * ptrd::dns::kMaxWireName || r.target.size() > 4 * ptrd::dns::kMaxWireName)
+    if (r.owner.size() > 4 * ptrd::dns::kMaxWireName ||
+        r.target.size() > 4 * ptrd::dns::kMaxWireName)
       std::abort();
 }
 
@@ -37,7 +38,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string qname = msg->questions.empty() ? "x.example." : msg->questions[0].name;
   for (uint16_t qtype : {kTypePtr, kTypeA, kTypeAaaa}) {
     AnswerStep step = interpretResponse(*msg, qname, qtype, 0);
-    if (!checkReply(*msg, qname, qtype) && (step.follow || step.outcome == ptrd::LookupOutcome::kAnswer))
+    if (!checkReply(*msg, qname, qtype) &&
+        (step.follow || step.outcome == ptrd::LookupOutcome::kAnswer))
       std::abort();
   }
   return 0;

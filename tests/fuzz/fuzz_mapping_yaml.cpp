@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   ptrd::DesiredStateBuilder builder;
   ptrd::LoadOptions options;
-  options.maxRangeSize = 4096;  // keep each input cheap
+  options.maxRangeSize = 4096;      // keep each input cheap
   builder.setBudget(65536, 65536);  // aliases may repeat a range: bound the expansion too
   ptrd::loadMappingYaml("fuzz.yaml", text, options, builder);
   ptrd::DesiredState state = std::move(builder).finish();

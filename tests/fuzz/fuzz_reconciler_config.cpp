@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::vector<ptrd::Diagnostic> errors;
   ptrd::ReconcilerConfig config = ptrd::parseConfig(text, "/etc/ptrd/fuzz.yaml", errors);
   for (const auto& e : errors) {
-    if (e.where.file != "/etc/ptrd/fuzz.yaml" || e.reason.empty()) std::abort();  // every error is placed
+    if (e.where.file != "/etc/ptrd/fuzz.yaml" || e.reason.empty())
+      std::abort();  // every error is placed
   }
   if (!errors.empty()) return 0;
   if (config.mappings.empty()) std::abort();

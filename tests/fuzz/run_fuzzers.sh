@@ -11,7 +11,7 @@ seconds=${FUZZ_SECONDS:-30}
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPTRD_FUZZ=ON \
   -DPTRD_BUILD_BENCH=OFF -DPTRD_BUILD_INTEGRATION=OFF > /dev/null
 targets=(fuzz_mapping_yaml fuzz_bulk_text fuzz_names fuzz_reconciler_config fuzz_noc_json fuzz_powerdns_json)
-targets+=(fuzz_dns_message)  # DNS replies (reconciler/dns_message.*)
+targets+=(fuzz_dns_message)  # DNS replies (reconciler/dns/dns_message.*)
 cmake --build build-fuzz -j"$(nproc)" --target "${targets[@]}"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT

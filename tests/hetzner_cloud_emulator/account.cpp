@@ -11,20 +11,28 @@ using Json = nlohmann::json;
 
 const char* plural(Kind k) {
   switch (k) {
-    case Kind::kServer: return "servers";
-    case Kind::kPrimaryIp: return "primary_ips";
-    case Kind::kFloatingIp: return "floating_ips";
-    case Kind::kLoadBalancer: return "load_balancers";
+    case Kind::kServer:
+      return "servers";
+    case Kind::kPrimaryIp:
+      return "primary_ips";
+    case Kind::kFloatingIp:
+      return "floating_ips";
+    case Kind::kLoadBalancer:
+      return "load_balancers";
   }
   return "servers";
 }
 
 const char* singular(Kind k) {
   switch (k) {
-    case Kind::kServer: return "server";
-    case Kind::kPrimaryIp: return "primary_ip";
-    case Kind::kFloatingIp: return "floating_ip";
-    case Kind::kLoadBalancer: return "load_balancer";
+    case Kind::kServer:
+      return "server";
+    case Kind::kPrimaryIp:
+      return "primary_ip";
+    case Kind::kFloatingIp:
+      return "floating_ip";
+    case Kind::kLoadBalancer:
+      return "load_balancer";
   }
   return "server";
 }
@@ -63,7 +71,9 @@ Json ptrEntries(const Resource& r) {
   return list;
 }
 
-Json nullable(const std::string& s) { return s.empty() ? Json(nullptr) : Json(s); }
+Json nullable(const std::string& s) {
+  return s.empty() ? Json(nullptr) : Json(s);
+}
 
 }  // namespace
 
@@ -76,10 +86,15 @@ Json Resource::toJson() const {
         Json entries = Json::array();
         for (const auto& [ip, n] : custom)
           if (!ip.isV4()) entries.push_back({{"ip", ip.str()}, {"dns_ptr", n}});
-        v6 = {{"id", id * 10 + 2}, {"ip", ipv6Net->str()}, {"blocked", false}, {"dns_ptr", entries}};
+        v6 = {
+            {"id", id * 10 + 2}, {"ip", ipv6Net->str()}, {"blocked", false}, {"dns_ptr", entries}};
       }
       Json v4 = nullptr;
-      if (ipv4) v4 = {{"id", id * 10 + 1}, {"ip", ipv4->str()}, {"blocked", false}, {"dns_ptr", ptrOf(*ipv4)}};
+      if (ipv4)
+        v4 = {{"id", id * 10 + 1},
+              {"ip", ipv4->str()},
+              {"blocked", false},
+              {"dns_ptr", ptrOf(*ipv4)}};
       return {{"id", id},
               {"name", name},
               {"status", "running"},
@@ -145,13 +160,17 @@ Result<Account> Account::load(const std::string& path) {
           return *c;
         };
         if (k == Kind::kPrimaryIp || k == Kind::kFloatingIp) {
-          if (j.at("type") == "ipv4") r.ipv4 = ip(j.at("ip"));
-          else r.ipv6Net = net(j.at("ip"));
+          if (j.at("type") == "ipv4")
+            r.ipv4 = ip(j.at("ip"));
+          else
+            r.ipv6Net = net(j.at("ip"));
         } else {
           if (j.contains("ipv4")) r.ipv4 = ip(j["ipv4"]);
           if (j.contains("ipv6")) {
-            if (k == Kind::kServer) r.ipv6Net = net(j["ipv6"]);
-            else r.ipv6One = ip(j["ipv6"]);
+            if (k == Kind::kServer)
+              r.ipv6Net = net(j["ipv6"]);
+            else
+              r.ipv6One = ip(j["ipv6"]);
           }
         }
         const Json ptrs = j.contains("dns_ptr") ? j["dns_ptr"] : Json::object();

@@ -34,10 +34,10 @@ struct Resource {
   Kind kind = Kind::kServer;
   uint64_t id = 0;
   std::optional<IpAddress> ipv4;
-  std::optional<Cidr> ipv6Net;       // servers, primary and floating IPv6
-  std::optional<IpAddress> ipv6One;  // a load balancer's single IPv6 address
+  std::optional<Cidr> ipv6Net;              // servers, primary and floating IPv6
+  std::optional<IpAddress> ipv6One;         // a load balancer's single IPv6 address
   std::map<IpAddress, std::string> custom;  // set PTRs, no trailing dot
-  uint64_t runningAction = 0;        // the API locks a resource while one runs
+  uint64_t runningAction = 0;               // the API locks a resource while one runs
 
   // Whether ip is this resource's to set a PTR on.
   bool holds(const IpAddress& ip) const;

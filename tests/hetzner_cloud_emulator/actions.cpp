@@ -47,9 +47,12 @@ void ApiServer::tick() {
       a.errorMessage = errors[0].empty() ? "resource gone" : errors[0];
       continue;
     }
-    if (a.ptr.empty()) r->custom.erase(a.ip);
-    else r->custom[a.ip] = a.ptr;
-    writes_.push_back({{"ip", a.ip.str()}, {"dns_ptr", a.ptr.empty() ? json(nullptr) : json(a.ptr)},
+    if (a.ptr.empty())
+      r->custom.erase(a.ip);
+    else
+      r->custom[a.ip] = a.ptr;
+    writes_.push_back({{"ip", a.ip.str()},
+                       {"dns_ptr", a.ptr.empty() ? json(nullptr) : json(a.ptr)},
                        {"action", a.id}});
     a.status = "success";
   }
@@ -62,70 +65,84 @@ void ApiServer::changePtr(const httplib::Request& req, httplib::Response& res) {
   if (!body.contains("ip") || !body["ip"].is_string())
     return sendError(res, 422, "invalid_input", "invalid input in field 'ip': required, a string");
   if (!body.contains("dns_ptr") || !(body["dns_ptr"].is_string() || body["dns_ptr"].is_null()))
-    return sendError(res, 422, "invalid_input", "invalid input in field 'dns_ptr': required, a string or null");
+    return sendError(res, 422, "invalid_input",
+                     "invalid input in field 'dns_ptr': required, a string or null");
   std::string ptr;
   if (body["dns_ptr"].is_string()) {
     ptr = body["dns_ptr"].get<std::string>();
     if (ptr.empty() || ptr.back() == '.' || ptr.size() > 253 || !normaliseHostname(ptr))
-      return sendError(res, 422, "invalid_input", "invalid input in field 'dns_ptr': not a valid hostname");
+      return sendError(res, 422, "invalid_input",
+                       "invalid input in field 'dns_ptr': not a valid hostname");
     for (char& c : ptr) c = char(std::tolower(static_cast<unsigned char>(c)));
   }
   auto ip = IpAddress::parse(body["ip"].get<std::string>());
-  if (!ip) return sendError(res, 422, "invalid_input", "invalid input in field 'ip': not an IP address");
+  if (!ip)
+    return sendError(res, 422, "invalid_input", "invalid input in field 'ip': not an IP address");
   std::lock_guard lock(mu_);
   tick();
   Resource* r = account_.find(kind, std::stoull(req.matches[2]));
-  if (r == nullptr) return sendError(res, 404, "not_found", fmt::format("{} not found", singular(kind)));
+  if (r == nullptr)
+    return sendError(res, 404, "not_found", fmt::format("{} not found", singular(kind)));
   if (!r->holds(*ip)) {
     return sendError(res, 422, "invalid_input",
-                     fmt::format("invalid input in field 'ip': {} is not assigned to this {}", ip->str(),
-                                 singular(kind)));
+                     fmt::format("invalid input in field 'ip': {} is not assigned to this {}",
+                                 ip->str(), singular(kind)));
   }
   if (r->runningAction != 0)
-    return sendError(res, 423, "locked", fmt::format("{} is locked by action {}", singular(kind), r->runningAction));
+    return sendError(res, 423, "locked",
+                     fmt::format("{} is locked by action {}", singular(kind), r->runningAction));
   EmulatedAction a;
   a.id = 1000 + actions_.size();
   a.kind = kind;
   a.resourceId = r->id;
   a.ip = *ip;
   a.ptr = ptr;
-  a.readyAt = std::chrono::steady_clock::now() + std::chrono::milliseconds(faults_.settings().jobDelayMs);
+  a.readyAt =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(faults_.settings().jobDelayMs);
   r->runningAction = a.id;
   actions_.push_back(a);
   sendJson(res, 201, {{"action", a.toJson()}});
 }
 
 void ApiServer::routeActions() {
-  server_.Post(R"(/v1/(servers|primary_ips|floating_ips|load_balancers)/(\d{1,12})/actions/change_dns_ptr)",
-               v1([this](const httplib::Request& req, httplib::Response& res) { changePtr(req, res); }));
+  server_.Post(
+      R"(/v1/(servers|primary_ips|floating_ips|load_balancers)/(\d{1,12})/actions/change_dns_ptr)",
+      v1([this](const httplib::Request& req, httplib::Response& res) { changePtr(req, res); }));
 
-  server_.Get(R"(/v1/actions/(\d{1,12}))", v1([this](const httplib::Request& req, httplib::Response& res) {
-    std::lock_guard lock(mu_);
-    tick();
-    const uint64_t id = std::stoull(req.matches[1]);
-    for (const auto& a : actions_)
-      if (a.id == id) return sendJson(res, 200, {{"action", a.toJson()}});
-    sendError(res, 404, "not_found", "action not found");
-  }));
+  server_.Get(R"(/v1/actions/(\d{1,12}))",
+              v1([this](const httplib::Request& req, httplib::Response& res) {
+                std::lock_guard lock(mu_);
+                tick();
+                const uint64_t id = std::stoull(req.matches[1]);
+                for (const auto& a : actions_)
+                  if (a.id == id) return sendJson(res, 200, {{"action", a.toJson()}});
+                sendError(res, 404, "not_found", "action not found");
+              }));
 
   // Listing every action is deprecated: only the id filter is served.
-  server_.Get("/v1/actions", v1([this](const httplib::Request& req, httplib::Response& res) {
-    const size_t n = req.get_param_value_count("id");
-    if (n == 0 || n > 50) return sendError(res, 422, "invalid_input", "filter by 1..50 id parameters");
-    std::lock_guard lock(mu_);
-    tick();
-    json list = json::array();
-    for (size_t i = 0; i < n; ++i) {
-      const std::string v = req.get_param_value("id", i);
-      if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
-        return sendError(res, 422, "invalid_input", "id must be a number");
-      for (const auto& a : actions_)
-        if (a.id == std::stoull(v)) list.push_back(a.toJson());
-    }
-    json pagination = {{"page", 1}, {"per_page", 50}, {"previous_page", nullptr}, {"next_page", nullptr},
-                       {"last_page", 1}, {"total_entries", list.size()}};
-    sendJson(res, 200, {{"actions", list}, {"meta", {{"pagination", pagination}}}});
-  }));
+  server_.Get(
+      "/v1/actions", v1([this](const httplib::Request& req, httplib::Response& res) {
+        const size_t n = req.get_param_value_count("id");
+        if (n == 0 || n > 50)
+          return sendError(res, 422, "invalid_input", "filter by 1..50 id parameters");
+        std::lock_guard lock(mu_);
+        tick();
+        json list = json::array();
+        for (size_t i = 0; i < n; ++i) {
+          const std::string v = req.get_param_value("id", i);
+          if (v.empty() || v.size() > 12 || v.find_first_not_of("0123456789") != std::string::npos)
+            return sendError(res, 422, "invalid_input", "id must be a number");
+          for (const auto& a : actions_)
+            if (a.id == std::stoull(v)) list.push_back(a.toJson());
+        }
+        json pagination = {{"page", 1},
+                           {"per_page", 50},
+                           {"previous_page", nullptr},
+                           {"next_page", nullptr},
+                           {"last_page", 1},
+                           {"total_entries", list.size()}};
+        sendJson(res, 200, {{"actions", list}, {"meta", {{"pagination", pagination}}}});
+      }));
 }
 
 }  // namespace ptrd::hcloud_emulator

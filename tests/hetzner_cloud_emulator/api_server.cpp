@@ -10,8 +10,10 @@ namespace ptrd::hcloud_emulator {
 
 using nlohmann::json;
 
-void sendError(httplib::Response& res, int status, const std::string& code, const std::string& message) {
-  sendJson(res, status, {{"error", {{"code", code}, {"message", message}, {"details", json::object()}}}});
+void sendError(httplib::Response& res, int status, const std::string& code,
+               const std::string& message) {
+  sendJson(res, status,
+           {{"error", {{"code", code}, {"message", message}, {"details", json::object()}}}});
 }
 
 void sendJson(httplib::Response& res, int status, const json& body) {
@@ -23,19 +25,27 @@ namespace {
 
 const char* faultName(FaultAction f) {
   switch (f) {
-    case FaultAction::kNone: return "none";
-    case FaultAction::kRateLimit: return "rate_limit";
-    case FaultAction::kFailBefore: return "fail_before";
-    case FaultAction::kFailAfter: return "fail_after";
-    case FaultAction::kHang: return "hang";
-    case FaultAction::kGarbage: return "garbage";
-    case FaultAction::kTruncate: return "truncate";
+    case FaultAction::kNone:
+      return "none";
+    case FaultAction::kRateLimit:
+      return "rate_limit";
+    case FaultAction::kFailBefore:
+      return "fail_before";
+    case FaultAction::kFailAfter:
+      return "fail_after";
+    case FaultAction::kHang:
+      return "hang";
+    case FaultAction::kGarbage:
+      return "garbage";
+    case FaultAction::kTruncate:
+      return "truncate";
   }
   return "none";
 }
 
 // A strict positive integer query parameter in [1, max]; nullopt when absent.
-std::optional<uint64_t> param(const httplib::Request& req, const char* name, uint64_t max, bool* bad) {
+std::optional<uint64_t> param(const httplib::Request& req, const char* name, uint64_t max,
+                              bool* bad) {
   if (!req.has_param(name)) return std::nullopt;
   const std::string v = req.get_param_value(name);
   if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos ||
@@ -61,11 +71,15 @@ ApiServer::ApiServer(std::string token, Account account, std::unique_ptr<PdnsWri
   routeActions();
   routeAdmin();
   server_.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) sendError(res, res.status, res.status == 404 ? "not_found" : "server_error", "no such endpoint");
+    if (res.body.empty())
+      sendError(res, res.status, res.status == 404 ? "not_found" : "server_error",
+                "no such endpoint");
   });
 }
 
-ApiServer::~ApiServer() { server_.stop(); }
+ApiServer::~ApiServer() {
+  server_.stop();
+}
 
 int ApiServer::bind(int port) {
   if (port == 0) return server_.bind_to_any_port("127.0.0.1");
@@ -101,8 +115,9 @@ bool ApiServer::spend(httplib::Response& res) {
   res.set_header("RateLimit-Limit", fmt::format("{}", int64_t(budget_.limit)));
   res.set_header("RateLimit-Remaining", fmt::format("{}", int64_t(std::floor(tokens_))));
   // When the bucket is full again, rounded up to the second.
-  res.set_header("RateLimit-Reset",
-                 fmt::format("{}", int64_t(std::ceil(unixNow + (budget_.limit - tokens_) / perSecond))));
+  res.set_header(
+      "RateLimit-Reset",
+      fmt::format("{}", int64_t(std::ceil(unixNow + (budget_.limit - tokens_) / perSecond))));
   return ok;
 }
 
@@ -127,8 +142,10 @@ ApiServer::Handler ApiServer::v1(Handler h) {
       } else {
         h(req, res);
         // The request took effect but its answer is lost: the client must find out.
-        if (f == FaultAction::kFailAfter) sendError(res, 503, "unavailable", "injected failure after apply");
-        if (f == FaultAction::kGarbage) res.set_content("<html>502 Bad Gateway</html>", "application/json");
+        if (f == FaultAction::kFailAfter)
+          sendError(res, 503, "unavailable", "injected failure after apply");
+        if (f == FaultAction::kGarbage)
+          res.set_content("<html>502 Bad Gateway</html>", "application/json");
       }
     }
     std::lock_guard lock(logMu_);
@@ -138,7 +155,8 @@ ApiServer::Handler ApiServer::v1(Handler h) {
                     {"status", res.status},
                     {"fault", fault},
                     {"t_ms", std::chrono::duration_cast<std::chrono::milliseconds>(
-                                 std::chrono::steady_clock::now() - started_).count()}});
+                                 std::chrono::steady_clock::now() - started_)
+                                 .count()}});
   };
 }
 
@@ -153,63 +171,68 @@ ApiServer::Handler ApiServer::admin(Handler h) {
 void ApiServer::routeResources() {
   const std::string kinds = "(servers|primary_ips|floating_ips|load_balancers)";
   server_.Get("/v1/" + kinds, v1([this](const httplib::Request& req, httplib::Response& res) {
-    Kind kind = *kindOf(req.matches[1]);
-    bool bad = false;
-    uint64_t page = param(req, "page", 1'000'000, &bad).value_or(1);
-    uint64_t perPage = param(req, "per_page", 50, &bad).value_or(25);
-    if (bad) return sendError(res, 422, "invalid_input", "page must be >= 1 and per_page 1..50");
-    std::lock_guard lock(mu_);
-    tick();
-    auto all = account_.ofKind(kind);
-    const uint64_t last = std::max<uint64_t>(1, (all.size() + perPage - 1) / perPage);
-    json items = json::array();
-    for (uint64_t i = (page - 1) * perPage; i < all.size() && i < page * perPage; ++i)
-      items.push_back(all[i]->toJson());
-    json pagination = {{"page", page},
-                       {"per_page", perPage},
-                       {"previous_page", page > 1 ? json(page - 1) : json(nullptr)},
-                       {"next_page", page < last ? json(page + 1) : json(nullptr)},
-                       {"last_page", last},
-                       {"total_entries", all.size()}};
-    sendJson(res, 200, {{plural(kind), items}, {"meta", {{"pagination", pagination}}}});
-  }));
+                Kind kind = *kindOf(req.matches[1]);
+                bool bad = false;
+                uint64_t page = param(req, "page", 1'000'000, &bad).value_or(1);
+                uint64_t perPage = param(req, "per_page", 50, &bad).value_or(25);
+                if (bad)
+                  return sendError(res, 422, "invalid_input",
+                                   "page must be >= 1 and per_page 1..50");
+                std::lock_guard lock(mu_);
+                tick();
+                auto all = account_.ofKind(kind);
+                const uint64_t last = std::max<uint64_t>(1, (all.size() + perPage - 1) / perPage);
+                json items = json::array();
+                for (uint64_t i = (page - 1) * perPage; i < all.size() && i < page * perPage; ++i)
+                  items.push_back(all[i]->toJson());
+                json pagination = {{"page", page},
+                                   {"per_page", perPage},
+                                   {"previous_page", page > 1 ? json(page - 1) : json(nullptr)},
+                                   {"next_page", page < last ? json(page + 1) : json(nullptr)},
+                                   {"last_page", last},
+                                   {"total_entries", all.size()}};
+                sendJson(res, 200, {{plural(kind), items}, {"meta", {{"pagination", pagination}}}});
+              }));
 
-  server_.Get("/v1/" + kinds + R"(/(\d{1,12}))", v1([this](const httplib::Request& req, httplib::Response& res) {
-    Kind kind = *kindOf(req.matches[1]);
-    std::lock_guard lock(mu_);
-    tick();
-    const Resource* r = account_.find(kind, std::stoull(req.matches[2]));
-    if (r == nullptr) return sendError(res, 404, "not_found", fmt::format("{} not found", singular(kind)));
-    sendJson(res, 200, {{singular(kind), r->toJson()}});
-  }));
+  server_.Get("/v1/" + kinds + R"(/(\d{1,12}))",
+              v1([this](const httplib::Request& req, httplib::Response& res) {
+                Kind kind = *kindOf(req.matches[1]);
+                std::lock_guard lock(mu_);
+                tick();
+                const Resource* r = account_.find(kind, std::stoull(req.matches[2]));
+                if (r == nullptr)
+                  return sendError(res, 404, "not_found",
+                                   fmt::format("{} not found", singular(kind)));
+                sendJson(res, 200, {{singular(kind), r->toJson()}});
+              }));
 }
 
 void ApiServer::routeAdmin() {
   server_.Post("/admin/faults", admin([this](const httplib::Request& req, httplib::Response& res) {
-    try {
-      faults_.update(json::parse(req.body));
-    } catch (const json::exception& e) {
-      return sendError(res, 400, "invalid_input", e.what());
-    }
-    sendJson(res, 200, faults_.toJson());
-  }));
+                 try {
+                   faults_.update(json::parse(req.body));
+                 } catch (const json::exception& e) {
+                   return sendError(res, 400, "invalid_input", e.what());
+                 }
+                 sendJson(res, 200, faults_.toJson());
+               }));
   server_.Get("/admin/faults", admin([this](const httplib::Request&, httplib::Response& res) {
-    sendJson(res, 200, faults_.toJson());
-  }));
+                sendJson(res, 200, faults_.toJson());
+              }));
   server_.Get("/admin/writes", admin([this](const httplib::Request&, httplib::Response& res) {
-    std::lock_guard lock(mu_);
-    tick();
-    sendJson(res, 200, writes_);
-  }));
+                std::lock_guard lock(mu_);
+                tick();
+                sendJson(res, 200, writes_);
+              }));
   server_.Get("/admin/requests", admin([this](const httplib::Request&, httplib::Response& res) {
-    std::lock_guard lock(logMu_);
-    sendJson(res, 200, log_);
-  }));
+                std::lock_guard lock(logMu_);
+                sendJson(res, 200, log_);
+              }));
   server_.Delete("/admin/requests", admin([this](const httplib::Request&, httplib::Response& res) {
-    std::lock_guard lock(logMu_);
-    log_ = json::array();
-    sendJson(res, 200, json::object());
-  }));
+                   std::lock_guard lock(logMu_);
+                   log_ = json::array();
+                   sendJson(res, 200, json::object());
+                 }));
 }
 
 }  // namespace ptrd::hcloud_emulator

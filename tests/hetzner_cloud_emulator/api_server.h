@@ -53,8 +53,8 @@ struct EmulatedAction {
 
 class ApiServer {
  public:
-  ApiServer(std::string token, Account account, std::unique_ptr<PdnsWriter> pdns, FaultSettings faults,
-            BudgetSettings budget);
+  ApiServer(std::string token, Account account, std::unique_ptr<PdnsWriter> pdns,
+            FaultSettings faults, BudgetSettings budget);
   ~ApiServer();
 
   int bind(int port);  // 0 = ephemeral; returns the port or -1
@@ -96,7 +96,8 @@ class ApiServer {
   httplib::Server server_;
 };
 
-void sendError(httplib::Response& res, int status, const std::string& code, const std::string& message);
+void sendError(httplib::Response& res, int status, const std::string& code,
+               const std::string& message);
 void sendJson(httplib::Response& res, int status, const nlohmann::json& body);
 
 }  // namespace ptrd::hcloud_emulator

@@ -39,14 +39,17 @@ int main(int argc, char** argv) {
   app.add_option("--port", port, "TCP port on 127.0.0.1 (0: any free port)");
   app.add_option("--token-file", tokenFile, "file holding the project's API token")->required();
   app.add_option("--account", accountFile, "project file (JSON, see account.h)")->required();
-  app.add_option("--pdns-url", pdnsUrl, "PowerDNS API on loopback where applied PTRs are published");
+  app.add_option("--pdns-url", pdnsUrl,
+                 "PowerDNS API on loopback where applied PTRs are published");
   app.add_option("--pdns-key-file", pdnsKeyFile, "file holding the PowerDNS API key");
   app.add_flag("--seed-dns", seedDns, "publish every address's current PTR at start");
-  app.add_option("--limit", b.limit, "requests in a full budget (RateLimit-Limit)")->check(CLI::PositiveNumber);
+  app.add_option("--limit", b.limit, "requests in a full budget (RateLimit-Limit)")
+      ->check(CLI::PositiveNumber);
   app.add_option("--window-s", b.windowSeconds, "seconds the budget takes to refill from empty")
       ->check(CLI::PositiveNumber);
   app.add_option("--error-rate", f.errorRate, "share of /v1 requests answered 503");
-  app.add_option("--rate-limit-every", f.rateLimitEvery, "injected 429 window length in requests (0: off)");
+  app.add_option("--rate-limit-every", f.rateLimitEvery,
+                 "injected 429 window length in requests (0: off)");
   app.add_option("--rate-limit-burst", f.rateLimitBurst, "429s at the start of each window");
   app.add_option("--retry-after", f.retryAfterSeconds, "Retry-After seconds on an injected 429");
   app.add_option("--action-delay-ms", f.jobDelayMs, "how long an action runs");
@@ -66,7 +69,8 @@ int main(int argc, char** argv) {
     if (!pdns) throw std::runtime_error(pdns.error().message);
     ApiServer server(readSecret(tokenFile), std::move(*account), std::move(*pdns), f, b);
     if (seedDns) {
-      if (auto err = server.seedDns(); !err.empty()) throw std::runtime_error("seeding DNS: " + err);
+      if (auto err = server.seedDns(); !err.empty())
+        throw std::runtime_error("seeding DNS: " + err);
     }
     int bound = server.bind(port);
     if (bound <= 0) throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));

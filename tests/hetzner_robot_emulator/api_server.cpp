@@ -18,8 +18,8 @@ void sendJson(httplib::Response& res, int status, const json& body) {
 }
 
 // Robot's error envelope: {"error": {"status", "code", "message", ...}}.
-void sendError(httplib::Response& res, int status, const std::string& code, const std::string& message,
-               json extra = json::object()) {
+void sendError(httplib::Response& res, int status, const std::string& code,
+               const std::string& message, json extra = json::object()) {
   json e = {{"status", status}, {"code", code}, {"message", message}};
   e.update(extra);
   sendJson(res, status, {{"error", e}});
@@ -55,18 +55,23 @@ void reply(ApiFront::Answer a, const emulator_kit::FaultSettings&, httplib::Resp
 
 }  // namespace
 
-ApiServer::ApiServer(ServerOptions options, Account account, std::unique_ptr<emulator_kit::PdnsWriter> pdns)
+ApiServer::ApiServer(ServerOptions options, Account account,
+                     std::unique_ptr<emulator_kit::PdnsWriter> pdns)
     : options_(std::move(options)), account_(std::move(account)), pdns_(std::move(pdns)) {
   const std::string basic = "Basic " + base64(options_.user + ":" + options_.password);
   front_ = std::make_unique<ApiFront>(
       server_, ApiFront::Options{options_.adminToken, options_.faults,
-                                 [basic](const httplib::Request& r) { return r.get_header_value("Authorization") == basic; },
+                                 [basic](const httplib::Request& r) {
+                                   return r.get_header_value("Authorization") == basic;
+                                 },
                                  reply});
   server_.set_payload_max_length(1 << 20);
   routes();
 }
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer() {
+  stop();
+}
 
 void ApiServer::stop() {
   front_->faults().interrupt();
@@ -100,9 +105,13 @@ void ApiServer::routes() {
       if (s.main && mainIp.empty()) mainIp = s.ip;
     json list = json::array();
     for (const auto& s : account_.ips()) {
-      list.push_back({{"ip", {{"ip", s.ip}, {"server_ip", s.main || mainIp.empty() ? s.ip : mainIp},
-                              {"server_number", 1}, {"locked", false}, {"separate_mac", nullptr},
-                              {"traffic_warnings", false}}}});
+      list.push_back({{"ip",
+                       {{"ip", s.ip},
+                        {"server_ip", s.main || mainIp.empty() ? s.ip : mainIp},
+                        {"server_number", 1},
+                        {"locked", false},
+                        {"separate_mac", nullptr},
+                        {"traffic_warnings", false}}}});
     }
     if (list.empty()) return sendError(res, 404, "NOT_FOUND", "No IPs found");
     sendJson(res, 200, list);
@@ -111,9 +120,14 @@ void ApiServer::routes() {
     std::lock_guard lock(accountMu_);
     json list = json::array();
     for (const auto& c : account_.subnets()) {
-      list.push_back({{"subnet", {{"ip", c.network.str()}, {"mask", c.prefix}, {"gateway", c.network.str()},
-                                  {"server_ip", nullptr}, {"server_number", 1}, {"failover", false},
-                                  {"locked", false}}}});
+      list.push_back({{"subnet",
+                       {{"ip", c.network.str()},
+                        {"mask", c.prefix},
+                        {"gateway", c.network.str()},
+                        {"server_ip", nullptr},
+                        {"server_number", 1},
+                        {"failover", false},
+                        {"locked", false}}}});
     }
     if (list.empty()) return sendError(res, 404, "NOT_FOUND", "No subnets found");
     sendJson(res, 200, list);
@@ -121,11 +135,13 @@ void ApiServer::routes() {
   server_.Get("/rdns", front_->wrap([this](const httplib::Request&, httplib::Response& res) {
     std::lock_guard lock(accountMu_);
     json list = json::array();
-    for (const auto& [ip, ptr] : account_.rdns()) list.push_back({{"rdns", {{"ip", ip}, {"ptr", ptr}}}});
+    for (const auto& [ip, ptr] : account_.rdns())
+      list.push_back({{"rdns", {{"ip", ip}, {"ptr", ptr}}}});
     if (list.empty()) return sendError(res, 404, "NOT_FOUND", "No reverse DNS entries found");
     sendJson(res, 200, list);
   }));
-  server_.Get(R"(/rdns/([^/]+))", front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+  server_.Get(R"(/rdns/([^/]+))", front_->wrap([this](const httplib::Request& req,
+                                                      httplib::Response& res) {
     auto ip = IpAddress::parse(std::string(req.matches[1]));
     std::lock_guard lock(accountMu_);
     if (!ip || !account_.owns(*ip)) return sendError(res, 404, "IP_NOT_FOUND", "IP not found");
@@ -135,11 +151,17 @@ void ApiServer::routes() {
     sendJson(res, 200, {{"rdns", {{"ip", it->first}, {"ptr", it->second}}}});
   }));
   server_.Put(R"(/rdns/([^/]+))",
-              front_->wrap([this](const httplib::Request& req, httplib::Response& res) { change(req, res, true); }));
+              front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+                change(req, res, true);
+              }));
   server_.Post(R"(/rdns/([^/]+))",
-               front_->wrap([this](const httplib::Request& req, httplib::Response& res) { change(req, res, false); }));
+               front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+                 change(req, res, false);
+               }));
   server_.Delete(R"(/rdns/([^/]+))",
-                 front_->wrap([this](const httplib::Request& req, httplib::Response& res) { remove(req, res); }));
+                 front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+                   remove(req, res);
+                 }));
 
   auto refuse = [this](const httplib::Request& req, httplib::Response& res) {
     sendError(res, 405, "METHOD_NOT_ALLOWED", "Method not allowed");
@@ -153,31 +175,39 @@ void ApiServer::routes() {
 
 void ApiServer::change(const httplib::Request& req, httplib::Response& res, bool createOnly) {
   if (req.get_header_value("Content-Type").rfind("application/x-www-form-urlencoded", 0) != 0)
-    return sendError(res, 400, "INVALID_INPUT", "invalid input", {{"missing", json::array({"ptr"})}, {"invalid", json::array()}});
+    return sendError(res, 400, "INVALID_INPUT", "invalid input",
+                     {{"missing", json::array({"ptr"})}, {"invalid", json::array()}});
   httplib::Params form;
   httplib::detail::parse_query_text(req.body, form);
   json invalid = json::array();
   for (const auto& [key, value] : form)
     if (key != "ptr") invalid.push_back(key);
   if (!invalid.empty())
-    return sendError(res, 400, "INVALID_INPUT", "invalid input", {{"missing", json::array()}, {"invalid", invalid}});
+    return sendError(res, 400, "INVALID_INPUT", "invalid input",
+                     {{"missing", json::array()}, {"invalid", invalid}});
   if (form.count("ptr") != 1)
-    return sendError(res, 400, "INVALID_INPUT", "invalid input", {{"missing", json::array({"ptr"})}, {"invalid", json::array()}});
+    return sendError(res, 400, "INVALID_INPUT", "invalid input",
+                     {{"missing", json::array({"ptr"})}, {"invalid", json::array()}});
   const std::string ptr = form.find("ptr")->second;
   auto name = normaliseHostname(ptr);
   if (!name || ptr.ends_with('.'))
-    return sendError(res, 400, "INVALID_INPUT", "invalid input", {{"missing", json::array()}, {"invalid", json::array({"ptr"})}});
+    return sendError(res, 400, "INVALID_INPUT", "invalid input",
+                     {{"missing", json::array()}, {"invalid", json::array({"ptr"})}});
 
   auto ip = IpAddress::parse(std::string(req.matches[1]));
   std::lock_guard lock(accountMu_);
   if (!ip || !account_.owns(*ip)) return sendError(res, 404, "IP_NOT_FOUND", "IP not found");
   auto& entries = account_.rdns();
   const bool exists = entries.count(ip->str()) > 0;
-  if (createOnly && exists) return sendError(res, 409, "RDNS_ALREADY_EXISTS", "There is already a reverse DNS entry");
+  if (createOnly && exists)
+    return sendError(res, 409, "RDNS_ALREADY_EXISTS", "There is already a reverse DNS entry");
   const std::string old = exists ? entries[ip->str()] : std::string();
   entries[ip->str()] = name->substr(0, name->size() - 1);
   if (auto e = publish(ip->str()); !e.empty()) {
-    if (exists) entries[ip->str()] = old; else entries.erase(ip->str());
+    if (exists)
+      entries[ip->str()] = old;
+    else
+      entries.erase(ip->str());
     return sendError(res, 500, exists ? "RDNS_UPDATE_FAILED" : "RDNS_CREATE_FAILED", e);
   }
   sendJson(res, exists ? 200 : 201, {{"rdns", {{"ip", ip->str()}, {"ptr", entries[ip->str()]}}}});
@@ -191,8 +221,10 @@ void ApiServer::remove(const httplib::Request& req, httplib::Response& res) {
   if (!entries.count(ip->str()))
     return sendError(res, 404, "RDNS_NOT_FOUND", "The IP address has no reverse DNS entry yet");
   // The main IPv4 is never without a name: Robot puts its default back.
-  if (account_.isMain(ip->str())) entries[ip->str()] = robotDefault(ip->str());
-  else entries.erase(ip->str());
+  if (account_.isMain(ip->str()))
+    entries[ip->str()] = robotDefault(ip->str());
+  else
+    entries.erase(ip->str());
   if (auto e = publish(ip->str()); !e.empty()) return sendError(res, 500, "INTERNAL_ERROR", e);
   res.status = 200;  // no body
 }

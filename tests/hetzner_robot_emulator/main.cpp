@@ -3,7 +3,8 @@
 // 127.0.0.1:PORT" on stdout once it accepts connections; logs go to stderr.
 //
 //   hetzner-robot-emulator --user-file U --password-file P --admin-token-file A --account F
-//                          --pdns-url http://127.0.0.1:8081 --pdns-key-file K [--port 0] [--seed-dns]
+//                          --pdns-url http://127.0.0.1:8081 --pdns-key-file K [--port 0]
+//                          [--seed-dns]
 #include <CLI/CLI.hpp>
 #include <csignal>
 #include <fstream>
@@ -45,8 +46,10 @@ int main(int argc, char** argv) {
   app.add_option("--pdns-key-file", pdnsKeyFile, "file holding the PowerDNS API key");
   app.add_flag("--seed-dns", seedDns, "publish every rDNS entry at start");
   app.add_option("--error-rate", f.errorRate, "share of API requests answered 500");
-  app.add_option("--rate-limit-every", f.rateLimitEvery, "RATE_LIMIT_EXCEEDED window in requests (0: off)");
-  app.add_option("--rate-limit-burst", f.rateLimitBurst, "RATE_LIMIT_EXCEEDED answers at the start of each window");
+  app.add_option("--rate-limit-every", f.rateLimitEvery,
+                 "RATE_LIMIT_EXCEEDED window in requests (0: off)");
+  app.add_option("--rate-limit-burst", f.rateLimitBurst,
+                 "RATE_LIMIT_EXCEEDED answers at the start of each window");
   app.add_option("--seed", f.seed, "fault RNG seed");
   CLI11_PARSE(app, argc, argv);
 
@@ -66,7 +69,8 @@ int main(int argc, char** argv) {
     o.adminToken = readSecret(adminTokenFile);
     ApiServer server(o, std::move(*account), std::move(*pdns));
     if (seedDns) {
-      if (auto err = server.seedDns(); !err.empty()) throw std::runtime_error("seeding DNS: " + err);
+      if (auto err = server.seedDns(); !err.empty())
+        throw std::runtime_error("seeding DNS: " + err);
     }
     int bound = server.bind(port);
     if (bound <= 0) throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));

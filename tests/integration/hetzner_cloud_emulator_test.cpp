@@ -31,7 +31,8 @@ class HetznerCloudEmulatorTest : public ::testing::Test {
   httplib::Result get(const std::string& path, const std::string& token = "") {
     return client(token).Get(path.c_str());
   }
-  httplib::Result post(const std::string& path, const std::string& body, const std::string& token = "") {
+  httplib::Result post(const std::string& path, const std::string& body,
+                       const std::string& token = "") {
     return client(token).Post(path.c_str(), body, "application/json");
   }
   httplib::Client client(const std::string& token) {
@@ -39,10 +40,13 @@ class HetznerCloudEmulatorTest : public ::testing::Test {
     c.set_bearer_token_auth((token.empty() ? hc_.token() : token).c_str());
     return c;
   }
-  static std::string code(const httplib::Result& r) { return Json::parse(r->body)["error"]["code"]; }
+  static std::string code(const httplib::Result& r) {
+    return Json::parse(r->body)["error"]["code"];
+  }
 
   lab::PdnsServer pdns_;
-  lab::HetznerCloudEmulatorProcess hc_{zones(pdns_), {kAccount, {"--limit", "100000", "--window-s", "3600"}, true}};
+  lab::HetznerCloudEmulatorProcess hc_{
+      zones(pdns_), {kAccount, {"--limit", "100000", "--window-s", "3600"}, true}};
 };
 
 TEST_F(HetznerCloudEmulatorTest, RejectsWhatTheApiRejects) {
@@ -55,12 +59,17 @@ TEST_F(HetznerCloudEmulatorTest, RejectsWhatTheApiRejects) {
   EXPECT_EQ(get("/v1/servers/9")->status, 404);
   const std::string change = "/v1/servers/1/actions/change_dns_ptr";
   EXPECT_EQ(post(change, "{")->status, 400);
-  EXPECT_EQ(code(post(change, R"({"ip": "203.0.113.10"})")), "invalid_input");  // dns_ptr is required
-  EXPECT_EQ(post(change, R"({"ip": "203.0.113.11", "dns_ptr": "a.example.com"})")->status, 422);  // not its IP
-  EXPECT_EQ(post(change, R"({"ip": "2001:db8:2::1", "dns_ptr": "a.example.com"})")->status, 422);  // other /64
+  EXPECT_EQ(code(post(change, R"({"ip": "203.0.113.10"})")),
+            "invalid_input");  // dns_ptr is required
+  EXPECT_EQ(post(change, R"({"ip": "203.0.113.11", "dns_ptr": "a.example.com"})")->status,
+            422);  // not its IP
+  EXPECT_EQ(post(change, R"({"ip": "2001:db8:2::1", "dns_ptr": "a.example.com"})")->status,
+            422);  // other /64
   EXPECT_EQ(post(change, R"({"ip": "203.0.113.10", "dns_ptr": "mail"})")->status, 422);
-  EXPECT_EQ(post("/v1/servers/9/actions/change_dns_ptr", R"({"ip": "203.0.113.10", "dns_ptr": null})")->status,
-            404);
+  EXPECT_EQ(
+      post("/v1/servers/9/actions/change_dns_ptr", R"({"ip": "203.0.113.10", "dns_ptr": null})")
+          ->status,
+      404);
   EXPECT_EQ(get("/v1/actions")->status, 422);  // only the id filter is served
 }
 
@@ -71,7 +80,8 @@ TEST_F(HetznerCloudEmulatorTest, PagesListingsAndCarriesTheBudgetInEveryAnswer) 
   Json doc = Json::parse(r->body);
   EXPECT_EQ(doc["servers"].size(), 2u);
   EXPECT_EQ(doc["meta"]["pagination"]["next_page"], 2);
-  EXPECT_EQ(doc["servers"][0]["public_net"]["ipv4"]["dns_ptr"], "static.10.113.0.203.clients.your-server.de");
+  EXPECT_EQ(doc["servers"][0]["public_net"]["ipv4"]["dns_ptr"],
+            "static.10.113.0.203.clients.your-server.de");
   EXPECT_EQ(doc["servers"][0]["public_net"]["ipv6"]["ip"], "2001:db8:1::/64");
   EXPECT_EQ(r->get_header_value("RateLimit-Limit"), "100000");
   EXPECT_FALSE(r->get_header_value("RateLimit-Reset").empty());

@@ -26,13 +26,16 @@ class NocEmulatorContract : public ::testing::Test {
     return c;
   }
   httplib::Client client() { return client(noc_.token()); }
-  static std::string code(const httplib::Result& r) { return json::parse(r->body)["error"]["code"]; }
+  static std::string code(const httplib::Result& r) {
+    return json::parse(r->body)["error"]["code"];
+  }
 
   lab::PdnsServer pdns_;
-  lab::NocEmulatorProcess noc_{withZone(pdns_),
-                               lab::withAccount("203.0.113.10 vps-1 203-0-113-10.static.noc.test.\n"
-                                                "203.0.113.11 vps-1 203-0-113-11.static.noc.test. mail.example.com.\n"
-                                                "2001:db8::25 vps-2 v6-25.static.noc.test.\n")};
+  lab::NocEmulatorProcess noc_{
+      withZone(pdns_),
+      lab::withAccount("203.0.113.10 vps-1 203-0-113-10.static.noc.test.\n"
+                       "203.0.113.11 vps-1 203-0-113-11.static.noc.test. mail.example.com.\n"
+                       "2001:db8::25 vps-2 v6-25.static.noc.test.\n")};
 };
 
 TEST_F(NocEmulatorContract, EveryCallNeedsTheBearerToken) {
@@ -87,8 +90,9 @@ TEST_F(NocEmulatorContract, SingleAddressEndpoints) {
 
 TEST_F(NocEmulatorContract, PreviewCountsWithoutChanging) {
   auto r = client().Post("/v1/ptr/bulk/preview",
-                         json{{"lines", "# fleet\n203.0.113.10 a.example.com\n203.0.113.11,b.example.com\n"
-                                        "203.0.113.10 mail\n\n192.0.2.1 c.example.com\n"}}
+                         json{{"lines",
+                               "# fleet\n203.0.113.10 a.example.com\n203.0.113.11,b.example.com\n"
+                               "203.0.113.10 mail\n\n192.0.2.1 c.example.com\n"}}
                              .dump(),
                          "application/json");
   ASSERT_EQ(r->status, 200);
@@ -103,9 +107,12 @@ TEST_F(NocEmulatorContract, PreviewCountsWithoutChanging) {
 
 TEST_F(NocEmulatorContract, BulkNeedsAKeyCapsAt500AndReplaysTheFirstJob) {
   auto c = client();
-  json body = {{"entries", {{{"ip", "203.0.113.10"}, {"ptr", "a.example.com"}}, {{"ip", "192.0.2.1"}, {"ptr", "b.example.com"}},
-                            {{"ip", "203.0.113.11"}, {"reset", true}}}}};
-  EXPECT_EQ(c.Post("/v1/ptr/bulk", body.dump(), "application/json")->status, 400);  // no Idempotency-Key
+  json body = {{"entries",
+                {{{"ip", "203.0.113.10"}, {"ptr", "a.example.com"}},
+                 {{"ip", "192.0.2.1"}, {"ptr", "b.example.com"}},
+                 {{"ip", "203.0.113.11"}, {"reset", true}}}}};
+  EXPECT_EQ(c.Post("/v1/ptr/bulk", body.dump(), "application/json")->status,
+            400);  // no Idempotency-Key
   httplib::Headers key = {{"Idempotency-Key", "k1"}};
   auto first = c.Post("/v1/ptr/bulk", key, body.dump(), "application/json");
   ASSERT_EQ(first->status, 202);
@@ -115,7 +122,8 @@ TEST_F(NocEmulatorContract, BulkNeedsAKeyCapsAt500AndReplaysTheFirstJob) {
   EXPECT_EQ(json::parse(again->body)["job_id"], j["job_id"]);
 
   json big = {{"entries", json::array()}};
-  for (int i = 0; i < 501; ++i) big["entries"].push_back({{"ip", "203.0.113.10"}, {"ptr", "a.example.com"}});
+  for (int i = 0; i < 501; ++i)
+    big["entries"].push_back({{"ip", "203.0.113.10"}, {"ptr", "a.example.com"}});
   auto tooBig = c.Post("/v1/ptr/bulk", {{"Idempotency-Key", "k2"}}, big.dump(), "application/json");
   EXPECT_EQ(tooBig->status, 413);
   EXPECT_EQ(code(tooBig), "batch_too_large");
@@ -142,7 +150,8 @@ TEST_F(NocEmulatorContract, BulkNeedsAKeyCapsAt500AndReplaysTheFirstJob) {
 }
 
 TEST_F(NocEmulatorContract, RateLimitFaultCarriesRetryAfter) {
-  noc_.setFaults({{"rate_limit_every", 3}, {"rate_limit_burst", 1}, {"retry_after_s", 2}, {"seed", 1}});
+  noc_.setFaults(
+      {{"rate_limit_every", 3}, {"rate_limit_burst", 1}, {"retry_after_s", 2}, {"seed", 1}});
   auto r = client().Get("/v1/ips");
   EXPECT_EQ(r->status, 429);
   EXPECT_EQ(r->get_header_value("Retry-After"), "2");

@@ -24,19 +24,25 @@ using Status = providers::ChangeResult::Status;
 
 constexpr int kAddresses = 1200;
 
-std::string ipAt(int i) { return fmt::format("10.0.{}.{}", i / 256, i % 256); }
-std::string rev(const std::string& ip) { return IpAddress::parse(ip)->reverseName(); }
+std::string ipAt(int i) {
+  return fmt::format("10.0.{}.{}", i / 256, i % 256);
+}
+std::string rev(const std::string& ip) {
+  return IpAddress::parse(ip)->reverseName();
+}
 
 class NocProviderIntegration : public ::testing::Test {
  protected:
   static std::string account() {
     std::string a;
     for (int i = 0; i < kAddresses; ++i)
-      a += fmt::format("{} vps-{} {}.static.noc.test.\n", ipAt(i), i / 16, fmt::format("10-0-{}-{}", i / 256, i % 256));
+      a += fmt::format("{} vps-{} {}.static.noc.test.\n", ipAt(i), i / 16,
+                       fmt::format("10-0-{}-{}", i / 256, i % 256));
     return a;
   }
   static lab::PdnsServer& withZones(lab::PdnsServer& p) {
-    for (int z = 0; z * 256 < kAddresses; ++z) p.createZone(fmt::format("{}.0.10.in-addr.arpa.", z));
+    for (int z = 0; z * 256 < kAddresses; ++z)
+      p.createZone(fmt::format("{}.0.10.in-addr.arpa.", z));
     return p;
   }
 
@@ -54,11 +60,13 @@ class NocProviderIntegration : public ::testing::Test {
   }
 
   // Applies changes in batches of maxBatchSize(), as the reconciler does.
-  std::vector<providers::ChangeResult> applyAll(providers::Provider& p, const std::vector<Change>& changes) {
+  std::vector<providers::ChangeResult> applyAll(providers::Provider& p,
+                                                const std::vector<Change>& changes) {
     std::vector<providers::ChangeResult> out;
     for (size_t i = 0; i < changes.size(); i += p.maxBatchSize()) {
-      std::vector<Change> batch(changes.begin() + long(i),
-                                changes.begin() + long(std::min(changes.size(), i + p.maxBatchSize())));
+      std::vector<Change> batch(
+          changes.begin() + long(i),
+          changes.begin() + long(std::min(changes.size(), i + p.maxBatchSize())));
       auto r = p.apply(batch);
       EXPECT_TRUE(r.ok()) << (r ? "" : r.error().message);
       if (r) out.insert(out.end(), r->begin(), r->end());
@@ -69,7 +77,8 @@ class NocProviderIntegration : public ::testing::Test {
   static std::vector<Change> allSets(const std::string& suffix) {
     std::vector<Change> changes;
     for (int i = 0; i < kAddresses; ++i)
-      changes.push_back({ipAt(i), rev(ipAt(i)), Change::Action::kSet, fmt::format("h{}.{}.", i, suffix)});
+      changes.push_back(
+          {ipAt(i), rev(ipAt(i)), Change::Action::kSet, fmt::format("h{}.{}.", i, suffix)});
     return changes;
   }
 
@@ -83,7 +92,8 @@ class NocProviderIntegration : public ::testing::Test {
 
   void expectDnsShows(const std::string& suffix) {
     std::map<std::string, std::vector<std::string>> all;
-    for (int z = 0; z * 256 < kAddresses; ++z) all.merge(pdns_.ptrRecords(fmt::format("{}.0.10.in-addr.arpa.", z)));
+    for (int z = 0; z * 256 < kAddresses; ++z)
+      all.merge(pdns_.ptrRecords(fmt::format("{}.0.10.in-addr.arpa.", z)));
     int wrong = 0;
     for (int i = 0; i < kAddresses; ++i)
       wrong += all[rev(ipAt(i))] != std::vector<std::string>{fmt::format("h{}.{}.", i, suffix)};
@@ -147,7 +157,10 @@ TEST_F(NocProviderIntegration, UnownedAndInvalidEntriesAreSkipped) {
 }
 
 TEST_F(NocProviderIntegration, RetriesUnderFaultsConvergeWithoutDuplicateJobs) {
-  noc_.setFaults({{"error_rate", 0.2}, {"rate_limit_every", 9}, {"rate_limit_burst", 2}, {"retry_after_s", 1},
+  noc_.setFaults({{"error_rate", 0.2},
+                  {"rate_limit_every", 9},
+                  {"rate_limit_burst", 2},
+                  {"retry_after_s", 1},
                   {"seed", 20261127}});
   auto p = provider();
   auto results = applyAll(*p, allSets("retry.example.com"));

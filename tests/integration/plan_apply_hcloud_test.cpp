@@ -138,23 +138,25 @@ TEST_F(PlanApplyHcloudTest, EveryStatePlansAsExpectedApplyConvergesResetGivesThe
   for (const auto& c : doc["changes"]) changes[c["ip"].get<std::string>()] = c;
   EXPECT_EQ(changes["203.0.113.20"]["to"], "static.20.113.0.203.clients.your-server.de.");
   EXPECT_EQ(changes["203.0.113.20"]["from"], "relay.example.com.");
-  EXPECT_TRUE(changes["2001:db8:1::9"]["to"].is_null());       // IPv6 has no default
-  EXPECT_TRUE(changes["2001:db8:1::25"]["from"].is_null());    // no PTR yet
-  EXPECT_TRUE(posts(hc.requests()).empty());                    // plan writes nothing
+  EXPECT_TRUE(changes["2001:db8:1::9"]["to"].is_null());     // IPv6 has no default
+  EXPECT_TRUE(changes["2001:db8:1::25"]["from"].is_null());  // no PTR yet
+  EXPECT_TRUE(posts(hc.requests()).empty());                 // plan writes nothing
 
   auto apply = ptrd({"apply"});
   EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;  // blocked, invalid, not owned remain
   std::set<std::string> sent;
-  for (const auto& p : posts(hc.requests())) sent.insert(Json::parse(p["body"].get<std::string>())["ip"]);
-  EXPECT_EQ(sent, (std::set<std::string>{"203.0.113.10", "203.0.113.20", "203.0.113.30", "203.0.113.40",
-                                         "2001:db8:1::25", "2001:db8:1::9"}));
+  for (const auto& p : posts(hc.requests()))
+    sent.insert(Json::parse(p["body"].get<std::string>())["ip"]);
+  EXPECT_EQ(sent, (std::set<std::string>{"203.0.113.10", "203.0.113.20", "203.0.113.30",
+                                         "203.0.113.40", "2001:db8:1::25", "2001:db8:1::9"}));
   EXPECT_EQ(dig("203.0.113.10"), "web.example.com.");
   EXPECT_EQ(dig("203.0.113.30"), "fip.example.com.");
   EXPECT_EQ(dig("203.0.113.40"), "lb.example.com.");
   EXPECT_EQ(dig("2001:db8:1::25"), "mail.example.com.");
   EXPECT_EQ(dig("203.0.113.20"), "static.20.113.0.203.clients.your-server.de.");
   EXPECT_EQ(dig("2001:db8:1::9"), "");  // removed
-  EXPECT_EQ(dig("203.0.113.50"), "static.50.113.0.203.clients.your-server.de.");  // invalid: untouched
+  EXPECT_EQ(dig("203.0.113.50"),
+            "static.50.113.0.203.clients.your-server.de.");  // invalid: untouched
 
   hc.clearRequests();
   auto again = ptrd({"plan"});
@@ -172,7 +174,8 @@ TEST_F(PlanApplyHcloudTest, EveryStatePlansAsExpectedApplyConvergesResetGivesThe
 TEST_F(PlanApplyHcloudTest, FaultsAndATightBudgetConvergeWithoutDuplicatesOrOverrunAcrossARestart) {
   Json account = {{"servers", Json::array()}};
   std::string mappings =
-      "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata: {name: pool}\nspec:\n  records:\n";
+      "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata: {name: pool}\nspec:\n  "
+      "records:\n";
   for (int i = 1; i <= 8; ++i) {
     account["servers"].push_back({{"id", 100 + i}, {"ipv4", fmt::format("198.51.100.{}", i)}});
     mappings += fmt::format("    - {{ip: 198.51.100.{}, hostname: h{}.example.com}}\n", i, i);

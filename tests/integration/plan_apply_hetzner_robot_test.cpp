@@ -29,7 +29,8 @@ constexpr int kPool = 24;  // 10.0.0.0 .. 10.0.0.23, additional single IPs
 std::string account() {
   std::string a =
       "ip 203.0.113.1 main\nip 203.0.113.2\nip 203.0.113.3 main\nip 203.0.113.4\nip 203.0.113.5\n"
-      "subnet 2001:db8::/64\nrdns 203.0.113.3 relay.example.com\nrdns 2001:db8::1 old6.example.com\n";
+      "subnet 2001:db8::/64\nrdns 203.0.113.3 relay.example.com\nrdns 2001:db8::1 "
+      "old6.example.com\n";
   for (int i = 0; i < kPool; ++i) a += fmt::format("ip 10.0.0.{}\n", i);
   return a;
 }
@@ -44,7 +45,8 @@ lab::PdnsServer& withZones(lab::PdnsServer& p) {
                                           {"elsewhere.example.com.", "A", "192.0.2.1"},
                                           {"v6mail.example.com.", "AAAA", "2001:db8::2"}};
   for (int i = 0; i < kPool; ++i)
-    records.push_back({fmt::format("10-0-0-{}.pool.example.com.", i), "A", fmt::format("10.0.0.{}", i)});
+    records.push_back(
+        {fmt::format("10-0-0-{}.pool.example.com.", i), "A", fmt::format("10.0.0.{}", i)});
   p.setRecords("example.com.", records);
   return p;
 }
@@ -104,7 +106,8 @@ class PlanApplyHetznerRobotTest : public ::testing::Test {
   }
   std::set<std::string> writtenIps() {
     std::set<std::string> ips;
-    for (const auto& w : writes()) ips.insert(w["path"].get<std::string>().substr(std::string("/rdns/").size()));
+    for (const auto& w : writes())
+      ips.insert(w["path"].get<std::string>().substr(std::string("/rdns/").size()));
     return ips;
   }
   std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
@@ -115,7 +118,8 @@ class PlanApplyHetznerRobotTest : public ::testing::Test {
   }
 
   lab::PdnsServer pdns_;
-  std::unique_ptr<lab::EmulatorProcess> robot_ = lab::EmulatorProcess::hetznerRobot(withZones(pdns_), account());
+  std::unique_ptr<lab::EmulatorProcess> robot_ =
+      lab::EmulatorProcess::hetznerRobot(withZones(pdns_), account());
   std::string scratch_;
 };
 
@@ -133,11 +137,13 @@ TEST_F(PlanApplyHetznerRobotTest, EveryStatePlansAsExpectedAndApplyConverges) {
   auto apply = ptrd({"apply"});
   EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;  // blocked, invalid, not owned remain
   // Unowned, invalid and unconfirmed entries are never sent.
-  EXPECT_EQ(writtenIps(), (std::set<std::string>{"203.0.113.1", "203.0.113.2", "203.0.113.3", "2001:db8::1",
-                                                 "2001:db8::2"}));
+  EXPECT_EQ(writtenIps(), (std::set<std::string>{"203.0.113.1", "203.0.113.2", "203.0.113.3",
+                                                 "2001:db8::1", "2001:db8::2"}));
   for (const auto& w : writes()) {
     const std::string path = w["path"];
-    EXPECT_EQ(w["method"], path == "/rdns/203.0.113.3" || path == "/rdns/2001:db8::1" ? "DELETE" : "POST") << path;
+    EXPECT_EQ(w["method"],
+              path == "/rdns/203.0.113.3" || path == "/rdns/2001:db8::1" ? "DELETE" : "POST")
+        << path;
     if (path == "/rdns/203.0.113.1") {
       EXPECT_EQ(w["body"], "ptr=mail.example.com");
     }
@@ -145,8 +151,9 @@ TEST_F(PlanApplyHetznerRobotTest, EveryStatePlansAsExpectedAndApplyConverges) {
   EXPECT_EQ(dig("203.0.113.1"), "mail.example.com.");
   EXPECT_EQ(dig("203.0.113.2"), "mx.example.com.");
   EXPECT_EQ(dig("2001:db8::2"), "v6mail.example.com.");
-  EXPECT_EQ(dig("203.0.113.3"), "static.3.113.0.203.clients.your-server.de.");  // the main IP's default
-  EXPECT_EQ(dig("2001:db8::1"), "");                                           // removed
+  EXPECT_EQ(dig("203.0.113.3"),
+            "static.3.113.0.203.clients.your-server.de.");  // the main IP's default
+  EXPECT_EQ(dig("2001:db8::1"), "");                        // removed
 
   robot_->clearRequests();
   auto again = ptrd({"plan"});
@@ -157,9 +164,11 @@ TEST_F(PlanApplyHetznerRobotTest, EveryStatePlansAsExpectedAndApplyConverges) {
 TEST_F(PlanApplyHetznerRobotTest, ServerErrorsAndRateLimitAnswersConvergeWithoutDuplicateWrites) {
   std::filesystem::remove(scratch_ + "/mappings/fleet.yaml");  // only the pool this time
   std::string bulk;
-  for (int i = 0; i < kPool; ++i) bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
+  for (int i = 0; i < kPool; ++i)
+    bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
   std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
-  robot_->setFaults({{"error_rate", 0.1}, {"rate_limit_every", 9}, {"rate_limit_burst", 2}, {"seed", 7}});
+  robot_->setFaults(
+      {{"error_rate", 0.1}, {"rate_limit_every", 9}, {"rate_limit_burst", 2}, {"seed", 7}});
 
   auto apply = ptrd({"apply", "--log-level", "debug"});
   EXPECT_EQ(apply.exit_code, 0) << apply.out << apply.err;
@@ -167,11 +176,13 @@ TEST_F(PlanApplyHetznerRobotTest, ServerErrorsAndRateLimitAnswersConvergeWithout
   int faulted = 0;
   for (const auto& r : robot_->requests()) {
     faulted += r["fault"] != "none";
-    if (r["method"] == "POST" && (r["status"] == 200 || r["status"] == 201)) ++acknowledged[r["path"].get<std::string>()];
+    if (r["method"] == "POST" && (r["status"] == 200 || r["status"] == 201))
+      ++acknowledged[r["path"].get<std::string>()];
   }
   EXPECT_GT(faulted, 0);  // the faults did happen
   ASSERT_EQ(acknowledged.size(), size_t(kPool));
-  for (const auto& [path, n] : acknowledged) EXPECT_EQ(n, 1) << path;  // never sent again after a success
+  for (const auto& [path, n] : acknowledged)
+    EXPECT_EQ(n, 1) << path;  // never sent again after a success
   EXPECT_EQ(dig("10.0.0.23"), "10-0-0-23.pool.example.com.");
 
   robot_->setFaults({{"error_rate", 0}, {"rate_limit_every", 0}});
@@ -184,14 +195,16 @@ TEST_F(PlanApplyHetznerRobotTest, ServerErrorsAndRateLimitAnswersConvergeWithout
 TEST_F(PlanApplyHetznerRobotTest, TheHourlyBudgetIsNeverExceededAndTheRestWaitsForTheNextPass) {
   std::filesystem::remove(scratch_ + "/mappings/fleet.yaml");
   std::string bulk;
-  for (int i = 0; i < kPool; ++i) bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
+  for (int i = 0; i < kPool; ++i)
+    bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
   std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
   writeConfig(30);  // 30 an hour, at most 5 in any ten minutes
 
   auto apply = ptrd({"apply", "-o", "json"});
   EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;
   int rdnsCalls = 0;
-  for (const auto& r : robot_->requests()) rdnsCalls += r["path"].get<std::string>().rfind("/rdns", 0) == 0;
+  for (const auto& r : robot_->requests())
+    rdnsCalls += r["path"].get<std::string>().rfind("/rdns", 0) == 0;
   EXPECT_EQ(rdnsCalls, 5);  // GET /rdns and four changes; the others were not sent
   EXPECT_NE((apply.out + apply.err).find("budget"), std::string::npos) << apply.out << apply.err;
 }
@@ -200,25 +213,32 @@ TEST_F(PlanApplyHetznerRobotTest, RefusedCredentialsStopThePassAndAreNotShown) {
   std::ofstream(robot_->secretFile("password")) << "wrong-password-value\n";
   auto apply = ptrd({"apply"});
   EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
-  EXPECT_NE((apply.out + apply.err).find("UNAUTHORIZED"), std::string::npos) << apply.out << apply.err;
+  EXPECT_NE((apply.out + apply.err).find("UNAUTHORIZED"), std::string::npos)
+      << apply.out << apply.err;
   EXPECT_EQ((apply.out + apply.err).find("wrong-password-value"), std::string::npos);
   EXPECT_TRUE(writes().empty());
 }
 
 TEST_F(PlanApplyHetznerRobotTest, ValidateChecksTheHetznerRobotBlockAtFileLineAndColumn) {
-  std::ofstream(scratch_ + "/bad.yaml") << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-                                        << "  mappings: [mappings/]\n  provider:\n    type: hetzner-robot\n"
-                                        << "    hetznerRobot:\n      userFile: user\n      tokenFile: t\n"
-                                        << "      requestsPerHour: 0\n";
+  std::ofstream(scratch_ + "/bad.yaml")
+      << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
+      << "  mappings: [mappings/]\n  provider:\n    type: hetzner-robot\n"
+      << "    hetznerRobot:\n      userFile: user\n      tokenFile: t\n"
+      << "      requestsPerHour: 0\n";
   auto r = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/bad.yaml"}, scratch_);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const std::string all = r.out + r.err;
-  EXPECT_NE(all.find("bad.yaml:6:5: provider hetzner-robot needs passwordFile"), std::string::npos) << all;
-  EXPECT_NE(all.find("bad.yaml:9:18: tokenFile is not a hetzner-robot setting"), std::string::npos) << all;
-  EXPECT_NE(all.find("bad.yaml:10:24: requestsPerHour is 0, must be between 1 and 500"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:6:5: provider hetzner-robot needs passwordFile"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("bad.yaml:9:18: tokenFile is not a hetzner-robot setting"), std::string::npos)
+      << all;
+  EXPECT_NE(all.find("bad.yaml:10:24: requestsPerHour is 0, must be between 1 and 500"),
+            std::string::npos)
+      << all;
   auto good = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/ptrd.yaml"}, scratch_);
   // (the mapping set's invalid entry makes the whole run exit 1; the config itself is fine)
-  EXPECT_NE((good.out + good.err).find("ptrd.yaml (ReconcilerConfig): ok"), std::string::npos) << good.out << good.err;
+  EXPECT_NE((good.out + good.err).find("ptrd.yaml (ReconcilerConfig): ok"), std::string::npos)
+      << good.out << good.err;
   EXPECT_TRUE(robot_->requests().empty());  // validate calls nothing
 }
 

@@ -28,8 +28,9 @@ constexpr int kPool = 24;  // 10.0.0.0 .. 10.0.0.23, for the fault run
 
 // 203.0.113.3 and 2001:db8::1 carry custom names; the rest show Linode's defaults.
 std::string account() {
-  std::string a = "203.0.113.1\n203.0.113.2\n203.0.113.3 relay.example.com\n203.0.113.4\n203.0.113.5\n"
-                  "2001:db8::1 old6.example.com\n2001:db8::2\n";
+  std::string a =
+      "203.0.113.1\n203.0.113.2\n203.0.113.3 relay.example.com\n203.0.113.4\n203.0.113.5\n"
+      "2001:db8::1 old6.example.com\n2001:db8::2\n";
   for (int i = 0; i < kPool; ++i) a += fmt::format("10.0.0.{}\n", i);
   return a;
 }
@@ -44,7 +45,8 @@ lab::PdnsServer& withZones(lab::PdnsServer& p) {
                                           {"elsewhere.example.com.", "A", "192.0.2.1"},
                                           {"v6mail.example.com.", "AAAA", "2001:db8::2"}};
   for (int i = 0; i < kPool; ++i)
-    records.push_back({fmt::format("10-0-0-{}.pool.example.com.", i), "A", fmt::format("10.0.0.{}", i)});
+    records.push_back(
+        {fmt::format("10-0-0-{}.pool.example.com.", i), "A", fmt::format("10.0.0.{}", i)});
   p.setRecords("example.com.", records);
   return p;
 }
@@ -108,14 +110,16 @@ class PlanApplyLinodeTest : public ::testing::Test {
   }
   std::set<std::string> putIps() {
     std::set<std::string> ips;
-    for (const auto& p : puts()) ips.insert(p["path"].get<std::string>().substr(std::string("/v4/networking/ips/").size()));
+    for (const auto& p : puts())
+      ips.insert(p["path"].get<std::string>().substr(std::string("/v4/networking/ips/").size()));
     return ips;
   }
   std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
   std::string token() { return lab::readFile(linode_->secretFile("token")).substr(0, 20); }
 
   lab::PdnsServer pdns_;
-  std::unique_ptr<lab::EmulatorProcess> linode_ = lab::EmulatorProcess::linode(withZones(pdns_), account());
+  std::unique_ptr<lab::EmulatorProcess> linode_ =
+      lab::EmulatorProcess::linode(withZones(pdns_), account());
   std::string scratch_;
 };
 
@@ -131,17 +135,19 @@ TEST_F(PlanApplyLinodeTest, EveryStatePlansAsExpectedAndApplyConverges) {
   auto apply = ptrd({"apply"});
   EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;  // blocked, invalid, not owned remain
   // Unowned, invalid and unconfirmed entries are never sent.
-  EXPECT_EQ(putIps(), (std::set<std::string>{"203.0.113.1", "203.0.113.2", "203.0.113.3", "2001:db8::1",
-                                             "2001:db8::2"}));
+  EXPECT_EQ(putIps(), (std::set<std::string>{"203.0.113.1", "203.0.113.2", "203.0.113.3",
+                                             "2001:db8::1", "2001:db8::2"}));
   for (const auto& p : puts()) {
-    if (p["path"] == "/v4/networking/ips/203.0.113.3" || p["path"] == "/v4/networking/ips/2001:db8::1") {
+    if (p["path"] == "/v4/networking/ips/203.0.113.3" ||
+        p["path"] == "/v4/networking/ips/2001:db8::1") {
       EXPECT_EQ(p["body"], R"({"rdns":null})");  // a reset is an explicit null
     }
   }
   EXPECT_EQ(dig("203.0.113.1"), "mail.example.com.");
   EXPECT_EQ(dig("2001:db8::2"), "v6mail.example.com.");
-  EXPECT_EQ(dig("203.0.113.3"), "203-0-113-3.ip.linodeusercontent.com.");  // IPv4: the platform default
-  EXPECT_EQ(dig("2001:db8::1"), "");                                      // IPv6: removed
+  EXPECT_EQ(dig("203.0.113.3"),
+            "203-0-113-3.ip.linodeusercontent.com.");  // IPv4: the platform default
+  EXPECT_EQ(dig("2001:db8::1"), "");                   // IPv6: removed
 
   linode_->clearRequests();
   auto again = ptrd({"plan"});
@@ -161,7 +167,8 @@ TEST_F(PlanApplyLinodeTest, LinodesOwnForwardRefusalIsBlockedForwardWithItsWords
   linode_->admin("/admin/forward", {{"resolver", "failing"}});
   apply = ptrd({"apply"});
   EXPECT_EQ(apply.exit_code, 2);
-  EXPECT_NE((apply.out + apply.err).find("unable to preform a lookup"), std::string::npos) << apply.out << apply.err;
+  EXPECT_NE((apply.out + apply.err).find("unable to preform a lookup"), std::string::npos)
+      << apply.out << apply.err;
 
   // Once Linode sees the forward records, the next pass applies them.
   linode_->admin("/admin/forward", {{"resolver", "ok"}});
@@ -174,11 +181,15 @@ TEST_F(PlanApplyLinodeTest, LinodesOwnForwardRefusalIsBlockedForwardWithItsWords
 TEST_F(PlanApplyLinodeTest, ServerErrorsAndRateLimitsConvergeWithoutDuplicateWritesWithinTheRate) {
   std::filesystem::remove(scratch_ + "/mappings/fleet.yaml");  // only the pool this time
   std::string bulk;
-  for (int i = 0; i < kPool; ++i) bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
+  for (int i = 0; i < kPool; ++i)
+    bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
   std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
   constexpr int kPerMinute = 240;  // 4 a second
   writeConfig(kPerMinute);
-  linode_->setFaults({{"error_rate", 0.1}, {"rate_limit_every", 9}, {"rate_limit_burst", 2}, {"retry_after_s", 1},
+  linode_->setFaults({{"error_rate", 0.1},
+                      {"rate_limit_every", 9},
+                      {"rate_limit_burst", 2},
+                      {"retry_after_s", 1},
                       {"seed", 7}});
 
   auto apply = ptrd({"apply", "--log-level", "debug"});
@@ -194,11 +205,13 @@ TEST_F(PlanApplyLinodeTest, ServerErrorsAndRateLimitsConvergeWithoutDuplicateWri
   }
   EXPECT_GT(faulted, 0);  // the faults did happen
   ASSERT_EQ(acknowledged.size(), size_t(kPool));
-  for (const auto& [path, n] : acknowledged) EXPECT_EQ(n, 1) << path;  // never sent again after a success
+  for (const auto& [path, n] : acknowledged)
+    EXPECT_EQ(n, 1) << path;  // never sent again after a success
   // Never more than 4 requests a second (arrival jitter under a loaded CI allowed: 250 ms;
   // unpaced, all five would arrive within a few ms).
   std::sort(times.begin(), times.end());
-  for (size_t i = 0; i + 4 < times.size(); ++i) EXPECT_GE(times[i + 4] - times[i], 750) << "requests " << i;
+  for (size_t i = 0; i + 4 < times.size(); ++i)
+    EXPECT_GE(times[i + 4] - times[i], 750) << "requests " << i;
   EXPECT_EQ(dig("10.0.0.23"), "10-0-0-23.pool.example.com.");
 
   linode_->setFaults({{"error_rate", 0}, {"rate_limit_every", 0}});
@@ -211,25 +224,32 @@ TEST_F(PlanApplyLinodeTest, ARefusedTokenStopsThePassAndIsNotShown) {
   std::ofstream(linode_->secretFile("token")) << "wrong-token-value\n";
   auto apply = ptrd({"apply"});
   EXPECT_EQ(apply.exit_code, 1) << apply.out << apply.err;
-  EXPECT_NE((apply.out + apply.err).find("Invalid Token"), std::string::npos) << apply.out << apply.err;
+  EXPECT_NE((apply.out + apply.err).find("Invalid Token"), std::string::npos)
+      << apply.out << apply.err;
   EXPECT_EQ((apply.out + apply.err).find("wrong-token-value"), std::string::npos);
   EXPECT_TRUE(puts().empty());
 }
 
 TEST_F(PlanApplyLinodeTest, ValidateChecksTheLinodeBlockAtFileLineAndColumn) {
-  std::ofstream(scratch_ + "/bad.yaml") << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-                                        << "  mappings: [mappings/]\n  provider:\n    type: linode\n    linode:\n"
-                                        << "      tokenFile: token\n      apiKeyFile: key\n"
-                                        << "      requestsPerMinute: 1000\n      bogus: 1\n";
+  std::ofstream(scratch_ + "/bad.yaml")
+      << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
+      << "  mappings: [mappings/]\n  provider:\n    type: linode\n    linode:\n"
+      << "      tokenFile: token\n      apiKeyFile: key\n"
+      << "      requestsPerMinute: 1000\n      bogus: 1\n";
   auto r = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/bad.yaml"}, scratch_);
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   const std::string all = r.out + r.err;
-  EXPECT_NE(all.find("bad.yaml:9:19: apiKeyFile is not a linode setting (use tokenFile)"), std::string::npos) << all;
-  EXPECT_NE(all.find("bad.yaml:10:26: requestsPerMinute is 1000, must be between 1 and 400"), std::string::npos) << all;
+  EXPECT_NE(all.find("bad.yaml:9:19: apiKeyFile is not a linode setting (use tokenFile)"),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find("bad.yaml:10:26: requestsPerMinute is 1000, must be between 1 and 400"),
+            std::string::npos)
+      << all;
   EXPECT_NE(all.find("bad.yaml:11:7: unknown field \"bogus\""), std::string::npos) << all;
   auto good = lab::runCommand({PTRD_BINARY, "validate", scratch_ + "/ptrd.yaml"}, scratch_);
   // (the mapping set's invalid entry makes the whole run exit 1; the config itself is fine)
-  EXPECT_NE((good.out + good.err).find("ptrd.yaml (ReconcilerConfig): ok"), std::string::npos) << good.out << good.err;
+  EXPECT_NE((good.out + good.err).find("ptrd.yaml (ReconcilerConfig): ok"), std::string::npos)
+      << good.out << good.err;
   EXPECT_TRUE(linode_->requests().empty());  // validate calls nothing
 }
 

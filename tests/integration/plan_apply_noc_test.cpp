@@ -23,7 +23,9 @@ using Json = nlohmann::json;
 
 constexpr int kPool = 1200;  // 10.0.0.0 .. 10.0.4.175: three bulk jobs of <= 500
 
-std::string poolIp(int i) { return fmt::format("10.0.{}.{}", i / 256, i % 256); }
+std::string poolIp(int i) {
+  return fmt::format("10.0.{}.{}", i / 256, i % 256);
+}
 
 // The account: the pool, plus 203.0.113.1-5 of which .3 carries a custom PTR.
 std::string account() {
@@ -75,8 +77,8 @@ class PlanApplyNocTest : public ::testing::Test {
     std::ofstream(scratch_ + "/ptrd.yaml")
         << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
         << "  mappings: [mappings/]\n"
-        << "  provider: {type: noc, url: \"" << noc_.url() << "\", tokenFile: \"" << noc_.tokenFile()
-        << "\", batchSize: 500}\n"
+        << "  provider: {type: noc, url: \"" << noc_.url() << "\", tokenFile: \""
+        << noc_.tokenFile() << "\", batchSize: 500}\n"
         << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
         << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
     noc_.clearRequests();
@@ -109,7 +111,8 @@ class PlanApplyNocTest : public ::testing::Test {
 };
 
 TEST_F(PlanApplyNocTest, OnlyOwnedValidForwardConfirmedChangesAreSentAndResetReturnsTheDefault) {
-  auto plan = lab::runCommand({PTRD_BINARY, "plan", "-c", scratch_ + "/ptrd.yaml", "-o", "json"}, scratch_);
+  auto plan =
+      lab::runCommand({PTRD_BINARY, "plan", "-c", scratch_ + "/ptrd.yaml", "-o", "json"}, scratch_);
   ASSERT_EQ(plan.exit_code, 2) << plan.out << plan.err;
   Json summary = Json::parse(plan.out)["summary"];
   EXPECT_EQ(summary["set"], 2);
@@ -121,10 +124,12 @@ TEST_F(PlanApplyNocTest, OnlyOwnedValidForwardConfirmedChangesAreSentAndResetRet
   auto apply = ptrd("apply");
   EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;  // blocked, invalid, not owned remain
   EXPECT_EQ(sentIps(), (std::set<std::string>{"203.0.113.1", "203.0.113.2", "203.0.113.3"}));
-  for (const auto& post : bulkPosts()) EXPECT_FALSE(post["idempotency_key"].get<std::string>().empty());
+  for (const auto& post : bulkPosts())
+    EXPECT_FALSE(post["idempotency_key"].get<std::string>().empty());
 
   EXPECT_EQ(testing::digPtr(pdns_.dnsPort(), "203.0.113.1", scratch_), "mail.example.com.");
-  EXPECT_EQ(testing::digPtr(pdns_.dnsPort(), "203.0.113.3", scratch_), "203-0-113-3.static.noc.test.");
+  EXPECT_EQ(testing::digPtr(pdns_.dnsPort(), "203.0.113.3", scratch_),
+            "203-0-113-3.static.noc.test.");
 
   noc_.clearRequests();
   auto again = ptrd("plan");
@@ -135,7 +140,8 @@ TEST_F(PlanApplyNocTest, OnlyOwnedValidForwardConfirmedChangesAreSentAndResetRet
 TEST_F(PlanApplyNocTest, TwelveHundredChangesGoOutAsThreeBatchesOfAtMost500) {
   std::filesystem::remove(scratch_ + "/mappings/fleet.yaml");  // only the pool this time
   std::string bulk;
-  for (int i = 0; i < kPool; ++i) bulk += fmt::format("{} 10-0-{}-{}.pool.example.com\n", poolIp(i), i / 256, i % 256);
+  for (int i = 0; i < kPool; ++i)
+    bulk += fmt::format("{} 10-0-{}-{}.pool.example.com\n", poolIp(i), i / 256, i % 256);
   std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
 
   auto apply = ptrd("apply");
@@ -152,7 +158,8 @@ TEST_F(PlanApplyNocTest, TwelveHundredChangesGoOutAsThreeBatchesOfAtMost500) {
   }
   EXPECT_EQ(total, size_t(kPool));
   EXPECT_EQ(keys.size(), 3u);
-  EXPECT_EQ(testing::digPtr(pdns_.dnsPort(), poolIp(1199), scratch_), "10-0-4-175.pool.example.com.");
+  EXPECT_EQ(testing::digPtr(pdns_.dnsPort(), poolIp(1199), scratch_),
+            "10-0-4-175.pool.example.com.");
   EXPECT_EQ(ptrd("plan").exit_code, 0);
 }
 

@@ -199,8 +199,7 @@ TEST_F(PlanApplyTest, SafetyCapRefusesUntilAPersonAllowsIt) {
 TEST_F(PlanApplyTest, RunDryRunPlansButNeverWrites) {
   writeFile("mappings/mail.txt", "203.0.113.2 mail.example.com\n");
   std::string config = writeConfig("sync", 100);
-  std::ofstream(config, std::ios::app)
-      << "  listen: \"127.0.0.1:" << lab::freePort() << "\"\n";
+  std::ofstream(config, std::ios::app) << "  listen: \"127.0.0.1:" << lab::freePort() << "\"\n";
   auto run = ptrd({"run", "-c", config, "--once", "--dry-run", "--log-level", "debug"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_NE(run.err.find("dry_run=true"), std::string::npos) << run.err;
@@ -224,9 +223,11 @@ TEST_F(PlanApplyTest, ConfigErrorsExitOneWithFileLine) {
 // make the first line invalid, so under sync its IP counted as undeclared and
 // ptrd reset the PTR the line declares.
 TEST_F(PlanApplyTest, ByteOrderMarkedCsvUnderSyncResetsNothingItDeclares) {
-  writeFile("mappings/fleet.csv", "\xEF\xBB\xBF" "203.0.113.4,stray.example.org\r\n"
-                                  "203.0.113.1,insync.example.com\r\n"
-                                  "203.0.113.3,old.example.org\r\n");
+  writeFile("mappings/fleet.csv",
+            "\xEF\xBB\xBF"
+            "203.0.113.4,stray.example.org\r\n"
+            "203.0.113.1,insync.example.com\r\n"
+            "203.0.113.3,old.example.org\r\n");
   std::string config = writeConfig("sync", 100);
   auto plan = ptrd({"plan", "-c", config, "-o", "json"});
   ASSERT_EQ(plan.exit_code, 0) << plan.out << plan.err;

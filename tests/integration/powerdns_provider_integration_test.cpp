@@ -19,11 +19,18 @@ using ::testing::ElementsAre;
 
 const std::string kV4Zone = "113.0.203.in-addr.arpa.";
 const std::string kV6Zone = "8.b.d.0.1.0.0.2.ip6.arpa.";
-const std::string kSubZone = "0.113.0.203.in-addr.arpa.";  // 203.0.113.0 alone, to test longest match
+const std::string kSubZone =
+    "0.113.0.203.in-addr.arpa.";  // 203.0.113.0 alone, to test longest match
 
-std::string rev(const std::string& ip) { return IpAddress::parse(ip)->reverseName(); }
-Change set(const std::string& ip, const std::string& host) { return {ip, rev(ip), Change::Action::kSet, host}; }
-Change reset(const std::string& ip) { return {ip, rev(ip), Change::Action::kReset, ""}; }
+std::string rev(const std::string& ip) {
+  return IpAddress::parse(ip)->reverseName();
+}
+Change set(const std::string& ip, const std::string& host) {
+  return {ip, rev(ip), Change::Action::kSet, host};
+}
+Change reset(const std::string& ip) {
+  return {ip, rev(ip), Change::Action::kReset, ""};
+}
 
 class PowerDnsProviderIntegration : public ::testing::Test {
  protected:
@@ -70,8 +77,9 @@ TEST_F(PowerDnsProviderIntegration, InventoryListsReverseZonesAndTheirPtrs) {
 
 TEST_F(PowerDnsProviderIntegration, SetResetAndNotYoursAreVisibleInDns) {
   auto p = provider("{dashed}.static.example.net.");
-  auto r = p->apply({set("203.0.113.12", "new.example.com."), set("2001:db8::25", "v6.example.com."),
-                     reset("203.0.113.10"), set("198.51.100.1", "stray.example.com.")});
+  auto r =
+      p->apply({set("203.0.113.12", "new.example.com."), set("2001:db8::25", "v6.example.com."),
+                reset("203.0.113.10"), set("198.51.100.1", "stray.example.com.")});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ((*r)[0].status, Status::kApplied);
   EXPECT_EQ((*r)[1].status, Status::kApplied);
@@ -80,7 +88,8 @@ TEST_F(PowerDnsProviderIntegration, SetResetAndNotYoursAreVisibleInDns) {
   EXPECT_EQ((*r)[3].status, Status::kNotYours);
   EXPECT_EQ(digPtr(pdns_.dnsPort(), "203.0.113.12", pdns_.dir()), "new.example.com.");
   EXPECT_EQ(digPtr(pdns_.dnsPort(), "2001:db8::25", pdns_.dir()), "v6.example.com.");
-  EXPECT_EQ(digPtr(pdns_.dnsPort(), "203.0.113.10", pdns_.dir()), "203-0-113-10.static.example.net.");
+  EXPECT_EQ(digPtr(pdns_.dnsPort(), "203.0.113.10", pdns_.dir()),
+            "203-0-113-10.static.example.net.");
 
   // Without a template a reset deletes the record.
   auto plain = provider();
@@ -94,19 +103,21 @@ TEST_F(PowerDnsProviderIntegration, SetResetAndNotYoursAreVisibleInDns) {
 TEST_F(PowerDnsProviderIntegration, GroupsByZoneInChunksAndIsolatesABadRecord) {
   auto p = provider("", 2);
   // Three for the /24 zone, one for the more specific zone, one bad content.
-  auto r = p->apply({set("203.0.113.20", "a.example.com."), set("203.0.113.0", "zero.example.com."),
-                     set("203.0.113.21", "b.example.com."), set("203.0.113.22", "bad name.example.com."),
-                     set("203.0.113.23", "d.example.com.")});
+  auto r =
+      p->apply({set("203.0.113.20", "a.example.com."), set("203.0.113.0", "zero.example.com."),
+                set("203.0.113.21", "b.example.com."), set("203.0.113.22", "bad name.example.com."),
+                set("203.0.113.23", "d.example.com.")});
   ASSERT_TRUE(r.ok()) << r.error().message;
   std::vector<Status> statuses;
   for (const auto& x : *r) statuses.push_back(x.status);
-  EXPECT_THAT(statuses,
-              ElementsAre(Status::kApplied, Status::kApplied, Status::kApplied, Status::kInvalid, Status::kApplied));
+  EXPECT_THAT(statuses, ElementsAre(Status::kApplied, Status::kApplied, Status::kApplied,
+                                    Status::kInvalid, Status::kApplied));
   auto v4 = pdns_.ptrRecords(kV4Zone);
   EXPECT_EQ(v4[rev("203.0.113.20")], std::vector<std::string>{"a.example.com."});
   EXPECT_EQ(v4[rev("203.0.113.23")], std::vector<std::string>{"d.example.com."});
   EXPECT_EQ(v4.count(rev("203.0.113.0")), 0u);  // went to its own zone
-  EXPECT_EQ(pdns_.ptrRecords(kSubZone)[rev("203.0.113.0")], std::vector<std::string>{"zero.example.com."});
+  EXPECT_EQ(pdns_.ptrRecords(kSubZone)[rev("203.0.113.0")],
+            std::vector<std::string>{"zero.example.com."});
   // /24 zone: 4 changes in chunks of 2; the rejected chunk is split in two
   // (one fails again, alone); the sub zone gets its own PATCH.
   EXPECT_EQ(observed_.count("patch_zone", 204), 3);

@@ -33,9 +33,9 @@ struct ObservedRequests {
 
 // The PTR names DNS serves for ip, one per line as dig +short prints them.
 inline std::string digPtr(int port, const std::string& ip, const std::string& scratch) {
-  auto r = lab::runCommand({"dig", "@127.0.0.1", "-p", std::to_string(port), "-x", ip, "+short", "+time=2",
-                            "+tries=2"},
-                           scratch);
+  auto r = lab::runCommand(
+      {"dig", "@127.0.0.1", "-p", std::to_string(port), "-x", ip, "+short", "+time=2", "+tries=2"},
+      scratch);
   std::string out = r.out;
   while (!out.empty() && out.back() == '\n') out.pop_back();
   return out;

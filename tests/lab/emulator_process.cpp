@@ -27,27 +27,33 @@ httplib::Client client(int port, const std::string& token) {
 
 }  // namespace
 
-std::unique_ptr<EmulatorProcess> EmulatorProcess::linode(const PdnsServer& pdns, const std::string& account,
+std::unique_ptr<EmulatorProcess> EmulatorProcess::linode(const PdnsServer& pdns,
+                                                         const std::string& account,
                                                          std::vector<std::string> extraArgs) {
   std::random_device rd;
-  std::vector<std::string> args = {"--pdns-url", pdns.apiUrl(), "--pdns-key-file", pdns.apiKeyFile(),
-                                   "--dns-port", std::to_string(pdns.dnsPort()), "--seed-dns"};
+  std::vector<std::string> args = {"--pdns-url",      pdns.apiUrl(), "--pdns-key-file",
+                                   pdns.apiKeyFile(), "--dns-port",  std::to_string(pdns.dnsPort()),
+                                   "--seed-dns"};
   args.insert(args.end(), extraArgs.begin(), extraArgs.end());
   return std::make_unique<EmulatorProcess>(
       PTRD_LINODE_EMULATOR_PATH,
-      std::vector<std::pair<std::string, std::string>>{{"token", "lin" + std::to_string(rd()) + std::to_string(rd())}},
+      std::vector<std::pair<std::string, std::string>>{
+          {"token", "lin" + std::to_string(rd()) + std::to_string(rd())}},
       account, std::move(args));
 }
 
-std::unique_ptr<EmulatorProcess> EmulatorProcess::hetznerRobot(const PdnsServer& pdns, const std::string& account,
+std::unique_ptr<EmulatorProcess> EmulatorProcess::hetznerRobot(const PdnsServer& pdns,
+                                                               const std::string& account,
                                                                std::vector<std::string> extraArgs) {
   std::random_device rd;
-  std::vector<std::string> args = {"--pdns-url", pdns.apiUrl(), "--pdns-key-file", pdns.apiKeyFile(), "--seed-dns"};
+  std::vector<std::string> args = {"--pdns-url", pdns.apiUrl(), "--pdns-key-file",
+                                   pdns.apiKeyFile(), "--seed-dns"};
   args.insert(args.end(), extraArgs.begin(), extraArgs.end());
   return std::make_unique<EmulatorProcess>(
       PTRD_HETZNER_ROBOT_EMULATOR_PATH,
-      std::vector<std::pair<std::string, std::string>>{{"user", "#ws+" + std::to_string(rd())},
-                                                       {"password", "pw" + std::to_string(rd()) + std::to_string(rd())}},
+      std::vector<std::pair<std::string, std::string>>{
+          {"user", "#ws+" + std::to_string(rd())},
+          {"password", "pw" + std::to_string(rd()) + std::to_string(rd())}},
       account, std::move(args));
 }
 
@@ -59,8 +65,13 @@ EmulatorProcess::EmulatorProcess(const std::string& binary,
   adminToken_ = "adm" + std::to_string(rd()) + std::to_string(rd());
   writeText(secretFile("admin-token"), adminToken_ + "\n");
   writeText(dir_ + "/account", account);
-  std::vector<std::string> argv = {binary, "--port", "0", "--account", dir_ + "/account",
-                                   "--admin-token-file", secretFile("admin-token")};
+  std::vector<std::string> argv = {binary,
+                                   "--port",
+                                   "0",
+                                   "--account",
+                                   dir_ + "/account",
+                                   "--admin-token-file",
+                                   secretFile("admin-token")};
   for (const auto& [name, content] : secrets) {
     writeText(secretFile(name), content + "\n");
     argv.push_back("--" + name + "-file");
@@ -73,7 +84,8 @@ EmulatorProcess::EmulatorProcess(const std::string& binary,
   const std::string marker = "listening on 127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = readFile(out);
-    if (auto pos = text.find(marker); pos != std::string::npos && text.find('\n', pos) != std::string::npos) {
+    if (auto pos = text.find(marker);
+        pos != std::string::npos && text.find('\n', pos) != std::string::npos) {
       port_ = std::stoi(text.substr(pos + marker.size()));
       return;
     }
@@ -91,7 +103,9 @@ EmulatorProcess::~EmulatorProcess() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-std::string EmulatorProcess::log() const { return readFile(dir_ + "/stderr"); }
+std::string EmulatorProcess::log() const {
+  return readFile(dir_ + "/stderr");
+}
 
 nlohmann::json EmulatorProcess::requests() const {
   auto c = client(port_, adminToken_);
@@ -106,7 +120,9 @@ void EmulatorProcess::clearRequests() const {
   if (!r || r->status != 200) throw std::runtime_error("emulator: DELETE /admin/requests failed");
 }
 
-void EmulatorProcess::setFaults(const nlohmann::json& faults) const { admin("/admin/faults", faults); }
+void EmulatorProcess::setFaults(const nlohmann::json& faults) const {
+  admin("/admin/faults", faults);
+}
 
 void EmulatorProcess::admin(const std::string& path, const nlohmann::json& body) const {
   auto c = client(port_, adminToken_);

@@ -27,11 +27,13 @@ class EmulatorProcess {
   static std::unique_ptr<EmulatorProcess> linode(const PdnsServer& pdns, const std::string& account,
                                                  std::vector<std::string> extraArgs = {});
   // hetzner-robot-emulator; account: ip/subnet/rdns lines; secrets "user", "password".
-  static std::unique_ptr<EmulatorProcess> hetznerRobot(const PdnsServer& pdns, const std::string& account,
+  static std::unique_ptr<EmulatorProcess> hetznerRobot(const PdnsServer& pdns,
+                                                       const std::string& account,
                                                        std::vector<std::string> extraArgs = {});
   // binary: the emulator; secrets: name -> content, each written to a file and
   // passed as --<name>-file; args: the rest. Throws with the log if it does not start.
-  EmulatorProcess(const std::string& binary, const std::vector<std::pair<std::string, std::string>>& secrets,
+  EmulatorProcess(const std::string& binary,
+                  const std::vector<std::pair<std::string, std::string>>& secrets,
                   const std::string& account, std::vector<std::string> args);
   ~EmulatorProcess();
 

@@ -34,9 +34,17 @@ HetznerCloudEmulatorProcess::HetznerCloudEmulatorProcess(const PdnsServer& pdns,
   token_ = "hc" + std::to_string(rd()) + std::to_string(rd());
   writeText(tokenFile(), token_ + "\n");
   writeText(dir_ + "/account.json", options.account);
-  std::vector<std::string> argv = {PTRD_HCLOUD_EMULATOR_PATH, "--port", "0",
-                                   "--token-file", tokenFile(), "--account", dir_ + "/account.json",
-                                   "--pdns-url", pdns.apiUrl(), "--pdns-key-file", pdns.apiKeyFile()};
+  std::vector<std::string> argv = {PTRD_HCLOUD_EMULATOR_PATH,
+                                   "--port",
+                                   "0",
+                                   "--token-file",
+                                   tokenFile(),
+                                   "--account",
+                                   dir_ + "/account.json",
+                                   "--pdns-url",
+                                   pdns.apiUrl(),
+                                   "--pdns-key-file",
+                                   pdns.apiKeyFile()};
   if (options.seedDns) argv.push_back("--seed-dns");
   argv.insert(argv.end(), options.extraArgs.begin(), options.extraArgs.end());
   const std::string out = dir_ + "/stdout";
@@ -45,7 +53,8 @@ HetznerCloudEmulatorProcess::HetznerCloudEmulatorProcess(const PdnsServer& pdns,
   const std::string marker = "listening on 127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = readFile(out);
-    if (auto pos = text.find(marker); pos != std::string::npos && text.find('\n', pos) != std::string::npos) {
+    if (auto pos = text.find(marker);
+        pos != std::string::npos && text.find('\n', pos) != std::string::npos) {
       port_ = std::stoi(text.substr(pos + marker.size()));
       return;
     }
@@ -63,28 +72,34 @@ HetznerCloudEmulatorProcess::~HetznerCloudEmulatorProcess() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-std::string HetznerCloudEmulatorProcess::log() const { return readFile(dir_ + "/stderr"); }
+std::string HetznerCloudEmulatorProcess::log() const {
+  return readFile(dir_ + "/stderr");
+}
 
 nlohmann::json HetznerCloudEmulatorProcess::requests() const {
   auto r = client(port_, token_).Get("/admin/requests");
-  if (!r || r->status != 200) throw std::runtime_error("hetzner-cloud-emulator: GET /admin/requests failed");
+  if (!r || r->status != 200)
+    throw std::runtime_error("hetzner-cloud-emulator: GET /admin/requests failed");
   return nlohmann::json::parse(r->body);
 }
 
 void HetznerCloudEmulatorProcess::clearRequests() const {
   auto r = client(port_, token_).Delete("/admin/requests");
-  if (!r || r->status != 200) throw std::runtime_error("hetzner-cloud-emulator: DELETE /admin/requests failed");
+  if (!r || r->status != 200)
+    throw std::runtime_error("hetzner-cloud-emulator: DELETE /admin/requests failed");
 }
 
 nlohmann::json HetznerCloudEmulatorProcess::writes() const {
   auto r = client(port_, token_).Get("/admin/writes");
-  if (!r || r->status != 200) throw std::runtime_error("hetzner-cloud-emulator: GET /admin/writes failed");
+  if (!r || r->status != 200)
+    throw std::runtime_error("hetzner-cloud-emulator: GET /admin/writes failed");
   return nlohmann::json::parse(r->body);
 }
 
 void HetznerCloudEmulatorProcess::setFaults(const nlohmann::json& faults) const {
   auto r = client(port_, token_).Post("/admin/faults", faults.dump(), "application/json");
-  if (!r || r->status != 200) throw std::runtime_error("hetzner-cloud-emulator: POST /admin/faults failed");
+  if (!r || r->status != 200)
+    throw std::runtime_error("hetzner-cloud-emulator: POST /admin/faults failed");
 }
 
 }  // namespace ptrd::lab

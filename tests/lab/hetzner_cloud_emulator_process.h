@@ -28,7 +28,8 @@ struct HetznerCloudEmulatorOptions {
 
 class HetznerCloudEmulatorProcess {
  public:
-  HetznerCloudEmulatorProcess(const PdnsServer& pdns, HetznerCloudEmulatorOptions options);  // throws
+  HetznerCloudEmulatorProcess(const PdnsServer& pdns,
+                              HetznerCloudEmulatorOptions options);  // throws
   ~HetznerCloudEmulatorProcess();
 
   std::string url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/v1"; }
@@ -37,7 +38,7 @@ class HetznerCloudEmulatorProcess {
 
   nlohmann::json requests() const;  // GET /admin/requests
   void clearRequests() const;
-  nlohmann::json writes() const;    // GET /admin/writes
+  nlohmann::json writes() const;  // GET /admin/writes
   void setFaults(const nlohmann::json& faults) const;
   std::string log() const;
 

@@ -33,9 +33,10 @@ NocEmulatorProcess::NocEmulatorProcess(const PdnsServer& pdns, NocEmulatorOption
   token_ = "tok" + std::to_string(rd()) + std::to_string(rd());
   writeText(tokenFile(), token_ + "\n");
   writeText(dir_ + "/account", options.account);
-  std::vector<std::string> argv = {PTRD_NOC_EMULATOR_PATH, "--port", "0",
-                                   "--token-file", tokenFile(), "--account", dir_ + "/account",
-                                   "--pdns-url", pdns.apiUrl(), "--pdns-key-file", pdns.apiKeyFile()};
+  std::vector<std::string> argv = {PTRD_NOC_EMULATOR_PATH, "--port",         "0",
+                                   "--token-file",         tokenFile(),      "--account",
+                                   dir_ + "/account",      "--pdns-url",     pdns.apiUrl(),
+                                   "--pdns-key-file",      pdns.apiKeyFile()};
   if (options.seedDns) argv.push_back("--seed-dns");
   argv.insert(argv.end(), options.extraArgs.begin(), options.extraArgs.end());
   const std::string out = dir_ + "/stdout";
@@ -46,7 +47,8 @@ NocEmulatorProcess::NocEmulatorProcess(const PdnsServer& pdns, NocEmulatorOption
   const std::string marker = "listening on 127.0.0.1:";
   while (std::chrono::steady_clock::now() < deadline) {
     std::string text = readFile(out);
-    if (auto pos = text.find(marker); pos != std::string::npos && text.find('\n', pos) != std::string::npos) {
+    if (auto pos = text.find(marker);
+        pos != std::string::npos && text.find('\n', pos) != std::string::npos) {
       port_ = std::stoi(text.substr(pos + marker.size()));
       return;
     }
@@ -64,7 +66,9 @@ NocEmulatorProcess::~NocEmulatorProcess() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-std::string NocEmulatorProcess::log() const { return readFile(dir_ + "/stderr"); }
+std::string NocEmulatorProcess::log() const {
+  return readFile(dir_ + "/stderr");
+}
 
 nlohmann::json NocEmulatorProcess::requests() const {
   auto c = client(port_, token_);
@@ -76,7 +80,8 @@ nlohmann::json NocEmulatorProcess::requests() const {
 void NocEmulatorProcess::clearRequests() const {
   auto c = client(port_, token_);
   auto r = c.Delete("/admin/requests");
-  if (!r || r->status != 200) throw std::runtime_error("noc-emulator: DELETE /admin/requests failed");
+  if (!r || r->status != 200)
+    throw std::runtime_error("noc-emulator: DELETE /admin/requests failed");
 }
 
 void NocEmulatorProcess::setFaults(const nlohmann::json& faults) const {
@@ -94,7 +99,8 @@ int NocEmulatorProcess::getStatus(const std::string& path, std::string* body) co
 
 int NocEmulatorProcess::setPtr(const std::string& ip, const std::string& ptr) const {
   auto c = client(port_, token_);
-  auto r = c.Put(("/v1/ips/" + ip + "/ptr").c_str(), nlohmann::json{{"ptr", ptr}}.dump(), "application/json");
+  auto r = c.Put(("/v1/ips/" + ip + "/ptr").c_str(), nlohmann::json{{"ptr", ptr}}.dump(),
+                 "application/json");
   return r ? r->status : 0;
 }
 

@@ -19,9 +19,9 @@
 namespace ptrd::lab {
 
 struct NocEmulatorOptions {
-  std::string account;                  // account file content: "IP SERVICE DEFAULT_PTR [PTR]" lines
-  std::vector<std::string> extraArgs;   // e.g. {"--error-rate", "0.2"}
-  bool seedDns = true;                  // publish the account's current PTRs at start
+  std::string account;                 // account file content: "IP SERVICE DEFAULT_PTR [PTR]" lines
+  std::vector<std::string> extraArgs;  // e.g. {"--error-rate", "0.2"}
+  bool seedDns = true;                 // publish the account's current PTRs at start
   std::chrono::milliseconds startLimit{30000};
 };
 

@@ -73,22 +73,33 @@ bool PdnsServer::startOnce() {
   if (apiPort_ == dnsPort_) return false;
   std::string conf =
       "launch=gsqlite3\n"
-      "gsqlite3-database=" + dir_ + "/pdns.sqlite3\n"
+      "gsqlite3-database=" +
+      dir_ +
+      "/pdns.sqlite3\n"
       "security-poll-suffix=\n"
       "local-address=127.0.0.1\n"
-      "local-port=" + std::to_string(dnsPort_) + "\n"
-      "socket-dir=" + dir_ + "\n"
+      "local-port=" +
+      std::to_string(dnsPort_) +
+      "\n"
+      "socket-dir=" +
+      dir_ +
+      "\n"
       "daemon=no\nguardian=no\ndisable-syslog=yes\nloglevel=4\n"
-      "api=yes\napi-key=" + apiKey_ + "\n"
+      "api=yes\napi-key=" +
+      apiKey_ +
+      "\n"
       "webserver=yes\nwebserver-address=127.0.0.1\n"
-      "webserver-port=" + std::to_string(apiPort_) + "\n"
+      "webserver-port=" +
+      std::to_string(apiPort_) +
+      "\n"
       "webserver-allow-from=127.0.0.1\n"
       "webserver-max-bodysize=256\n"
       "cache-ttl=0\nnegquery-cache-ttl=0\nquery-cache-ttl=0\nzone-cache-refresh-interval=0\n"
       "default-soa-content=ns1.lab.test. hostmaster.lab.test. 0 10800 3600 604800 30\n";
   writeText(dir_ + "/pdns.conf", conf);
   process_ = std::make_unique<ChildProcess>(
-      std::vector<std::string>{"pdns_server", "--config-dir=" + dir_}, dir_ + "/pdns.log", dir_ + "/pdns.log");
+      std::vector<std::string>{"pdns_server", "--config-dir=" + dir_}, dir_ + "/pdns.log",
+      dir_ + "/pdns.log");
   auto deadline = std::chrono::steady_clock::now() + options_.startLimit;
   httplib::Client c("127.0.0.1", apiPort_);
   c.set_default_headers({{"X-API-Key", apiKey_}});
@@ -112,7 +123,8 @@ void PdnsServer::createZone(const std::string& name) {
   json body = {{"name", name}, {"kind", "Native"}, {"nameservers", {"ns1.lab.test."}}};
   auto r = c.Post("/api/v1/servers/localhost/zones", body.dump(), "application/json");
   if (!r || r->status != 201)
-    throw std::runtime_error("PdnsServer: creating zone " + name + " failed: " + (r ? r->body : "no answer"));
+    throw std::runtime_error("PdnsServer: creating zone " + name +
+                             " failed: " + (r ? r->body : "no answer"));
 }
 
 void PdnsServer::setRecords(const std::string& zone, const std::vector<PdnsRecord>& records) {
@@ -120,28 +132,38 @@ void PdnsServer::setRecords(const std::string& zone, const std::vector<PdnsRecor
   for (const auto& rec : records) {
     json& rr = rrsets[{rec.name, rec.type}];
     if (rr.is_null())
-      rr = {{"name", rec.name}, {"type", rec.type}, {"ttl", rec.ttl}, {"changetype", "REPLACE"}, {"records", json::array()}};
+      rr = {{"name", rec.name},
+            {"type", rec.type},
+            {"ttl", rec.ttl},
+            {"changetype", "REPLACE"},
+            {"records", json::array()}};
     rr["records"].push_back({{"content", rec.content}, {"disabled", false}});
   }
   json body = {{"rrsets", json::array()}};
   for (auto& [k, rr] : rrsets) body["rrsets"].push_back(std::move(rr));
   auto c = apiClient(*this);
-  auto r = c.Patch(("/api/v1/servers/localhost/zones/" + zone).c_str(), body.dump(), "application/json");
+  auto r =
+      c.Patch(("/api/v1/servers/localhost/zones/" + zone).c_str(), body.dump(), "application/json");
   if (!r || r->status != 204)
-    throw std::runtime_error("PdnsServer: updating zone " + zone + " failed: " + (r ? r->body : "no answer"));
+    throw std::runtime_error("PdnsServer: updating zone " + zone +
+                             " failed: " + (r ? r->body : "no answer"));
 }
 
-std::map<std::string, std::vector<std::string>> PdnsServer::ptrRecords(const std::string& zone) const {
+std::map<std::string, std::vector<std::string>> PdnsServer::ptrRecords(
+    const std::string& zone) const {
   auto c = apiClient(*this);
   auto r = c.Get(("/api/v1/servers/localhost/zones/" + zone).c_str());
   if (!r || r->status != 200)
-    throw std::runtime_error("PdnsServer: reading zone " + zone + " failed: " + (r ? r->body : "no answer"));
+    throw std::runtime_error("PdnsServer: reading zone " + zone +
+                             " failed: " + (r ? r->body : "no answer"));
   std::map<std::string, std::vector<std::string>> out;
-  const json zoneJson = json::parse(r->body);  // named: a range-for over a temporary's member dangles
+  const json zoneJson =
+      json::parse(r->body);  // named: a range-for over a temporary's member dangles
   for (const auto& rr : zoneJson.at("rrsets")) {
     if (rr.at("type") != "PTR") continue;
     auto& contents = out[rr.at("name").get<std::string>()];
-    for (const auto& rec : rr.at("records")) contents.push_back(rec.at("content").get<std::string>());
+    for (const auto& rec : rr.at("records"))
+      contents.push_back(rec.at("content").get<std::string>());
     std::sort(contents.begin(), contents.end());
   }
   return out;

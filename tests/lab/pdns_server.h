@@ -6,8 +6,8 @@
 //
 //   PdnsServer pdns;
 //   pdns.createZone("113.0.203.in-addr.arpa.");
-//   pdns.setRecords("113.0.203.in-addr.arpa.", {{"10.113.0.203.in-addr.arpa.", "PTR", "a.example."}});
-//   provider config: url = pdns.apiUrl(), apiKeyFile = pdns.apiKeyFile()
+//   pdns.setRecords("113.0.203.in-addr.arpa.", {{"10.113.0.203.in-addr.arpa.", "PTR",
+//   "a.example."}}); provider config: url = pdns.apiUrl(), apiKeyFile = pdns.apiKeyFile()
 #pragma once
 
 #include <chrono>

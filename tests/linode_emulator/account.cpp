@@ -35,7 +35,8 @@ Result<Account> Account::load(const std::string& path) {
       entry.rdns = linodeDefault(entry);
     } else {
       auto name = normaliseHostname(rdns);
-      if (!name) return Error::permanent(fmt::format("{}:{}: {}", path, lineno, name.error().message));
+      if (!name)
+        return Error::permanent(fmt::format("{}:{}: {}", path, lineno, name.error().message));
       entry.rdns = name->substr(0, name->size() - 1);
     }
     if (account.index_.count(entry.address)) continue;  // listed twice: first wins

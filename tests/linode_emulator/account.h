@@ -21,7 +21,7 @@ struct LinodeIp {
   std::string address;      // canonical
   std::string reverseName;  // canonical, trailing dot
   bool v6 = false;
-  std::string rdns;         // without trailing dot, as Linode shows it; empty = null
+  std::string rdns;  // without trailing dot, as Linode shows it; empty = null
 };
 
 class Account {

@@ -20,7 +20,8 @@ void sendJson(httplib::Response& res, int status, const json& body) {
 }
 
 // Linode's error envelope: {"errors": [{"reason": ..., "field": ...}]}.
-void sendError(httplib::Response& res, int status, const std::string& reason, const std::string& field = {}) {
+void sendError(httplib::Response& res, int status, const std::string& reason,
+               const std::string& field = {}) {
   json e = {{"reason", reason}};
   if (!field.empty()) e["field"] = field;
   sendJson(res, status, {{"errors", json::array({e})}});
@@ -42,7 +43,8 @@ json ipJson(const LinodeIp& ip) {
 
 // A whole number in [min, max] from a query parameter; nullopt when malformed.
 std::optional<size_t> number(const std::string& v, size_t min, size_t max) {
-  if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos)
+    return std::nullopt;
   size_t n = std::stoul(v);
   if (n < min || n > max) return std::nullopt;
   return n;
@@ -64,7 +66,8 @@ void reply(ApiFront::Answer a, const emulator_kit::FaultSettings& s, httplib::Re
 
 }  // namespace
 
-ApiServer::ApiServer(ServerOptions options, Account account, std::unique_ptr<emulator_kit::PdnsWriter> pdns)
+ApiServer::ApiServer(ServerOptions options, Account account,
+                     std::unique_ptr<emulator_kit::PdnsWriter> pdns)
     : options_(std::move(options)), account_(std::move(account)), pdns_(std::move(pdns)) {
   if (options_.adminToken.empty()) options_.adminToken = options_.token;
   const std::string bearer = "Bearer " + options_.token;
@@ -78,7 +81,9 @@ ApiServer::ApiServer(ServerOptions options, Account account, std::unique_ptr<emu
   routes();
 }
 
-ApiServer::~ApiServer() { stop(); }
+ApiServer::~ApiServer() {
+  stop();
+}
 
 void ApiServer::stop() {
   front_->faults().interrupt();
@@ -94,7 +99,8 @@ std::string ApiServer::seedDns() {
   std::vector<emulator_kit::PtrWrite> writes;
   {
     std::lock_guard lock(accountMu_);
-    for (const auto& ip : account_.ips()) writes.push_back({ip.reverseName, canonicalDnsName(ip.rdns)});
+    for (const auto& ip : account_.ips())
+      writes.push_back({ip.reverseName, canonicalDnsName(ip.rdns)});
   }
   for (const auto& e : pdns_->write(writes))
     if (!e.empty()) return e;
@@ -102,7 +108,8 @@ std::string ApiServer::seedDns() {
 }
 
 void ApiServer::routes() {
-  server_.Get("/v4/networking/ips", front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+  server_.Get("/v4/networking/ips", front_->wrap([this](const httplib::Request& req,
+                                                        httplib::Response& res) {
     size_t page = 1, pageSize = 100;
     if (req.has_param("page")) {
       auto p = number(req.get_param_value("page"), 1, 1'000'000);
@@ -118,20 +125,23 @@ void ApiServer::routes() {
     const auto& ips = account_.ips();
     size_t pages = std::max<size_t>(1, (ips.size() + pageSize - 1) / pageSize);
     json data = json::array();
-    for (size_t i = (page - 1) * pageSize; i < ips.size() && i < page * pageSize; ++i) data.push_back(ipJson(ips[i]));
+    for (size_t i = (page - 1) * pageSize; i < ips.size() && i < page * pageSize; ++i)
+      data.push_back(ipJson(ips[i]));
     sendJson(res, 200, {{"data", data}, {"page", page}, {"pages", pages}, {"results", ips.size()}});
   }));
 
-  server_.Get(R"(/v4/networking/ips/([^/]+))", front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
-    auto ip = IpAddress::parse(std::string(req.matches[1]));
-    std::lock_guard lock(accountMu_);
-    LinodeIp* entry = ip ? account_.find(ip->str()) : nullptr;
-    if (entry == nullptr) return sendError(res, 404, "Not found");
-    sendJson(res, 200, ipJson(*entry));
-  }));
+  server_.Get(R"(/v4/networking/ips/([^/]+))",
+              front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+                auto ip = IpAddress::parse(std::string(req.matches[1]));
+                std::lock_guard lock(accountMu_);
+                LinodeIp* entry = ip ? account_.find(ip->str()) : nullptr;
+                if (entry == nullptr) return sendError(res, 404, "Not found");
+                sendJson(res, 200, ipJson(*entry));
+              }));
 
-  server_.Put(R"(/v4/networking/ips/([^/]+))",
-              front_->wrap([this](const httplib::Request& req, httplib::Response& res) { put(req, res); }));
+  server_.Put(
+      R"(/v4/networking/ips/([^/]+))",
+      front_->wrap([this](const httplib::Request& req, httplib::Response& res) { put(req, res); }));
 
   // Every other method on the API's paths: what Linode answers, logged.
   auto refuse = [this](const httplib::Request& req, httplib::Response& res) {
@@ -153,7 +163,8 @@ void ApiServer::routes() {
     } catch (const json::exception& e) {
       return sendError(res, 400, e.what());
     }
-    if (mode != "ok" && mode != "stale" && mode != "failing") return sendError(res, 400, "unknown resolver mode");
+    if (mode != "ok" && mode != "stale" && mode != "failing")
+      return sendError(res, 400, "unknown resolver mode");
     resolver_ = mode == "ok" ? 0 : mode == "stale" ? 1 : 2;
     sendJson(res, 200, {{"resolver", mode}});
   });
@@ -174,7 +185,8 @@ void ApiServer::put(const httplib::Request& req, httplib::Response& res) {
     return sendError(res, 400, "Must be a boolean", "reserved");
   if (!body.contains("rdns")) return sendError(res, 400, "rdns is required", "rdns");
   const json& rdns = body["rdns"];
-  if (!rdns.is_null() && !rdns.is_string()) return sendError(res, 400, "Must be a string or null", "rdns");
+  if (!rdns.is_null() && !rdns.is_string())
+    return sendError(res, 400, "Must be a string or null", "rdns");
 
   auto ip = IpAddress::parse(std::string(req.matches[1]));
   std::lock_guard lock(accountMu_);
@@ -192,15 +204,19 @@ void ApiServer::put(const httplib::Request& req, httplib::Response& res) {
       const int mode = resolver_;
       auto verdict = mode == 2   ? ForwardVerdict::kLookupFailed
                      : mode == 1 ? ForwardVerdict::kNoMatch
-                                 : checkForward(options_.dnsServer, options_.dnsPort, target, entry->address, entry->v6);
+                                 : checkForward(options_.dnsServer, options_.dnsPort, target,
+                                                entry->address, entry->v6);
       if (verdict == ForwardVerdict::kLookupFailed)
-        return sendError(res, 400, fmt::format("We were unable to preform a lookup for '{}' at this time.", name),
-                         "rdns");
+        return sendError(
+            res, 400,
+            fmt::format("We were unable to preform a lookup for '{}' at this time.", name), "rdns");
       if (verdict == ForwardVerdict::kNoMatch)
-        return sendError(res, 400,
-                         fmt::format("No match was found for '{}'. Reverse DNS must have a matching forward entry.",
-                                     name),
-                         "rdns");
+        return sendError(
+            res, 400,
+            fmt::format(
+                "No match was found for '{}'. Reverse DNS must have a matching forward entry.",
+                name),
+            "rdns");
     }
   }
   auto errors = pdns_->write({{entry->reverseName, canonicalDnsName(target)}});

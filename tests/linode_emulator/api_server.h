@@ -26,9 +26,9 @@ namespace ptrd::linode_emulator {
 
 struct ServerOptions {
   std::string token;
-  std::string adminToken;        // empty: the account's token
+  std::string adminToken;               // empty: the account's token
   std::string dnsServer = "127.0.0.1";  // where the forward check asks
-  int dnsPort = 0;               // 0: no forward check
+  int dnsPort = 0;                      // 0: no forward check
   emulator_kit::FaultSettings faults;
 };
 

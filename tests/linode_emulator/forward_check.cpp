@@ -53,12 +53,13 @@ int runDig(const std::vector<std::string>& args, std::string& out) {
 ForwardVerdict checkForward(const std::string& dnsServer, int dnsPort, const std::string& name,
                             const std::string& address, bool v6) {
   std::string out;
-  int rc = runDig({"dig", "@" + dnsServer, "-p", std::to_string(dnsPort), name, v6 ? "AAAA" : "A", "+noall",
-                   "+comments", "+answer", "+time=2", "+tries=1"},
+  int rc = runDig({"dig", "@" + dnsServer, "-p", std::to_string(dnsPort), name, v6 ? "AAAA" : "A",
+                   "+noall", "+comments", "+answer", "+time=2", "+tries=1"},
                   out);
   if (rc != 0) return ForwardVerdict::kLookupFailed;
   // ";; ->>HEADER<<- opcode: QUERY, status: NOERROR, id: ..."
-  if (out.find("status: NOERROR") == std::string::npos && out.find("status: NXDOMAIN") == std::string::npos)
+  if (out.find("status: NOERROR") == std::string::npos &&
+      out.find("status: NXDOMAIN") == std::string::npos)
     return ForwardVerdict::kLookupFailed;
   auto want = IpAddress::parse(address);
   std::istringstream lines(out);

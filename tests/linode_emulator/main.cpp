@@ -38,11 +38,13 @@ int main(int argc, char** argv) {
   auto& f = o.faults;
   app.add_option("--port", port, "TCP port on 127.0.0.1 (0: any free port)");
   app.add_option("--token-file", tokenFile, "file holding the account's bearer token")->required();
-  app.add_option("--admin-token-file", adminTokenFile, "bearer token for /admin (default: the account's)");
+  app.add_option("--admin-token-file", adminTokenFile,
+                 "bearer token for /admin (default: the account's)");
   app.add_option("--account", accountFile, "account file: IP [RDNS] per line")->required();
   app.add_option("--pdns-url", pdnsUrl, "PowerDNS API on loopback where changes are published");
   app.add_option("--pdns-key-file", pdnsKeyFile, "file holding the PowerDNS API key");
-  app.add_option("--dns-port", o.dnsPort, "DNS port on 127.0.0.1 for Linode's forward check (0: none)");
+  app.add_option("--dns-port", o.dnsPort,
+                 "DNS port on 127.0.0.1 for Linode's forward check (0: none)");
   app.add_flag("--seed-dns", seedDns, "publish every address's current rDNS at start");
   app.add_option("--error-rate", f.errorRate, "share of API requests answered 500");
   app.add_option("--rate-limit-every", f.rateLimitEvery, "429 window length in requests (0: off)");
@@ -66,7 +68,8 @@ int main(int argc, char** argv) {
     o.adminToken = readSecret(adminTokenFile);
     ApiServer server(o, std::move(*account), std::move(*pdns));
     if (seedDns) {
-      if (auto err = server.seedDns(); !err.empty()) throw std::runtime_error("seeding DNS: " + err);
+      if (auto err = server.seedDns(); !err.empty())
+        throw std::runtime_error("seeding DNS: " + err);
     }
     int bound = server.bind(port);
     if (bound <= 0) throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));

@@ -21,10 +21,12 @@ Result<Account> Account::load(const std::string& path) {
     std::string ip, service, defaultPtr, ptr;
     if (!(fields >> ip)) continue;
     if (!(fields >> service >> defaultPtr))
-      return Error::permanent(fmt::format("{}:{}: need IP SERVICE DEFAULT_PTR [PTR]", path, lineno));
+      return Error::permanent(
+          fmt::format("{}:{}: need IP SERVICE DEFAULT_PTR [PTR]", path, lineno));
     fields >> ptr;
     auto parsed = IpAddress::parse(ip);
-    if (!parsed) return Error::permanent(fmt::format("{}:{}: {}", path, lineno, parsed.error().message));
+    if (!parsed)
+      return Error::permanent(fmt::format("{}:{}: {}", path, lineno, parsed.error().message));
     auto def = normaliseHostname(defaultPtr);
     if (!def) return Error::permanent(fmt::format("{}:{}: {}", path, lineno, def.error().message));
     auto cur = ptr.empty() ? def : normaliseHostname(ptr);
@@ -42,7 +44,8 @@ AccountIp* Account::find(const std::string& canonicalIp) {
   return it == index_.end() ? nullptr : &ips_[it->second];
 }
 
-EntryCheck Account::check(const std::string& ipText, const std::optional<std::string>& ptr, bool reset) const {
+EntryCheck Account::check(const std::string& ipText, const std::optional<std::string>& ptr,
+                          bool reset) const {
   EntryCheck c;
   c.ip = ipText;
   c.reset = reset;

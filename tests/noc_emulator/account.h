@@ -17,7 +17,7 @@
 namespace ptrd::noc_emulator {
 
 struct AccountIp {
-  std::string ip;          // canonical
+  std::string ip;  // canonical
   std::string reverseName;
   std::string service;
   std::string defaultPtr;  // canonical, trailing dot
@@ -28,10 +28,10 @@ struct AccountIp {
 // What the portal makes of one requested change, before anything is applied.
 struct EntryCheck {
   enum class Verdict { kValid, kInvalid, kNotYours } verdict = Verdict::kInvalid;
-  std::string ip;      // canonical when the IP parsed, else as given
-  std::string ptr;     // normalised target (kValid, set); empty for a reset
+  std::string ip;   // canonical when the IP parsed, else as given
+  std::string ptr;  // normalised target (kValid, set); empty for a reset
   bool reset = false;
-  std::string code;    // invalid_ip | invalid_hostname | invalid_request
+  std::string code;  // invalid_ip | invalid_hostname | invalid_request
   std::string reason;
 };
 
@@ -46,7 +46,8 @@ class Account {
   size_t size() const { return ips_.size(); }
 
   // Strict: the IP must be in canonical text (the portal lists them that way).
-  EntryCheck check(const std::string& ipText, const std::optional<std::string>& ptr, bool reset) const;
+  EntryCheck check(const std::string& ipText, const std::optional<std::string>& ptr,
+                   bool reset) const;
 
  private:
   std::vector<AccountIp> ips_;

@@ -21,8 +21,8 @@ namespace ptrd::noc_emulator {
 
 class ApiServer {
  public:
-  ApiServer(std::string token, std::string adminToken, Account account, std::unique_ptr<PdnsWriter> pdns,
-            FaultSettings faults);
+  ApiServer(std::string token, std::string adminToken, Account account,
+            std::unique_ptr<PdnsWriter> pdns, FaultSettings faults);
   ~ApiServer();
 
   int bind(int port);  // 0 = ephemeral; returns the port or -1
@@ -51,12 +51,14 @@ class ApiServer {
   JobQueue jobs_;
   std::mutex logMu_;
   nlohmann::json log_ = nlohmann::json::array();
-  const std::chrono::steady_clock::time_point started_ = std::chrono::steady_clock::now();  // log's t_ms
+  const std::chrono::steady_clock::time_point started_ =
+      std::chrono::steady_clock::now();  // log's t_ms
   httplib::Server server_;
 };
 
 // {"error": {"code", "message"}} with the given status.
-void sendError(httplib::Response& res, int status, const std::string& code, const std::string& message);
+void sendError(httplib::Response& res, int status, const std::string& code,
+               const std::string& message);
 void sendJson(httplib::Response& res, int status, const nlohmann::json& body);
 
 }  // namespace ptrd::noc_emulator

@@ -13,7 +13,9 @@ constexpr auto kKeyLifetime = std::chrono::hours(24);
 }
 
 JobQueue::JobQueue(Account& account, std::mutex& accountMu, PdnsWriter& pdns, Faults& faults)
-    : account_(account), accountMu_(accountMu), pdns_(pdns), faults_(faults), worker_([this] { run(); }) {}
+    : account_(account), accountMu_(accountMu), pdns_(pdns), faults_(faults), worker_([this] {
+        run();
+      }) {}
 
 JobQueue::~JobQueue() {
   faults_.interrupt();  // a worker held by job_stuck must see the shutdown
@@ -36,9 +38,12 @@ JobQueue::Submitted JobQueue::submit(const std::string& key, std::vector<EntryCh
   job.id = fmt::format("j-{}", nextId_++);
   int valid = 0, invalid = 0, notYours = 0;
   for (const auto& e : entries) {
-    if (e.verdict == EntryCheck::Verdict::kValid) ++valid;
-    else if (e.verdict == EntryCheck::Verdict::kInvalid) ++invalid;
-    else ++notYours;
+    if (e.verdict == EntryCheck::Verdict::kValid)
+      ++valid;
+    else if (e.verdict == EntryCheck::Verdict::kInvalid)
+      ++invalid;
+    else
+      ++notYours;
   }
   job.counts = {{"valid", valid}, {"invalid", invalid}, {"not_yours", notYours}};
   job.entries = std::move(entries);
@@ -64,7 +69,8 @@ std::optional<json> JobQueue::job(const std::string& id) const {
 json JobQueue::list() const {
   std::lock_guard lock(mu_);
   std::vector<std::pair<uint64_t, json>> all;
-  for (const auto& [id, j] : jobs_) all.emplace_back(std::stoull(id.substr(2)), json{{"job_id", id}, {"state", j.state}});
+  for (const auto& [id, j] : jobs_)
+    all.emplace_back(std::stoull(id.substr(2)), json{{"job_id", id}, {"state", j.state}});
   std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   json out = json::array();
   for (auto& [n, j] : all) out.push_back(std::move(j));
@@ -142,7 +148,8 @@ void JobQueue::execute(Job& job) {
   }
   std::lock_guard lock(mu_);
   job.results = std::move(results);
-  job.summary = {{"applied", applied}, {"invalid", invalid}, {"not_yours", notYours}, {"failed", failed}};
+  job.summary = {
+      {"applied", applied}, {"invalid", invalid}, {"not_yours", notYours}, {"failed", failed}};
   // A job whose every applicable entry failed (DNS unreachable) failed as a whole.
   job.state = failed > 0 && applied == 0 ? "failed" : "done";
 }

@@ -37,9 +37,12 @@ int main(int argc, char** argv) {
   FaultSettings f;
   app.add_option("--port", port, "TCP port on 127.0.0.1 (0: any free port)");
   app.add_option("--token-file", tokenFile, "file holding the account's bearer token")->required();
-  app.add_option("--admin-token-file", adminTokenFile, "bearer token for /admin (default: the account's)");
-  app.add_option("--account", accountFile, "account file: IP SERVICE DEFAULT_PTR [PTR] per line")->required();
-  app.add_option("--pdns-url", pdnsUrl, "PowerDNS API on loopback where applied PTRs are published");
+  app.add_option("--admin-token-file", adminTokenFile,
+                 "bearer token for /admin (default: the account's)");
+  app.add_option("--account", accountFile, "account file: IP SERVICE DEFAULT_PTR [PTR] per line")
+      ->required();
+  app.add_option("--pdns-url", pdnsUrl,
+                 "PowerDNS API on loopback where applied PTRs are published");
   app.add_option("--pdns-key-file", pdnsKeyFile, "file holding the PowerDNS API key");
   app.add_flag("--seed-dns", seedDns, "publish every address's current PTR at start");
   app.add_option("--error-rate", f.errorRate, "share of /v1 requests answered 503");
@@ -66,7 +69,8 @@ int main(int argc, char** argv) {
     ApiServer server(readSecret(tokenFile), readSecret(adminTokenFile), std::move(*account),
                      std::move(*pdns), f);
     if (seedDns) {
-      if (auto err = server.seedDns(); !err.empty()) throw std::runtime_error("seeding DNS: " + err);
+      if (auto err = server.seedDns(); !err.empty())
+        throw std::runtime_error("seeding DNS: " + err);
     }
     int bound = server.bind(port);
     if (bound <= 0) throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));

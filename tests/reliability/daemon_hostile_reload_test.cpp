@@ -34,7 +34,8 @@ class DaemonHostileReload : public ReliabilityLab {
     EXPECT_LT(took, seconds(1)) << what;
   }
   bool reloadSuccessful(bool want) {
-    const std::string metric = std::string("ptrd_config_last_reload_successful ") + (want ? "1" : "0");
+    const std::string metric =
+        std::string("ptrd_config_last_reload_successful ") + (want ? "1" : "0");
     return httpGet(port_, "/metrics").find(metric) != std::string::npos;
   }
   // Makes the edit, waits for the daemon to report the failed reload, checks it
@@ -110,7 +111,9 @@ TEST_F(DaemonHostileReload, EveryHostileEditKeepsTheLastGoodStateAndChangesNothi
       [&] { fs::remove(mappings + "/bomb.yaml"); });
   survive(
       "the fleet file cut off in the middle of a record",
-      [&] { std::ofstream(fleetFile) << goodFleet.substr(0, goodFleet.size() / 2) << "  - {ip: [\n"; },
+      [&] {
+        std::ofstream(fleetFile) << goodFleet.substr(0, goodFleet.size() / 2) << "  - {ip: [\n";
+      },
       [&] { std::ofstream(fleetFile) << goodFleet; });
 
   daemon_->stop();

@@ -54,7 +54,8 @@ std::string questionName(const std::string& q) {
     size_t len = static_cast<unsigned char>(q[i]);
     if (len == 0) return name.empty() ? "." : name;
     if (len > 63 || i + 1 + len > q.size()) return "";
-    for (size_t k = 0; k < len; ++k) name += char(std::tolower(static_cast<unsigned char>(q[i + 1 + k])));
+    for (size_t k = 0; k < len; ++k)
+      name += char(std::tolower(static_cast<unsigned char>(q[i + 1 + k])));
     name += '.';
     i += 1 + len;
   }
@@ -86,7 +87,8 @@ std::string askUpstream(int port, const std::string& query, bool overTcp) {
       std::string framed = {char(query.size() >> 8), char(query.size() & 0xFF)};
       char len[2];
       if (writeAll(fd, framed + query) && readAll(fd, len, 2)) {
-        reply.resize(size_t(static_cast<unsigned char>(len[0]) << 8 | static_cast<unsigned char>(len[1])));
+        reply.resize(
+            size_t(static_cast<unsigned char>(len[0]) << 8 | static_cast<unsigned char>(len[1])));
         if (!readAll(fd, reply.data(), reply.size())) reply.clear();
       }
     } else if (send(fd, query.data(), query.size(), 0) == ssize_t(query.size())) {
@@ -113,13 +115,15 @@ DnsFaultProxy::DnsFaultProxy(int upstreamPort) : upstreamPort_(upstreamPort) {
     tcpFd_ = socket(AF_INET, SOCK_STREAM, 0);
     int one = 1;
     setsockopt(tcpFd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(tcpFd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0 && listen(tcpFd_, 64) == 0) {
+    if (bind(tcpFd_, reinterpret_cast<sockaddr*>(&sa), sizeof(sa)) == 0 &&
+        listen(tcpFd_, 64) == 0) {
       port_ = ntohs(sa.sin_port);
     } else {
       close(udpFd_), close(tcpFd_);
     }
   }
-  if (port_ == 0 || pipe(wakeFd_) != 0) throw std::runtime_error("DnsFaultProxy: no port for UDP and TCP");
+  if (port_ == 0 || pipe(wakeFd_) != 0)
+    throw std::runtime_error("DnsFaultProxy: no port for UDP and TCP");
   thread_ = std::thread([this] { serve(); });
 }
 
@@ -160,7 +164,8 @@ void DnsFaultProxy::onUdp() {
   if (n < 12) return;
   ++udp_;
   std::string reply = answer(std::string(buf, size_t(n)), false);
-  if (!reply.empty()) sendto(udpFd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+  if (!reply.empty())
+    sendto(udpFd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
 }
 
 void DnsFaultProxy::onTcp() {
@@ -176,7 +181,8 @@ void DnsFaultProxy::serveConnection(int fd) {
   // A client may send several queries on one connection; serve until it closes.
   char len[2];
   while (readAll(fd, len, 2)) {
-    std::string q(size_t(static_cast<unsigned char>(len[0]) << 8 | static_cast<unsigned char>(len[1])), '\0');
+    std::string q(
+        size_t(static_cast<unsigned char>(len[0]) << 8 | static_cast<unsigned char>(len[1])), '\0');
     if (q.size() < 12 || !readAll(fd, q.data(), q.size())) break;
     ++tcp_;
     std::string reply = answer(q, true);
@@ -198,16 +204,19 @@ std::string DnsFaultProxy::answer(const std::string& query, bool overTcp) {
     suffix = suffix_;
   }
   switch (mode) {
-    case Mode::kDrop: return "";
+    case Mode::kDrop:
+      return "";
     case Mode::kTruncate:
       if (!overTcp) return emptyReply(query, 0, true);
       break;
     case Mode::kServfail: {
       std::string name = questionName(query);
-      if (suffix.empty() || name == suffix || name.ends_with("." + suffix)) return emptyReply(query, 2, false);
+      if (suffix.empty() || name == suffix || name.ends_with("." + suffix))
+        return emptyReply(query, 2, false);
       break;
     }
-    case Mode::kPass: break;
+    case Mode::kPass:
+      break;
   }
   return askUpstream(upstreamPort_, query, overTcp);
 }

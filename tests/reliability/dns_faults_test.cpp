@@ -88,7 +88,8 @@ TEST_F(DnsFaults, TruncatedUdpAnswersAreRepeatedOverTcp) {
   EXPECT_EQ(r.result.exit_code, 0) << "TC=1 is not a failure: the answer comes over TCP\n"
                                    << r.result.out << r.result.err;
   EXPECT_GT(proxy.tcpQueries(), 0);
-  EXPECT_GE(proxy.tcpQueries(), proxy.udpQueries()) << "every truncated UDP query was repeated over TCP";
+  EXPECT_GE(proxy.tcpQueries(), proxy.udpQueries())
+      << "every truncated UDP query was repeated over TCP";
   expectOnlyPlannedChanges(before_, snapshot(), planned_);
   for (const auto& [ip, host] : fleet()) EXPECT_EQ(ptrOf(ip), host) << ip;
 }

@@ -125,7 +125,8 @@ TEST_F(HttpSlowClients, OversizedRequestIsRefusedNotBuffered) {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
   std::string req = "GET /healthz HTTP/1.1\r\nHost: x\r\n";
-  for (int i = 0; i < 4000; ++i) req += "X-Pad-" + std::to_string(i) + ": " + std::string(200, 'p') + "\r\n";
+  for (int i = 0; i < 4000; ++i)
+    req += "X-Pad-" + std::to_string(i) + ": " + std::string(200, 'p') + "\r\n";
   req += "\r\n";  // ~800 KB of headers
   (void)::send(fd, req.data(), req.size(), MSG_NOSIGNAL);
   char buf[512] = {};

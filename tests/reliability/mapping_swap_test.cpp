@@ -20,14 +20,18 @@ namespace fs = std::filesystem;
 
 // A document of `n` records, all pointing at `prefix`-K.example.com.
 std::string mappingText(int n, const std::string& prefix) {
-  std::string t = "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: fleet\nspec:\n  records:\n";
+  std::string t =
+      "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: fleet\nspec:\n  "
+      "records:\n";
   for (int k = 0; k < n; ++k)
-    t += "    - {ip: 10.0." + std::to_string(k / 250) + "." + std::to_string(k % 250 + 1) + ", hostname: " + prefix +
-         "-" + std::to_string(k) + ".example.com}\n";
+    t += "    - {ip: 10.0." + std::to_string(k / 250) + "." + std::to_string(k % 250 + 1) +
+         ", hostname: " + prefix + "-" + std::to_string(k) + ".example.com}\n";
   return t;
 }
 
-void writeText(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+void writeText(const fs::path& p, const std::string& text) {
+  std::ofstream(p) << text;
+}
 
 // "old" (300 records, a-*) or "new" (500 records, b-*), or "torn" with why.
 std::string classify(const DesiredState& d) {

@@ -25,7 +25,8 @@ const std::string kOddFile = std::string(
     "    - ip: 203.0.113.3\n"
     "      hostname: host-3.example.com\n"
     "    - ip: 203.0.113.4\n"
-    "      hostname: \"bad\xff" "host.example.com\"\n");
+    "      hostname: \"bad\xff"
+    "host.example.com\"\n");
 
 // Only the comment is odd: the file is valid.
 const std::string kOddCommentOnly = std::string(
@@ -40,14 +41,17 @@ const std::string kOddCommentOnly = std::string(
 
 class OutputJson : public ReliabilityLab {
  protected:
-  bool crashed(const PtrdRun& r) const { return r.result.exit_code < 0 || r.result.exit_code >= 128; }
+  bool crashed(const PtrdRun& r) const {
+    return r.result.exit_code < 0 || r.result.exit_code >= 128;
+  }
 };
 
 TEST_F(OutputJson, ValidateJsonSurvivesNonUtf8BytesInMappingFiles) {
   writeFile("odd.yaml", kOddFile);
   PtrdRun r = ptrd({"validate", "-o", "json", scratch_ + "/odd.yaml"});
   EXPECT_FALSE(crashed(r)) << r.result.err;
-  EXPECT_EQ(r.result.exit_code, 1) << "a hostname with 0xff is an error\n" << r.result.out << r.result.err;
+  EXPECT_EQ(r.result.exit_code, 1) << "a hostname with 0xff is an error\n"
+                                   << r.result.out << r.result.err;
   ASSERT_FALSE(r.doc.is_null()) << "stdout is not JSON:\n" << r.result.out << r.result.err;
   EXPECT_EQ(r.doc["ok"], false);
   EXPECT_GE(r.doc["errors"].size(), 1u) << r.doc.dump();
@@ -105,7 +109,8 @@ TEST_F(OutputJson, PlanJsonCarriesKindAndNullWhereThereIsNoName) {
 TEST_F(OutputJson, FailedPlanJsonIsStillOneJsonErrorObject) {
   declare(fleet());
   const std::string unreachable = "http://127.0.0.1:" + std::to_string(lab::freePort());
-  for (const std::string& config : {writeConfig({.url = unreachable}), scratch_ + "/missing.yaml"}) {
+  for (const std::string& config :
+       {writeConfig({.url = unreachable}), scratch_ + "/missing.yaml"}) {
     PtrdRun r = ptrd({"plan", "-c", config, "-o", "json"});
     EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
     ASSERT_FALSE(r.doc.is_null()) << "stdout is not one JSON object:\n" << r.result.out;

@@ -34,7 +34,8 @@ TEST(Parsers, PowerDnsDocumentsParseAndEveryPrefixOfThemIsAnError) {
   // A truncated answer (any cut) is never a shorter list.
   const std::string zonesDoc = kZones, zoneDoc = kZone;
   for (size_t cut = 0; cut + 1 < zonesDoc.size(); ++cut)
-    EXPECT_FALSE(providers::powerdns::parseReverseZones(zonesDoc.substr(0, cut))) << "cut at " << cut;
+    EXPECT_FALSE(providers::powerdns::parseReverseZones(zonesDoc.substr(0, cut)))
+        << "cut at " << cut;
   for (size_t cut = 0; cut + 1 < zoneDoc.size(); ++cut)
     EXPECT_FALSE(providers::powerdns::parseZonePtrs(zoneDoc.substr(0, cut))) << "cut at " << cut;
   auto garbage = providers::powerdns::parseZonePtrs("<html>502</html>");
@@ -48,7 +49,8 @@ TEST(Parsers, NocDocumentsCutShortAreErrors) {
   ASSERT_TRUE(providers::noc::parseIpsPage(page));
   for (size_t cut = 0; cut + 1 < page.size(); ++cut)
     EXPECT_FALSE(providers::noc::parseIpsPage(page.substr(0, cut))) << "cut at " << cut;
-  EXPECT_FALSE(providers::noc::parseJob(R"({"job_id": "j-1", "results": []})")) << "no state: not a job";
+  EXPECT_FALSE(providers::noc::parseJob(R"({"job_id": "j-1", "results": []})"))
+      << "no state: not a job";
   EXPECT_FALSE(providers::noc::parseJobId(R"({"job_id": ""})"));
 }
 
@@ -59,7 +61,8 @@ TEST(Parsers, SecretFileWarningOnlyForWorldReadableFiles) {
   chmod(path.c_str(), 0600);
   EXPECT_FALSE(providers::http::secretFileWarning(path));
   chmod(path.c_str(), 0640);
-  EXPECT_FALSE(providers::http::secretFileWarning(path)) << "group-readable is the Kubernetes Secret default";
+  EXPECT_FALSE(providers::http::secretFileWarning(path))
+      << "group-readable is the Kubernetes Secret default";
   chmod(path.c_str(), 0644);
   auto w = providers::http::secretFileWarning(path);
   ASSERT_TRUE(w);

@@ -19,7 +19,9 @@ namespace {
 
 using std::chrono::milliseconds;
 
-std::string altFor(int n) { return "alt-" + std::to_string(n) + ".example.com."; }
+std::string altFor(int n) {
+  return "alt-" + std::to_string(n) + ".example.com.";
+}
 
 class ProcessFaults : public ReliabilityLab {
  protected:
@@ -31,7 +33,8 @@ class ProcessFaults : public ReliabilityLab {
       std::string body;
       ASSERT_EQ(noc_->getStatus("/admin/jobs", &body), 200);
       bool busy = false;
-      for (const auto& j : Json::parse(body)) busy |= j["state"] == "queued" || j["state"] == "running";
+      for (const auto& j : Json::parse(body))
+        busy |= j["state"] == "queued" || j["state"] == "running";
       if (!busy) return;
       std::this_thread::sleep_for(milliseconds(10));  // poll interval, not a wait for an outcome
     }
@@ -70,8 +73,8 @@ TEST_F(ProcessFaults, KillNineAtRandomPointsNeverLeavesAnUnplannedValue) {
     const auto desired = stateFor(i);
     declare(desired);
     milliseconds delay(std::uniform_int_distribution<int64_t>(0, runTime.count())(rng));
-    lab::ChildProcess child({PTRD_BINARY, "apply", "-c", config, "--verify-timeout", "5"}, scratch_ + "/out",
-                            scratch_ + "/err");
+    lab::ChildProcess child({PTRD_BINARY, "apply", "-c", config, "--verify-timeout", "5"},
+                            scratch_ + "/out", scratch_ + "/err");
     if (!child.waitFor(delay)) {  // returns early if the run finished first
       ::kill(child.pid(), SIGKILL);
       ASSERT_TRUE(child.waitFor(std::chrono::seconds(5)));
@@ -81,7 +84,8 @@ TEST_F(ProcessFaults, KillNineAtRandomPointsNeverLeavesAnUnplannedValue) {
     const Snapshot after = snapshot();
     for (int n = 1; n <= 10; ++n) {
       const std::string ip = "203.0.113." + std::to_string(n);
-      auto was = before.count(reverseOf(ip)) ? before.at(reverseOf(ip)) : std::vector<std::string>{};
+      auto was =
+          before.count(reverseOf(ip)) ? before.at(reverseOf(ip)) : std::vector<std::string>{};
       auto now = after.count(reverseOf(ip)) ? after.at(reverseOf(ip)) : std::vector<std::string>{};
       if (n >= 9) {
         EXPECT_EQ(now, was) << ip << ": undeclared, never touched";
@@ -93,7 +97,8 @@ TEST_F(ProcessFaults, KillNineAtRandomPointsNeverLeavesAnUnplannedValue) {
     ASSERT_EQ(recover.result.exit_code, 0) << recover.result.out << recover.result.err;
     for (const auto& [ip, host] : desired) EXPECT_EQ(ptrOf(ip), host) << ip;
   }
-  EXPECT_GE(killed, 10) << "most runs must actually be killed mid-way (run time " << runTime.count() << " ms)";
+  EXPECT_GE(killed, 10) << "most runs must actually be killed mid-way (run time " << runTime.count()
+                        << " ms)";
   RecordProperty("killed", killed);
   std::cout << killed << " of 20 runs killed mid-way (one run: " << runTime.count() << " ms)\n";
 }
@@ -114,19 +119,29 @@ TEST_F(ProcessFaults, StateFileOnAFullDiskIsLoggedAndThePassStillConverges) {
   std::filesystem::create_directories(state);
   // Inside a private mount namespace: a 64 KiB tmpfs, a valid journal, then
   // filled to the last byte; the daemon runs one pass there.
-  const std::string script =
-      "set -e; mount -t tmpfs -o size=64k tmpfs '" + state + "'; "
-      "printf '{\"version\": 1, \"jobs\": []}' > '" + state + "/state.json'; "
-      "dd if=/dev/zero of='" + state + "/filler' bs=4k 2>/dev/null || true; "
-      "rc=0; '" PTRD_BINARY "' run --once -c '" + config + "' --state-file '" + state +
-      "/state.json' --log-format json || rc=$?; "
-      "echo journal-after: $(cat '" + state + "/state.json'); echo daemon-exit: $rc";
-  auto r = lab::runCommand({"unshare", "-m", "sh", "-c", script}, scratch_, std::chrono::seconds(60));
+  const std::string script = "set -e; mount -t tmpfs -o size=64k tmpfs '" + state +
+                             "'; "
+                             "printf '{\"version\": 1, \"jobs\": []}' > '" +
+                             state +
+                             "/state.json'; "
+                             "dd if=/dev/zero of='" +
+                             state +
+                             "/filler' bs=4k 2>/dev/null || true; "
+                             "rc=0; '" PTRD_BINARY "' run --once -c '" +
+                             config + "' --state-file '" + state +
+                             "/state.json' --log-format json || rc=$?; "
+                             "echo journal-after: $(cat '" +
+                             state + "/state.json'); echo daemon-exit: $rc";
+  auto r =
+      lab::runCommand({"unshare", "-m", "sh", "-c", script}, scratch_, std::chrono::seconds(60));
   EXPECT_NE(r.err.find("cannot write the state file"), std::string::npos) << r.out << r.err;
   EXPECT_NE(r.out.find("journal-after: {\"version\": 1, \"jobs\": []}"), std::string::npos)
-      << "the old journal survives a failed write\n" << r.out << r.err;
-  for (const auto& [ip, host] : fleet()) EXPECT_EQ(ptrOf(ip), host) << ip << " applied despite the full disk";
-  EXPECT_NE(r.out.find("daemon-exit: 0"), std::string::npos) << "--once after a good pass exits 0\n" << r.out << r.err;
+      << "the old journal survives a failed write\n"
+      << r.out << r.err;
+  for (const auto& [ip, host] : fleet())
+    EXPECT_EQ(ptrOf(ip), host) << ip << " applied despite the full disk";
+  EXPECT_NE(r.out.find("daemon-exit: 0"), std::string::npos) << "--once after a good pass exits 0\n"
+                                                             << r.out << r.err;
 }
 
 }  // namespace

@@ -23,7 +23,9 @@ class ProviderFaults : public ReliabilityLab {
   std::string setUpNoc(ConfigOptions o = {}) {
     startNoc();
     auto records = fleet();
-    if (o.policy == "sync") records["203.0.113.9"] = "stray-9.example.org.", records["203.0.113.10"] = "stray-10.example.org.";
+    if (o.policy == "sync")
+      records["203.0.113.9"] = "stray-9.example.org.",
+      records["203.0.113.10"] = "stray-10.example.org.";
     declare(records);
     o.provider = "noc";
     config_ = writeConfig(o);
@@ -40,7 +42,8 @@ class ProviderFaults : public ReliabilityLab {
     Json log = noc_->requests();
     std::set<std::string> keys;
     for (const auto& r : log)
-      if (r["method"] == "POST" && r["path"] == "/v1/ptr/bulk") keys.insert(r["idempotency_key"].get<std::string>());
+      if (r["method"] == "POST" && r["path"] == "/v1/ptr/bulk")
+        keys.insert(r["idempotency_key"].get<std::string>());
     std::string body;
     ASSERT_EQ(noc_->getStatus("/admin/jobs", &body), 200);
     EXPECT_EQ(Json::parse(body).size(), keys.size()) << "jobs created vs distinct idempotency keys";
@@ -58,7 +61,8 @@ TEST_F(ProviderFaults, Every5xxFailsThePassBeforeAnyChange) {
   EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
   EXPECT_NE(r.result.err.find("HTTP 503"), std::string::npos) << r.result.err;
   Json log = noc_->requests();
-  EXPECT_EQ(countRequests(log, "GET", "/v1/ips", 503), 6) << "the inventory read is retried, then given up";
+  EXPECT_EQ(countRequests(log, "GET", "/v1/ips", 503), 6)
+      << "the inventory read is retried, then given up";
   EXPECT_EQ(countRequests(log, "POST", "/v1/ptr/bulk"), 0) << "no inventory, no change";
   EXPECT_EQ(snapshot(), before_);
   noc_->setFaults({{"error_rate", 0.0}});
@@ -71,7 +75,8 @@ TEST_F(ProviderFaults, A5xxBurstIsRetriedWithoutDuplicateJobs) {
   PtrdRun r = apply();
   EXPECT_NE(r.result.exit_code, 1) << r.result.out << r.result.err;
   Json log = noc_->requests();
-  EXPECT_GT(countRequests(log, "GET", "/", 503) + countRequests(log, "POST", "/", 503), 0) << "the fault fired";
+  EXPECT_GT(countRequests(log, "GET", "/", 503) + countRequests(log, "POST", "/", 503), 0)
+      << "the fault fired";
   expectNoChangeOutsideThePlan();
   expectNoDuplicateJobs();
   noc_->setFaults({{"error_rate", 0.0}});
@@ -81,15 +86,18 @@ TEST_F(ProviderFaults, A5xxBurstIsRetriedWithoutDuplicateJobs) {
 TEST_F(ProviderFaults, A429StormIsWaitedOutAsRetryAfterSays) {
   setUpNoc();
   // The first 3 of every 6 requests get 429 with Retry-After: 1.
-  noc_->setFaults({{"rate_limit_every", 6}, {"rate_limit_burst", 3}, {"retry_after_s", 1}, {"seed", 1}});
+  noc_->setFaults(
+      {{"rate_limit_every", 6}, {"rate_limit_burst", 3}, {"retry_after_s", 1}, {"seed", 1}});
   PtrdRun r = apply();
-  EXPECT_EQ(r.result.exit_code, 0) << "429s are waited out, not failures\n" << r.result.out << r.result.err;
+  EXPECT_EQ(r.result.exit_code, 0) << "429s are waited out, not failures\n"
+                                   << r.result.out << r.result.err;
   Json log = noc_->requests();
   ASSERT_GE(countRequests(log, "GET", "/v1/ips", 429), 3);
   // The emulator stamps each request: the retry after a 429 came >= 1 s later.
   for (size_t i = 0; i + 1 < log.size(); ++i) {
     if (log[i]["status"] == 429) {
-      EXPECT_GE(log[i + 1]["t_ms"].get<int64_t>() - log[i]["t_ms"].get<int64_t>(), 950) << "request " << i;
+      EXPECT_GE(log[i + 1]["t_ms"].get<int64_t>() - log[i]["t_ms"].get<int64_t>(), 950)
+          << "request " << i;
     }
   }
   EXPECT_GE(r.took, std::chrono::milliseconds(3000));
@@ -101,12 +109,14 @@ TEST_F(ProviderFaults, A429StormIsWaitedOutAsRetryAfterSays) {
 
 TEST_F(ProviderFaults, ConnectionRefusedIsAnErrorNotAnEmptyAccount) {
   setUpNoc({.policy = "sync"});
-  const std::string closed = "http://127.0.0.1:" + std::to_string(lab::freePort());  // nothing listens
+  const std::string closed =
+      "http://127.0.0.1:" + std::to_string(lab::freePort());  // nothing listens
   config_ = writeConfig({.provider = "noc", .url = closed, .policy = "sync"});
   PtrdRun r = apply();
   EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
   EXPECT_NE(r.result.err.find("reading the noc inventory"), std::string::npos) << r.result.err;
-  EXPECT_NE(r.result.err.find("GET /v1/ips"), std::string::npos) << "names the call, not the token" << r.result.err;
+  EXPECT_NE(r.result.err.find("GET /v1/ips"), std::string::npos)
+      << "names the call, not the token" << r.result.err;
   EXPECT_EQ(snapshot(), before_);
   config_ = writeConfig({.provider = "noc", .policy = "sync"});
   expectConverges(config_);
@@ -170,7 +180,8 @@ TEST_F(ProviderFaults, GarbageJsonIsAnErrorNeverAnEmptyList) {
   }
   EXPECT_EQ(some.result.exit_code, 2) << some.result.out << some.result.err;
   ASSERT_FALSE(some.doc.is_null());
-  EXPECT_EQ(some.doc["result"]["failed"], 6) << "the batch's fate is unknown: counted failed, re-planned next pass";
+  EXPECT_EQ(some.doc["result"]["failed"], 6)
+      << "the batch's fate is unknown: counted failed, re-planned next pass";
   expectNoChangeOutsideThePlan();
   noc_->setFaults({{"garbage_rate", 0.0}});
   expectConverges(config_);
@@ -189,7 +200,8 @@ TEST_F(ProviderFaults, AJobThatFailsHalfItsEntriesIsReportedPerAddress) {
     if (c["result"] == "failed") {
       ++injected;
       EXPECT_NE(c["reason"].get<std::string>().find("injected"), std::string::npos) << c.dump();
-      EXPECT_NE(ptrOf(c["ip"].get<std::string>()), c["to"].get<std::string>()) << "failed: not applied";
+      EXPECT_NE(ptrOf(c["ip"].get<std::string>()), c["to"].get<std::string>())
+          << "failed: not applied";
     }
   }
   EXPECT_EQ(injected, 3);
@@ -205,7 +217,8 @@ TEST_F(ProviderFaults, AJobThatNeverFinishesTimesOutAndIsNotDoubled) {
   EXPECT_EQ(r.result.exit_code, 2) << r.result.out << r.result.err;
   ASSERT_FALSE(r.doc.is_null()) << r.result.out;
   EXPECT_EQ(r.doc["result"]["failed"], 6);
-  EXPECT_NE(r.doc["changes"][0]["reason"].get<std::string>().find("still running"), std::string::npos)
+  EXPECT_NE(r.doc["changes"][0]["reason"].get<std::string>().find("still running"),
+            std::string::npos)
       << r.doc["changes"][0].dump();
   EXPECT_EQ(snapshot(), before_) << "the job never ran";
   // The portal un-sticks: the old job runs, then the next pass finds little or
@@ -223,7 +236,8 @@ TEST_F(ProviderFaults, PowerDnsApiRefusedOrHungIsAnError) {
   auto planned = plannedChanges(good);
   Snapshot before = snapshot();
 
-  std::string refused = writeConfig({.url = "http://127.0.0.1:" + std::to_string(lab::freePort()), .policy = "sync"});
+  std::string refused =
+      writeConfig({.url = "http://127.0.0.1:" + std::to_string(lab::freePort()), .policy = "sync"});
   PtrdRun r = ptrd({"apply", "-c", refused});
   EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
   EXPECT_NE(r.result.err.find("reading the powerdns inventory"), std::string::npos) << r.result.err;
@@ -239,7 +253,8 @@ TEST_F(ProviderFaults, PowerDnsApiRefusedOrHungIsAnError) {
   ASSERT_EQ(listen(fd, 16), 0);
   getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
   std::string hung = writeConfig({.url = "http://127.0.0.1:" + std::to_string(ntohs(sa.sin_port)),
-                                  .policy = "sync", .requestTimeout = "500ms"});
+                                  .policy = "sync",
+                                  .requestTimeout = "500ms"});
   PtrdRun h = ptrd({"apply", "-c", hung});
   close(fd);
   EXPECT_EQ(h.result.exit_code, 1) << h.result.out << h.result.err;

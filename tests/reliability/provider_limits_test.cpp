@@ -27,7 +27,8 @@ class ProviderLimits : public ReliabilityLab {
     before_ = snapshot();
   }
   // Polls the emulator's request log until `pred` holds for one entry.
-  bool waitForRequest(const std::function<bool(const Json&)>& pred, std::chrono::milliseconds limit) {
+  bool waitForRequest(const std::function<bool(const Json&)>& pred,
+                      std::chrono::milliseconds limit) {
     const auto end = std::chrono::steady_clock::now() + limit;
     while (std::chrono::steady_clock::now() < end) {
       for (const auto& r : noc_->requests())
@@ -40,14 +41,15 @@ class ProviderLimits : public ReliabilityLab {
   // exit status and how long it took to exit after the signal.
   std::pair<std::optional<int>, std::chrono::milliseconds> runAndTerminate(
       const std::string& config, const std::function<bool(const Json&)>& ready) {
-    lab::ChildProcess daemon({PTRD_BINARY, "run", "-c", config, "--state-file", state(), "--shutdown-timeout",
-                              "30"},
-                             scratch_ + "/run.out", scratch_ + "/run.err");
+    lab::ChildProcess daemon(
+        {PTRD_BINARY, "run", "-c", config, "--state-file", state(), "--shutdown-timeout", "30"},
+        scratch_ + "/run.out", scratch_ + "/run.err");
     EXPECT_TRUE(waitForRequest(ready, 20s)) << lab::readFile(scratch_ + "/run.err");
     const auto sent = std::chrono::steady_clock::now();
     EXPECT_EQ(::kill(daemon.pid(), SIGTERM), 0);
     auto rc = daemon.waitFor(10s);
-    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - sent);
+    auto took = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - sent);
     if (!rc) daemon.stop();
     return {rc, took};
   }
@@ -63,7 +65,8 @@ TEST_F(ProviderLimits, ARetryAfterPastTheRequestDeadlineEndsTheRequestAtOnce) {
   noc_->setFaults({{"rate_limit_every", 1}, {"rate_limit_burst", 1}, {"retry_after_s", 600}});
   PtrdRun r = ptrd({"apply", "-c", config, "-o", "json"}, 60s);
   EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
-  EXPECT_NE(r.result.err.find("later than this request's deadline"), std::string::npos) << r.result.err;
+  EXPECT_NE(r.result.err.find("later than this request's deadline"), std::string::npos)
+      << r.result.err;
   EXPECT_EQ(countRequests(noc_->requests(), "GET", "/v1/ips", 429), 1) << "no second try";
   EXPECT_LT(r.took, 10s);
   EXPECT_EQ(snapshot(), before_);
@@ -86,20 +89,23 @@ TEST_F(ProviderLimits, SigtermDuringARetryAfterWaitExitsPromptly) {
   // Every request: 429, Retry-After: 60 (inside the 2 min request deadline, so ptrd waits).
   noc_->setFaults({{"rate_limit_every", 1}, {"rate_limit_burst", 1}, {"retry_after_s", 60}});
   auto [rc, took] = runAndTerminate(config, [](const Json& q) { return q["status"] == 429; });
-  ASSERT_TRUE(rc.has_value()) << "still running 10 s after SIGTERM\n" << lab::readFile(scratch_ + "/run.err");
+  ASSERT_TRUE(rc.has_value()) << "still running 10 s after SIGTERM\n"
+                              << lab::readFile(scratch_ + "/run.err");
   EXPECT_EQ(*rc, 0) << lab::readFile(scratch_ + "/run.err");
   EXPECT_LT(took, 3s) << lab::readFile(scratch_ + "/run.err");
   EXPECT_EQ(snapshot(), before_);
 }
 
 TEST_F(ProviderLimits, SigtermDuringAJobPollExitsPromptlyAndKeepsTheJob) {
-  const std::string config = writeConfig({.provider = "noc", .jobTimeout = "5m", .listen = listen()});
+  const std::string config =
+      writeConfig({.provider = "noc", .jobTimeout = "5m", .listen = listen()});
   noc_->clearRequests();
   noc_->setFaults({{"job_stuck", true}});
   auto [rc, took] = runAndTerminate(config, [](const Json& q) {
     return q["method"] == "GET" && q["path"].get<std::string>().rfind("/v1/jobs/", 0) == 0;
   });
-  ASSERT_TRUE(rc.has_value()) << "still running 10 s after SIGTERM\n" << lab::readFile(scratch_ + "/run.err");
+  ASSERT_TRUE(rc.has_value()) << "still running 10 s after SIGTERM\n"
+                              << lab::readFile(scratch_ + "/run.err");
   EXPECT_EQ(*rc, 0) << lab::readFile(scratch_ + "/run.err");
   EXPECT_LT(took, 3s) << lab::readFile(scratch_ + "/run.err");
   // The journal still holds the job, so the next process waits for it instead of

@@ -15,7 +15,8 @@ bool eventually(std::chrono::milliseconds limit, const std::function<bool()>& re
   const auto deadline = std::chrono::steady_clock::now() + limit;
   while (!ready()) {
     if (std::chrono::steady_clock::now() >= deadline) return false;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // a poll interval, not a wait for a condition
+    std::this_thread::sleep_for(
+        std::chrono::milliseconds(50));  // a poll interval, not a wait for a condition
   }
   return true;
 }
@@ -28,15 +29,24 @@ std::string httpGet(int port, const std::string& path) {
   return r ? r->body : std::string();
 }
 
-std::string reverseOf(const std::string& ip) { return IpAddress::parse(ip)->reverseName(); }
-std::string hostFor(int n) { return "host-" + std::to_string(n) + ".example.com."; }
+std::string reverseOf(const std::string& ip) {
+  return IpAddress::parse(ip)->reverseName();
+}
+std::string hostFor(int n) {
+  return "host-" + std::to_string(n) + ".example.com.";
+}
 
 namespace {
-std::string ipFor(int n) { return "203.0.113." + std::to_string(n); }
-std::string strayFor(int n) { return "stray-" + std::to_string(n) + ".example.org."; }
+std::string ipFor(int n) {
+  return "203.0.113." + std::to_string(n);
+}
+std::string strayFor(int n) {
+  return "stray-" + std::to_string(n) + ".example.org.";
+}
 }  // namespace
 
-int countRequests(const Json& log, const std::string& method, const std::string& pathPrefix, int status) {
+int countRequests(const Json& log, const std::string& method, const std::string& pathPrefix,
+                  int status) {
   int n = 0;
   for (const auto& r : log) {
     n += r["method"] == method && r["path"].get<std::string>().starts_with(pathPrefix) &&
@@ -96,7 +106,9 @@ void ReliabilityLab::writeFile(const std::string& name, const std::string& text)
 }
 
 void ReliabilityLab::declare(const std::map<std::string, std::string>& records) {
-  std::string text = "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: fleet\nspec:\n  records:\n";
+  std::string text =
+      "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: fleet\nspec:\n  "
+      "records:\n";
   for (const auto& [ip, host] : records) text += "    - {ip: " + ip + ", hostname: " + host + "}\n";
   writeFile("mappings/fleet.yaml", text);
 }
@@ -105,19 +117,26 @@ std::string ReliabilityLab::writeConfig(const ConfigOptions& o) {
   const bool noc = o.provider == "noc";
   std::string url = !o.url.empty() ? o.url : noc ? noc_->url() : pdns_->apiUrl();
   std::string resolvers;
-  for (const auto& r : o.resolvers.empty() ? std::vector<std::string>{pdns_->dnsAddress()} : o.resolvers)
+  for (const auto& r :
+       o.resolvers.empty() ? std::vector<std::string>{pdns_->dnsAddress()} : o.resolvers)
     resolvers += (resolvers.empty() ? "\"" : ", \"") + r + "\"";
-  std::string text = "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [mappings/]\n"
-                     "  provider:\n    type: " + o.provider + "\n    url: \"" + url + "\"\n" +
-                     (noc ? "    tokenFile: token\n    jobTimeout: " + o.jobTimeout + "\n"
-                          : "    apiKeyFile: api-key\n") +
-                     "    batchSize: " + std::to_string(o.batchSize) + "\n"
-                     "    requestTimeout: " + o.requestTimeout + "\n" +
-                     (o.extra.empty() ? "" : "    " + o.extra + "\n") +
-                     "  resolvers: [" + resolvers + "]\n"
-                     "  policy: " + o.policy + "\n"
-                     "  maxChangePercent: 100\n" +
-                     (o.listen.empty() ? "" : "  listen: \"" + o.listen + "\"\n");
+  std::string text =
+      "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [mappings/]\n"
+      "  provider:\n    type: " +
+      o.provider + "\n    url: \"" + url + "\"\n" +
+      (noc ? "    tokenFile: token\n    jobTimeout: " + o.jobTimeout + "\n"
+           : "    apiKeyFile: api-key\n") +
+      "    batchSize: " + std::to_string(o.batchSize) +
+      "\n"
+      "    requestTimeout: " +
+      o.requestTimeout + "\n" + (o.extra.empty() ? "" : "    " + o.extra + "\n") +
+      "  resolvers: [" + resolvers +
+      "]\n"
+      "  policy: " +
+      o.policy +
+      "\n"
+      "  maxChangePercent: 100\n" +
+      (o.listen.empty() ? "" : "  listen: \"" + o.listen + "\"\n");
   writeFile("ptrd.yaml", text);
   return scratch_ + "/ptrd.yaml";
 }
@@ -127,7 +146,8 @@ PtrdRun ReliabilityLab::ptrd(std::vector<std::string> args, std::chrono::millise
   PtrdRun run;
   auto start = std::chrono::steady_clock::now();
   run.result = lab::runCommand(args, scratch_, limit);
-  run.took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start);
+  run.took = std::chrono::duration_cast<std::chrono::milliseconds>(
+      std::chrono::steady_clock::now() - start);
   run.doc = Json::parse(run.result.out, nullptr, /*allow_exceptions=*/false);
   if (run.doc.is_discarded()) run.doc = nullptr;
   return run;
@@ -143,8 +163,9 @@ std::map<std::string, std::string> ReliabilityLab::plannedChanges(const std::str
   return out;
 }
 
-void ReliabilityLab::expectOnlyPlannedChanges(const Snapshot& before, const Snapshot& after,
-                                              const std::map<std::string, std::string>& planned) const {
+void ReliabilityLab::expectOnlyPlannedChanges(
+    const Snapshot& before, const Snapshot& after,
+    const std::map<std::string, std::string>& planned) const {
   std::map<std::string, std::string> plannedByName;
   for (const auto& [ip, to] : planned) plannedByName[reverseOf(ip)] = to;
   std::set<std::string> names;
@@ -159,7 +180,8 @@ void ReliabilityLab::expectOnlyPlannedChanges(const Snapshot& before, const Snap
     ASSERT_NE(p, plannedByName.end()) << name << " changed but is not in the plan";
     // A reset's target may be empty (deleted) or the provider's default.
     if (!p->second.empty()) {
-      EXPECT_EQ(now, std::vector<std::string>{p->second}) << name << " holds something the plan never asked for";
+      EXPECT_EQ(now, std::vector<std::string>{p->second})
+          << name << " holds something the plan never asked for";
     }
   }
 }

@@ -43,15 +43,15 @@ inline const std::string kReverseZone = "113.0.203.in-addr.arpa.";
 inline const std::string kForwardZone = "example.com.";
 
 struct ConfigOptions {
-  std::string provider = "powerdns";  // or "noc"
-  std::string url;                    // empty: the lab's PowerDNS API or emulator
-  std::vector<std::string> resolvers; // empty: the lab's PowerDNS DNS
+  std::string provider = "powerdns";   // or "noc"
+  std::string url;                     // empty: the lab's PowerDNS API or emulator
+  std::vector<std::string> resolvers;  // empty: the lab's PowerDNS DNS
   std::string policy = "upsert-only";
   std::string requestTimeout = "2s";
   std::string jobTimeout = "20s";
   int batchSize = 500;
-  std::string extra;                  // more provider keys, e.g. "caFile: ca.pem"
-  std::string listen;                 // the daemon's HTTP endpoint; empty: the default
+  std::string extra;   // more provider keys, e.g. "caFile: ca.pem"
+  std::string listen;  // the daemon's HTTP endpoint; empty: the default
 };
 
 struct PtrdRun {
@@ -72,7 +72,8 @@ class ReliabilityLab : public ::testing::Test {
   std::string writeConfig(const ConfigOptions& o);
   void writeFile(const std::string& name, const std::string& text) const;
 
-  PtrdRun ptrd(std::vector<std::string> args, std::chrono::milliseconds limit = std::chrono::seconds(60));
+  PtrdRun ptrd(std::vector<std::string> args,
+               std::chrono::milliseconds limit = std::chrono::seconds(60));
   // `ptrd plan -o json` under no fault: ip -> the "to" of each planned change.
   std::map<std::string, std::string> plannedChanges(const std::string& config);
   Snapshot snapshot() const { return pdns_->ptrRecords(kReverseZone); }
@@ -100,6 +101,7 @@ std::string httpGet(int port, const std::string& path);
 std::string reverseOf(const std::string& ip);
 std::string hostFor(int n);  // "host-N.example.com."
 // Requests in the emulator's log matching method/path prefix and (if >= 0) status.
-int countRequests(const Json& log, const std::string& method, const std::string& pathPrefix, int status = -1);
+int countRequests(const Json& log, const std::string& method, const std::string& pathPrefix,
+                  int status = -1);
 
 }  // namespace ptrd::reliability

@@ -65,7 +65,8 @@ TEST_F(Secrets, AWorldReadableKeyFileIsWarnedAbout) {
   EXPECT_EQ(quiet.result.err.find("readable by every user"), std::string::npos) << quiet.result.err;
   fs::permissions(scratch_ + "/api-key", fs::perms::others_read, fs::perm_options::add);
   PtrdRun loud = ptrd({"plan", "-c", config});
-  EXPECT_NE(loud.result.err.find("secret file " + scratch_ + "/api-key is readable by every user (mode 0604)"),
+  EXPECT_NE(loud.result.err.find("secret file " + scratch_ +
+                                 "/api-key is readable by every user (mode 0604)"),
             std::string::npos)
       << loud.result.err;
   EXPECT_EQ(loud.result.exit_code, quiet.result.exit_code) << "a warning, not a refusal";
@@ -81,9 +82,13 @@ TEST_F(Secrets, KeysNeverShowInOutputOrErrorsEvenUnderFaults) {
   for (const Json& fault : {Json{{"garbage_rate", 1.0}}, Json{{"error_rate", 1.0}},
                             Json{{"truncate_rate", 1.0}}, Json{{"job_fail_share", 1.0}}}) {
     noc_->setFaults(fault);
-    expectNoSecretIn(ptrd({"apply", "-c", config, "-o", "json", "--verify-timeout", "1"}), token, fault.dump());
+    expectNoSecretIn(ptrd({"apply", "-c", config, "-o", "json", "--verify-timeout", "1"}), token,
+                     fault.dump());
     expectNoSecretIn(ptrd({"plan", "-c", config}), token, fault.dump());
-    noc_->setFaults({{"garbage_rate", 0.0}, {"error_rate", 0.0}, {"truncate_rate", 0.0}, {"job_fail_share", 0.0}});
+    noc_->setFaults({{"garbage_rate", 0.0},
+                     {"error_rate", 0.0},
+                     {"truncate_rate", 0.0},
+                     {"job_fail_share", 0.0}});
   }
   // A wrong token: the 401 is reported, the token it sent is not.
   std::ofstream(scratch_ + "/token") << "wrong-" << token << "\n";
@@ -109,12 +114,14 @@ TEST_F(Secrets, PasswordInProviderUrlNeverShowsInPlanOutputOrErrors) {
   PtrdRun ok = ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl())})});
   EXPECT_NE(ok.result.exit_code, 1) << ok.result.out << ok.result.err;
   expectNoSecretIn(ok, "s3cr3t", "plan");
-  PtrdRun badScheme = ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl(), "HTTP://")})});
+  PtrdRun badScheme =
+      ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl(), "HTTP://")})});
   EXPECT_EQ(badScheme.result.exit_code, 1);
-  EXPECT_NE(badScheme.result.err.find("must start with http://"), std::string::npos) << badScheme.result.err;
+  EXPECT_NE(badScheme.result.err.find("must start with http://"), std::string::npos)
+      << badScheme.result.err;
   expectNoSecretIn(badScheme, "s3cr3t", "config error");
-  PtrdRun slash =
-      ptrd({"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl(), "http://", "s3cr3t/x")})});
+  PtrdRun slash = ptrd(
+      {"plan", "-c", writeConfig({.url = withPassword(pdns_->apiUrl(), "http://", "s3cr3t/x")})});
   EXPECT_EQ(slash.result.exit_code, 1);
   expectNoSecretIn(slash, "s3cr3t", "HTTP error");
 }
@@ -126,17 +133,22 @@ TEST_F(Secrets, PasswordInProviderUrlNeverShowsInDaemonStatusOrLogs) {
   const int port = lab::freePort();
   const std::string listen = "127.0.0.1:" + std::to_string(port);
   const std::string config = writeConfig({.url = withPassword(pdns_->apiUrl()), .listen = listen});
-  lab::ChildProcess daemon({PTRD_BINARY, "run", "-c", config, "--backoff-max", "1"}, scratch_ + "/run.out",
-                           scratch_ + "/run.err");
-  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
-    return httpGet(port, "/status").find("\"result\": \"success\"") != std::string::npos;
-  })) << httpGet(port, "/status") << lab::readFile(scratch_ + "/run.err");
+  lab::ChildProcess daemon({PTRD_BINARY, "run", "-c", config, "--backoff-max", "1"},
+                           scratch_ + "/run.out", scratch_ + "/run.err");
+  ASSERT_TRUE(eventually(std::chrono::seconds(30),
+                         [&] {
+                           return httpGet(port, "/status").find("\"result\": \"success\"") !=
+                                  std::string::npos;
+                         }))
+      << httpGet(port, "/status") << lab::readFile(scratch_ + "/run.err");
   writeConfig({.url = withPassword(pdns_->apiUrl(), "ftp://"), .listen = listen});
   std::string status;
-  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
-    status = httpGet(port, "/status");
-    return status.find("must start with http://") != std::string::npos;
-  })) << status << lab::readFile(scratch_ + "/run.err");
+  ASSERT_TRUE(eventually(std::chrono::seconds(30),
+                         [&] {
+                           status = httpGet(port, "/status");
+                           return status.find("must start with http://") != std::string::npos;
+                         }))
+      << status << lab::readFile(scratch_ + "/run.err");
   EXPECT_EQ(status.find("s3cr3t"), std::string::npos) << status;
   // The status page's data says the same, redacted the same way.
   const std::string summary = httpGet(port, "/status/summary");
@@ -144,7 +156,8 @@ TEST_F(Secrets, PasswordInProviderUrlNeverShowsInDaemonStatusOrLogs) {
   for (const std::string& page : {summary, httpGet(port, "/status/rows"), httpGet(port, "/")})
     EXPECT_EQ(page.find("s3cr3t"), std::string::npos) << page;
   daemon.stop();
-  const std::string log = lab::readFile(scratch_ + "/run.err") + lab::readFile(scratch_ + "/run.out");
+  const std::string log =
+      lab::readFile(scratch_ + "/run.err") + lab::readFile(scratch_ + "/run.out");
   EXPECT_NE(log.find("must start with http://"), std::string::npos) << log;
   EXPECT_EQ(log.find("s3cr3t"), std::string::npos) << log;
 }
@@ -158,7 +171,8 @@ TEST_F(Secrets, TokenFileWithALineBreakInsideIsRefused) {
   std::ofstream(scratch_ + "/token") << noc_->token() << "\r\nX-Injected: yes\n";
   PtrdRun r = ptrd({"plan", "-c", config});
   EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
-  EXPECT_NE(r.result.err.find("secret file " + scratch_ + "/token holds a control character"), std::string::npos)
+  EXPECT_NE(r.result.err.find("secret file " + scratch_ + "/token holds a control character"),
+            std::string::npos)
       << r.result.err;
   expectNoSecretIn(r, noc_->token(), "control character");
   expectNoSecretIn(r, "X-Injected", "control character");
@@ -176,21 +190,25 @@ TEST_F(Secrets, TheRunningDaemonIsNotDumpable) {
   uid_t uid = geteuid();
   if (uid == 0) {
     uid = 65534;
-    for (const auto& e : fs::recursive_directory_iterator(scratch_)) ::lchown(e.path().c_str(), uid, uid);
+    for (const auto& e : fs::recursive_directory_iterator(scratch_))
+      ::lchown(e.path().c_str(), uid, uid);
     ::lchown(scratch_.c_str(), uid, uid);
     argv.insert(argv.begin(), {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"});
   }
   lab::ChildProcess daemon(argv, scratch_ + "/run.out", scratch_ + "/run.err");
   const std::string proc = "/proc/" + std::to_string(daemon.pid());
   // Serving /status means main() is past its startup hardening.
-  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] { return !httpGet(port, "/status").empty(); }))
-      << lab::readFile(scratch_ + "/run.err");
+  ASSERT_TRUE(eventually(std::chrono::seconds(30), [&] {
+    return !httpGet(port, "/status").empty();
+  })) << lab::readFile(scratch_ + "/run.err");
   struct stat st {};
   ASSERT_EQ(::stat((proc + "/environ").c_str(), &st), 0);
-  EXPECT_NE(lab::readFile(proc + "/status").find("Uid:\t" + std::to_string(uid)), std::string::npos);
+  EXPECT_NE(lab::readFile(proc + "/status").find("Uid:\t" + std::to_string(uid)),
+            std::string::npos);
   EXPECT_EQ(st.st_uid, 0u) << "/proc/PID/environ belongs to the daemon's user: it is dumpable";
   const std::string limits = lab::readFile(proc + "/limits");
-  EXPECT_NE(limits.find("Max core file size        0                    0"), std::string::npos) << limits;
+  EXPECT_NE(limits.find("Max core file size        0                    0"), std::string::npos)
+      << limits;
 }
 
 TEST(Tls, AnUnreadableCaFileFailsClosed) {
@@ -204,7 +222,8 @@ TEST(Tls, AnUnreadableCaFileFailsClosed) {
     // Fails while setting up TLS -- not by timing out on a connection that went
     // ahead without verification.
     EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(2500)) << ca;
-    EXPECT_NE(r.error().message.find("certificate"), std::string::npos) << ca << ": " << r.error().message;
+    EXPECT_NE(r.error().message.find("certificate"), std::string::npos)
+        << ca << ": " << r.error().message;
   }
 }
 
@@ -212,12 +231,15 @@ TEST_F(Secrets, ConfigCaFileReachesTheHttpsClient) {
   MuteListener server;
   declare(fleet());
   std::ofstream(scratch_ + "/ca.pem") << "not a certificate\n";
-  const std::string config = writeConfig(
-      {.url = "https://127.0.0.1:" + std::to_string(server.port()), .requestTimeout = "3s", .extra = "caFile: ca.pem"});
+  const std::string config =
+      writeConfig({.url = "https://127.0.0.1:" + std::to_string(server.port()),
+                   .requestTimeout = "3s",
+                   .extra = "caFile: ca.pem"});
   PtrdRun r = ptrd({"plan", "-c", config});
   EXPECT_EQ(r.result.exit_code, 1) << r.result.out << r.result.err;
-  EXPECT_NE(r.result.err.find("certificate"), std::string::npos) << "the configured bundle was used and refused\n"
-                                                        << r.result.err;
+  EXPECT_NE(r.result.err.find("certificate"), std::string::npos)
+      << "the configured bundle was used and refused\n"
+      << r.result.err;
   EXPECT_LT(r.took, std::chrono::milliseconds(2500)) << "failed closed, not by timeout";
 }
 

@@ -99,8 +99,9 @@ spec:
   // node browser_check.mjs ...; the output goes to the test log.
   lab::CommandResult browser(const std::string& mode, const std::string& target,
                              const std::string& shot) {
-    std::vector<std::string> argv = {"node", PTRD_BROWSER_CHECK, mode, target,
-                                     "--expect-text", kHostile, "--filter", "web.example"};
+    std::vector<std::string> argv = {"node",     PTRD_BROWSER_CHECK, mode,
+                                     target,     "--expect-text",    kHostile,
+                                     "--filter", "web.example"};
     if (const char* keep = std::getenv("PTRD_STATUS_SCREENSHOT")) {
       argv.push_back("--screenshot");
       argv.push_back(std::filesystem::absolute(std::string(keep) + "/" + shot).string());

@@ -159,19 +159,21 @@ TEST(Config, ProviderErrors) {
   e = errorsOf(std::string(kHead) + "  mappings: [m]\n  provider: {type: route53}\n");
   ASSERT_EQ(e.size(), 1u);
   // Every registered type is listed (more are added provider by provider).
-  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'route53' (" + providers::knownProviderTypes() + ")");
+  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'route53' (" +
+                      providers::knownProviderTypes() + ")");
   EXPECT_TRUE(providers::knownProviderTypes().starts_with("powerdns, noc"));
 }
 
 // The contract's comment `# noc: url, tokenFile, batchSize` read as a nested block.
 TEST(Config, NocSettingsMayBeNestedUnderProvider) {
   std::vector<Diagnostic> errors;
-  auto c = parseConfig(std::string(kHead) +
-                           "  mappings: [m]\n"
-                           "  provider:\n"
-                           "    type: noc\n"
-                           "    noc: {url: \"https://noc.example.net/api\", tokenFile: t, batchSize: 200}\n",
-                       kFile, errors);
+  auto c = parseConfig(
+      std::string(kHead) +
+          "  mappings: [m]\n"
+          "  provider:\n"
+          "    type: noc\n"
+          "    noc: {url: \"https://noc.example.net/api\", tokenFile: t, batchSize: 200}\n",
+      kFile, errors);
   ASSERT_TRUE(errors.empty()) << errors.front().str();
   EXPECT_EQ(c.provider.url, "https://noc.example.net/api");
   EXPECT_EQ(c.provider.apiKeyFile, "/etc/ptrd/t");
@@ -207,7 +209,7 @@ TEST(Config, MissingSectionsAndSyntaxErrors) {
 // reloading such a config dies. It must be a syntax error at its line instead.
 TEST(Config, StrayCommaLineInConfigIsAnErrorNotAHang) {
   for (const std::string& text : {std::string(",\n"), std::string("---\n,\n"),
-                                 std::string(kHead) + "  policy: sync\n---\n,\n"}) {
+                                  std::string(kHead) + "  policy: sync\n---\n,\n"}) {
     auto e = errorsOf(text);
     ASSERT_EQ(e.size(), 1u) << text;
     EXPECT_NE(e[0].find("YAML syntax error"), std::string::npos) << e[0];

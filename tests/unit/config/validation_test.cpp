@@ -18,8 +18,10 @@ const char* kMapping =
     "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: web\nspec:\n  records:\n"
     "    - ip: 203.0.113.10\n      hostname: web.example.com\n";
 
-std::string config(const std::string& providerType = "powerdns", const std::string& policyKey = "policy") {
-  return "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [\"mappings/\"]\n"
+std::string config(const std::string& providerType = "powerdns",
+                   const std::string& policyKey = "policy") {
+  return "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: "
+         "[\"mappings/\"]\n"
          "  provider:\n    type: " +
          providerType +
          "\n    url: http://127.0.0.1:8081\n    apiKeyFile: secrets/key\n"

@@ -12,7 +12,8 @@ TEST(ExponentialCeilingTest, DoublesUpToTheCap) {
   EXPECT_EQ(exponentialCeiling(milliseconds(100), milliseconds(1000), 0), milliseconds(100));
   EXPECT_EQ(exponentialCeiling(milliseconds(100), milliseconds(1000), 3), milliseconds(800));
   EXPECT_EQ(exponentialCeiling(milliseconds(100), milliseconds(1000), 4), milliseconds(1000));
-  EXPECT_EQ(exponentialCeiling(milliseconds(100), milliseconds(1000), 4000000000u), milliseconds(1000));
+  EXPECT_EQ(exponentialCeiling(milliseconds(100), milliseconds(1000), 4000000000u),
+            milliseconds(1000));
   EXPECT_EQ(exponentialCeiling(milliseconds(0), milliseconds(1000), 9), milliseconds(0));
   EXPECT_EQ(exponentialCeiling(milliseconds(500), milliseconds(200), 2), milliseconds(200));
 }

@@ -41,8 +41,8 @@ TEST(IpAddressTest, RejectsNonCanonicalIpv4) {
 TEST(IpAddressTest, CanonicalisesIpv6PerRfc5952) {
   EXPECT_EQ(canon("2001:DB8:0:0:0:0:0:25"), "2001:db8::25");
   EXPECT_EQ(canon("2001:0db8::0025"), "2001:db8::25");
-  EXPECT_EQ(canon("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");   // longest run
-  EXPECT_EQ(canon("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");  // first of equal runs
+  EXPECT_EQ(canon("2001:db8:0:1:0:0:0:1"), "2001:db8:0:1::1");       // longest run
+  EXPECT_EQ(canon("2001:db8:0:0:1:0:0:1"), "2001:db8::1:0:0:1");     // first of equal runs
   EXPECT_EQ(canon("2001:db8:0:1:1:1:1:1"), "2001:db8:0:1:1:1:1:1");  // no :: for one group
   EXPECT_EQ(canon("::"), "::");
   EXPECT_EQ(canon("::1"), "::1");
@@ -69,7 +69,8 @@ TEST(IpAddressTest, ReverseNamesBothWays) {
   auto v4 = *IpAddress::parse("203.0.113.10");
   EXPECT_EQ(v4.reverseName(), "10.113.0.203.in-addr.arpa.");
   auto v6 = *IpAddress::parse("2001:db8::25");
-  EXPECT_EQ(v6.reverseName(), "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
+  EXPECT_EQ(v6.reverseName(),
+            "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
   EXPECT_EQ(*IpAddress::fromReverseName("10.113.0.203.in-addr.arpa."), v4);
   EXPECT_EQ(*IpAddress::fromReverseName("10.113.0.203.IN-ADDR.ARPA"), v4);
   EXPECT_EQ(*IpAddress::fromReverseName(v6.reverseName()), v6);

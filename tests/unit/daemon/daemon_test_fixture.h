@@ -61,7 +61,8 @@ class DaemonFixture : public ::testing::Test {
                              std::shared_ptr<Resolver>(&resolver, noDelete)};
     };
     loop = std::make_unique<DaemonLoop>(
-        configPath, o, DaemonDeps{clock, random, *log, metrics, status, signal, connect, journal, nullptr});
+        configPath, o,
+        DaemonDeps{clock, random, *log, metrics, status, signal, connect, journal, nullptr});
     return *loop;
   }
   // One turn at the clock's current time; returns whether a pass ran.

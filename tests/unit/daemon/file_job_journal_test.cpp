@@ -93,9 +93,11 @@ TEST(FileJobJournal, TheSubmissionTimeIsStoredAndReadBack) {
 
 TEST(FileJobJournal, AnEntryWithoutOrWithAnAbsurdSubmissionTimeReadsAsTheEpoch) {
   TempDir dir;
-  for (const std::string at : {"", R"("submitted_at": -5, )", R"("submitted_at": 9223372036854775807, )"}) {
-    auto j = FileJobJournal::open(dir.write("state.json", R"({"version": 1, "jobs": [{)" + at +
-                                                              R"("idempotency_key": "k", "body": "{}"}]})"));
+  for (const std::string at :
+       {"", R"("submitted_at": -5, )", R"("submitted_at": 9223372036854775807, )"}) {
+    auto j = FileJobJournal::open(dir.write(
+        "state.json",
+        R"({"version": 1, "jobs": [{)" + at + R"("idempotency_key": "k", "body": "{}"}]})"));
     ASSERT_TRUE(j.ok()) << j.error().message;
     ASSERT_EQ((*j)->pending().size(), 1u);
     EXPECT_EQ((*j)->pending()[0].submittedAt, std::chrono::system_clock::time_point{}) << at;
@@ -198,7 +200,8 @@ TEST_F(JournalResumeTest, AJobJustInsideTheWindowIsStillResumed) {
 
 TEST_F(JournalResumeTest, AJournalEntryWithoutASubmissionTimeIsTreatedAsTooOld) {
   // The journal format before submitted_at existed.
-  dir.write("state.json", R"({"version": 1, "jobs": [{"idempotency_key": "ptrd-old-1", "job_id": "j-3",
+  dir.write("state.json",
+            R"({"version": 1, "jobs": [{"idempotency_key": "ptrd-old-1", "job_id": "j-3",
     "body": "{\"entries\":[{\"ip\":\"203.0.113.10\",\"ptr\":\"web.example.com\"}]}"}]})");
   auto j = FileJobJournal::open((dir.path() / "state.json").string(), {},
                                 [this] { return clock.wallNow(); });

@@ -165,7 +165,8 @@ TEST(Judge, PtrTargetThatIsNotAHostnameIsNeverConfirmed) {
         longLabel + ".example.com.", longName}) {
     FakeResolver r;
     r.ptrs[ip("192.0.2.10")] = ptrAnswer("192.0.2.10", {odd});
-    r.forwards[{odd, IpAddress::Family::kV4}] = fwd(odd.c_str(), LookupOutcome::kAnswer, {ip("192.0.2.10")});
+    r.forwards[{odd, IpAddress::Family::kV4}] =
+        fwd(odd.c_str(), LookupOutcome::kAnswer, {ip("192.0.2.10")});
     auto obs = observe(r, {ip("192.0.2.10")});
     ASSERT_EQ(obs.size(), 1u);
     EXPECT_EQ(obs[0].verdict, Verdict::kForwardMismatch) << odd << ": " << obs[0].detail;

@@ -257,7 +257,8 @@ TEST(Planner, IncompleteDesiredStateSuppressesEverySyncReset) {
 TEST(Planner, AnyInvalidEntrySuspendsEverySyncReset) {
   PlanFixture f;
   f.options.policy = Policy::kSync;
-  f.declareInvalid(std::nullopt, 4, "invalid IP address \"198.51.100.010\": leading zero in octet \"010\"");
+  f.declareInvalid(std::nullopt, 4,
+                   "invalid IP address \"198.51.100.010\": leading zero in octet \"010\"");
   f.own("198.51.100.10", "fleet-10.example.com.", "198-51-100-10.static.example.net.");
   f.declare("203.0.113.10", kMail);  // valid entries still plan
   f.own("203.0.113.10", "");

@@ -21,13 +21,15 @@ class FakeClient : public http::Client {
     return handler_(r);
   }
   // Shared so a test keeps reading it after the provider took ownership.
-  std::shared_ptr<std::vector<http::Request>> requests = std::make_shared<std::vector<http::Request>>();
+  std::shared_ptr<std::vector<http::Request>> requests =
+      std::make_shared<std::vector<http::Request>>();
 
  private:
   Handler handler_;
 };
 
-inline http::Response reply(int code, std::string body, std::optional<int> retryAfter = std::nullopt) {
+inline http::Response reply(int code, std::string body,
+                            std::optional<int> retryAfter = std::nullopt) {
   http::Response r;
   r.code = code;
   r.body = std::move(body);
@@ -49,11 +51,11 @@ struct FakeTime {
     return http::RetryEnv{[this] { return now; },
                           [this](std::chrono::milliseconds d) {
                             sleeps.push_back(d);
-                            if (stopAfterSleeps != 0 && sleeps.size() >= stopAfterSleeps) stopped = true;
+                            if (stopAfterSleeps != 0 && sleeps.size() >= stopAfterSleeps)
+                              stopped = true;
                             if (!stopped) now += d;
                           },
-                          [] { return 0.5; },
-                          [this] { return stopped; },
+                          [] { return 0.5; }, [this] { return stopped; },
                           [this] { return passDeadline; }};
   }
 };

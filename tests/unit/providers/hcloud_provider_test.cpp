@@ -27,7 +27,8 @@ json page(const char* key, json items, json next = nullptr) {
 }
 
 json server(uint64_t id, const std::string& v4, const std::string& v4ptr, json v6 = nullptr) {
-  json ipv4 = v4.empty() ? json(nullptr) : json{{"id", 1}, {"ip", v4}, {"blocked", false}, {"dns_ptr", v4ptr}};
+  json ipv4 = v4.empty() ? json(nullptr)
+                         : json{{"id", 1}, {"ip", v4}, {"blocked", false}, {"dns_ptr", v4ptr}};
   return {{"id", id}, {"public_net", {{"ipv4", ipv4}, {"ipv6", v6}}}};
 }
 
@@ -35,35 +36,54 @@ json server(uint64_t id, const std::string& v4, const std::string& v4ptr, json v
 // a primary IP with a custom PTR, a floating IPv6 /64, a load balancer.
 http::Response listing(const http::Request& r) {
   if (r.url.find("/servers?page=1") != std::string::npos) {
-    json v6 = {{"id", 2}, {"ip", "2001:db8:1::/64"}, {"blocked", false},
-               {"dns_ptr", json::array({{{"ip", "2001:db8:1::9"}, {"dns_ptr", "Old.Example.com"}}})}};
-    return reply(200, page("servers", json::array({server(1, "203.0.113.10",
-                                                           "static.10.113.0.203.clients.your-server.de", v6)}),
-                           2).dump());
-  }
-  if (r.url.find("/servers?page=2") != std::string::npos)
-    return reply(200, page("servers", json::array({server(2, "203.0.113.11", "static.11.113.0.203.clients.your-server.de")})).dump());
-  if (r.url.find("/primary_ips?") != std::string::npos) {
-    return reply(200, page("primary_ips", json::array({{{"id", 11}, {"type", "ipv4"}, {"ip", "203.0.113.20"},
-                                                        {"dns_ptr", json::array({{{"ip", "203.0.113.20"},
-                                                                                  {"dns_ptr", "relay.example.com"}}})}},
-                                                       // a server's primary IP, listed twice
-                                                       {{"id", 12}, {"type", "ipv4"}, {"ip", "203.0.113.10"},
-                                                        {"dns_ptr", json::array()}}}))
+    json v6 = {
+        {"id", 2},
+        {"ip", "2001:db8:1::/64"},
+        {"blocked", false},
+        {"dns_ptr", json::array({{{"ip", "2001:db8:1::9"}, {"dns_ptr", "Old.Example.com"}}})}};
+    return reply(200, page("servers",
+                           json::array({server(1, "203.0.113.10",
+                                               "static.10.113.0.203.clients.your-server.de", v6)}),
+                           2)
                           .dump());
   }
+  if (r.url.find("/servers?page=2") != std::string::npos)
+    return reply(
+        200,
+        page("servers",
+             json::array({server(2, "203.0.113.11", "static.11.113.0.203.clients.your-server.de")}))
+            .dump());
+  if (r.url.find("/primary_ips?") != std::string::npos) {
+    return reply(200,
+                 page("primary_ips",
+                      json::array({{{"id", 11},
+                                    {"type", "ipv4"},
+                                    {"ip", "203.0.113.20"},
+                                    {"dns_ptr", json::array({{{"ip", "203.0.113.20"},
+                                                              {"dns_ptr", "relay.example.com"}}})}},
+                                   // a server's primary IP, listed twice
+                                   {{"id", 12},
+                                    {"type", "ipv4"},
+                                    {"ip", "203.0.113.10"},
+                                    {"dns_ptr", json::array()}}}))
+                     .dump());
+  }
   if (r.url.find("/floating_ips?") != std::string::npos) {
-    return reply(200, page("floating_ips", json::array({{{"id", 21}, {"type", "ipv6"}, {"ip", "2001:db8:2::/64"},
+    return reply(200, page("floating_ips", json::array({{{"id", 21},
+                                                         {"type", "ipv6"},
+                                                         {"ip", "2001:db8:2::/64"},
                                                          {"dns_ptr", json::array()}}}))
                           .dump());
   }
   if (r.url.find("/load_balancers?") != std::string::npos) {
-    return reply(200, page("load_balancers",
-                           json::array({{{"id", 31},
-                                         {"public_net", {{"enabled", true},
-                                                         {"ipv4", {{"ip", "203.0.113.40"}, {"dns_ptr", "lb.example.com"}}},
-                                                         {"ipv6", {{"ip", nullptr}, {"dns_ptr", nullptr}}}}}}}))
-                          .dump());
+    return reply(
+        200, page("load_balancers",
+                  json::array({{{"id", 31},
+                                {"public_net",
+                                 {{"enabled", true},
+                                  {"ipv4", {{"ip", "203.0.113.40"}, {"dns_ptr", "lb.example.com"}}},
+                                  {"ipv6", {{"ip", nullptr}, {"dns_ptr", nullptr}}}}}}}))
+                 .dump());
   }
   return reply(404, R"({"error":{"code":"not_found","message":"no"}})");
 }
@@ -81,9 +101,8 @@ struct Fixture {
   std::string stateFile;
 
   std::unique_ptr<HcloudProvider> make() {
-    auto client = std::make_unique<FakeClient>([this](const http::Request& r) -> Result<http::Response> {
-      return handler(r);
-    });
+    auto client = std::make_unique<FakeClient>(
+        [this](const http::Request& r) -> Result<http::Response> { return handler(r); });
     requests = client->requests;
     HcloudOptions o;
     o.url = "https://api.test/v1";
@@ -92,7 +111,8 @@ struct Fixture {
     // Wall time follows the fake steady clock.
     auto wall = [this] {
       return std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 56)) +
-             std::chrono::duration_cast<std::chrono::system_clock::duration>(time.now.time_since_epoch());
+             std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                 time.now.time_since_epoch());
     };
     auto budget = std::make_shared<RateBudget>(stateFile, wall);
     auto caller = std::make_unique<PacedCaller>(std::move(client), budget, o.retry, time.env());
@@ -115,7 +135,9 @@ const OwnedAddress* find(const Inventory& inv, const std::string& ip) {
 Change set(const std::string& ip, const std::string& host) {
   return Change{ip, "", Change::Action::kSet, host};
 }
-Change reset(const std::string& ip) { return Change{ip, "", Change::Action::kReset, ""}; }
+Change reset(const std::string& ip) {
+  return Change{ip, "", Change::Action::kReset, ""};
+}
 
 TEST(HcloudProvider, InventoryReadsEveryKindAndPageWithDefaultsAndIpv6Zones) {
   Fixture f;
@@ -134,8 +156,9 @@ TEST(HcloudProvider, InventoryReadsEveryKindAndPageWithDefaultsAndIpv6Zones) {
   EXPECT_EQ(find(*inv, "2001:db8:1::9")->defaultPtr, "");
   EXPECT_EQ(find(*inv, "203.0.113.40")->ptr, "lb.example.com.");
   EXPECT_EQ(inv->addresses.size(), 5u);  // 203.0.113.10 once
-  EXPECT_THAT(inv->ownedZones, ::testing::UnorderedElementsAre("0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
-                                                               "0.0.0.0.2.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."));
+  EXPECT_THAT(inv->ownedZones,
+              ::testing::UnorderedElementsAre("0.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+                                              "0.0.0.0.2.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."));
   for (const auto& r : *f.requests) EXPECT_THAT(r.url, HasSubstr("per_page=50"));
 }
 
@@ -150,7 +173,9 @@ TEST(HcloudProvider, AGarbledOrLoopingListingIsAnErrorNeverAnEmptyInventory) {
   EXPECT_THAT(inv.error().message, HasSubstr("primary_ips"));
 
   Fixture loop;
-  loop.handler = [](const http::Request&) { return reply(200, page("servers", json::array(), 1).dump()); };
+  loop.handler = [](const http::Request&) {
+    return reply(200, page("servers", json::array(), 1).dump());
+  };
   auto again = loop.make()->inventory();
   ASSERT_FALSE(again);
   EXPECT_THAT(again.error().message, HasSubstr("next page"));
@@ -162,9 +187,11 @@ TEST(HcloudProvider, SetAndResetRunAsActionsPolledTogether) {
   f.handler = [&](const http::Request& r) {
     if (r.method == "POST") return action(next++, "running");
     if (r.url.find("/actions?") != std::string::npos) {
-      return reply(200, json{{"actions", json::array({{{"id", 100}, {"status", "success"}, {"error", nullptr}},
-                                                      {{"id", 101}, {"status", "success"}, {"error", nullptr}}})}}
-                            .dump());
+      return reply(
+          200,
+          json{{"actions", json::array({{{"id", 100}, {"status", "success"}, {"error", nullptr}},
+                                        {{"id", 101}, {"status", "success"}, {"error", nullptr}}})}}
+              .dump());
     }
     return listing(r);
   };
@@ -180,7 +207,8 @@ TEST(HcloudProvider, SetAndResetRunAsActionsPolledTogether) {
   auto posts = f.posts();
   ASSERT_EQ(posts.size(), 2u);
   EXPECT_THAT(posts[0].url, HasSubstr("/servers/1/actions/change_dns_ptr"));
-  EXPECT_EQ(json::parse(posts[0].body), (json{{"ip", "203.0.113.10"}, {"dns_ptr", "web.example.com"}}));
+  EXPECT_EQ(json::parse(posts[0].body),
+            (json{{"ip", "203.0.113.10"}, {"dns_ptr", "web.example.com"}}));
   EXPECT_THAT(posts[1].url, HasSubstr("/primary_ips/11/actions/change_dns_ptr"));
   EXPECT_EQ(json::parse(posts[1].body), (json{{"ip", "203.0.113.20"}, {"dns_ptr", nullptr}}));
   EXPECT_THAT(f.requests->back().url, HasSubstr("/actions?id=100&id=101"));
@@ -241,15 +269,18 @@ TEST(HcloudProvider, LockedWaitsAndErrorsMapToInvalidNotYoursFailedAndAuth) {
       return action(7, "success");
     }
     if (r.url.find("/primary_ips/11/") != std::string::npos)
-      return reply(422, R"({"error":{"code":"invalid_input","message":"invalid input in field 'dns_ptr'"}})");
+      return reply(
+          422,
+          R"({"error":{"code":"invalid_input","message":"invalid input in field 'dns_ptr'"}})");
     if (r.url.find("/servers/2/") != std::string::npos)
       return reply(404, R"({"error":{"code":"not_found","message":"server not found"}})");
     return action(8, "error", "action_failed");
   };
   auto p = f.make();
   ASSERT_TRUE(p->inventory());
-  auto res = p->apply({set("203.0.113.10", "a.example.com."), set("203.0.113.20", "b.example.com."),
-                       set("203.0.113.11", "c.example.com."), set("203.0.113.40", "d.example.com.")});
+  auto res =
+      p->apply({set("203.0.113.10", "a.example.com."), set("203.0.113.20", "b.example.com."),
+                set("203.0.113.11", "c.example.com."), set("203.0.113.40", "d.example.com.")});
   ASSERT_TRUE(res);
   EXPECT_EQ((*res)[0].status, Status::kApplied);
   EXPECT_EQ((*res)[1].status, Status::kInvalid);
@@ -260,7 +291,8 @@ TEST(HcloudProvider, LockedWaitsAndErrorsMapToInvalidNotYoursFailedAndAuth) {
 
   Fixture auth;
   auth.handler = [](const http::Request& r) {
-    if (r.method == "POST") return reply(401, R"({"error":{"code":"unauthorized","message":"bad token"}})");
+    if (r.method == "POST")
+      return reply(401, R"({"error":{"code":"unauthorized","message":"bad token"}})");
     return listing(r);
   };
   auto q = auth.make();
@@ -280,11 +312,15 @@ TEST(HcloudProvider, RequestsWaitForTheBudgetAndItSurvivesARestartInTheStateFile
   // 60 an hour, none left, full again in an hour: each request waits a minute.
   f.handler = [&](const http::Request& r) {
     http::Response resp = listing(r);
-    const auto nowS = std::chrono::duration_cast<std::chrono::seconds>(
-        (std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 56)) +
-         std::chrono::duration_cast<std::chrono::system_clock::duration>(f.time.now.time_since_epoch()))
-            .time_since_epoch()).count();
-    resp.headers = {{"ratelimit-limit", "60"}, {"ratelimit-remaining", "0"},
+    const auto nowS =
+        std::chrono::duration_cast<std::chrono::seconds>(
+            (std::chrono::system_clock::time_point(std::chrono::hours(24 * 365 * 56)) +
+             std::chrono::duration_cast<std::chrono::system_clock::duration>(
+                 f.time.now.time_since_epoch()))
+                .time_since_epoch())
+            .count();
+    resp.headers = {{"ratelimit-limit", "60"},
+                    {"ratelimit-remaining", "0"},
                     {"ratelimit-reset", std::to_string(nowS + 3600)}};
     return resp;
   };
@@ -311,7 +347,8 @@ TEST(HcloudProvider, A429WaitsAsLongAsRetryAfterSays) {
   Fixture f;
   int limited = 1;
   f.handler = [&](const http::Request& r) {
-    if (limited-- > 0) return reply(429, R"({"error":{"code":"rate_limit_exceeded","message":"x"}})", 7);
+    if (limited-- > 0)
+      return reply(429, R"({"error":{"code":"rate_limit_exceeded","message":"x"}})", 7);
     return listing(r);
   };
   ASSERT_TRUE(f.make()->inventory());

@@ -15,17 +15,20 @@ constexpr const char* kFile = "/etc/ptrd/ptrd.yaml";
 
 ReconcilerConfig parse(const std::string& provider, std::vector<std::string>* errors) {
   std::vector<Diagnostic> found;
-  auto c = parseConfig("apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m]\n"
-                       "  provider: " + provider + "\n",
-                       kFile, found);
+  auto c = parseConfig(
+      "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n  mappings: [m]\n"
+      "  provider: " +
+          provider + "\n",
+      kFile, found);
   for (const auto& e : found) errors->push_back(e.str());
   return c;
 }
 
 TEST(HcloudSettings, DefaultsToTheRealApiAndKeepsTheBudgetFileApartFromTheJobJournal) {
   std::vector<std::string> errors;
-  auto c = parse("{type: hetzner-cloud, hetznerCloud: {tokenFile: secrets/hcloud, stateFile: hc.json}}",
-                 &errors);
+  auto c =
+      parse("{type: hetzner-cloud, hetznerCloud: {tokenFile: secrets/hcloud, stateFile: hc.json}}",
+            &errors);
   ASSERT_TRUE(errors.empty()) << errors[0];
   EXPECT_EQ(c.provider.url, "https://api.hetzner.cloud/v1");
   EXPECT_EQ(c.provider.apiKeyFile, "/etc/ptrd/secrets/hcloud");
@@ -42,9 +45,10 @@ TEST(HcloudSettings, DefaultsToTheRealApiAndKeepsTheBudgetFileApartFromTheJobJou
 
 TEST(HcloudSettings, MistakesAreErrorsAtTheValue) {
   std::vector<std::string> errors;
-  parse("{type: hetzner-cloud, hetznerCloud: {tokenFile: t, batchSize: 51, ttl: 60, apiKeyFile: k, "
-        "defaultTemplate: x, url: \"ftp://x\"}}",
-        &errors);
+  parse(
+      "{type: hetzner-cloud, hetznerCloud: {tokenFile: t, batchSize: 51, ttl: 60, apiKeyFile: k, "
+      "defaultTemplate: x, url: \"ftp://x\"}}",
+      &errors);
   ASSERT_EQ(errors.size(), 5u);
   std::string all;
   for (const auto& e : errors) all += e + "\n";

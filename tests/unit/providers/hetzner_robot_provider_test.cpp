@@ -27,7 +27,8 @@ std::string error(int status, const std::string& code) {
 struct Fixture {
   FakeTime time;
   FakeClient::Handler handler;
-  std::shared_ptr<std::vector<http::Request>> requests = std::make_shared<std::vector<http::Request>>();
+  std::shared_ptr<std::vector<http::Request>> requests =
+      std::make_shared<std::vector<http::Request>>();
 
   std::unique_ptr<HetznerRobotProvider> make(size_t perHour = kMaxRdnsRequestsPerHour) {
     std::vector<std::unique_ptr<http::Client>> clients;
@@ -48,27 +49,36 @@ struct Fixture {
   }
 };
 
-Change set(const std::string& ip, const std::string& host) { return Change{ip, "", Change::Action::kSet, host}; }
-Change reset(const std::string& ip) { return Change{ip, "", Change::Action::kReset, ""}; }
+Change set(const std::string& ip, const std::string& host) {
+  return Change{ip, "", Change::Action::kSet, host};
+}
+Change reset(const std::string& ip) {
+  return Change{ip, "", Change::Action::kReset, ""};
+}
 
 TEST(RobotJsonTest, WrappedListsAndErrors) {
-  auto ips = parseIps(R"([{"ip":{"ip":"203.0.113.1","server_ip":"203.0.113.1"}},{"ip":{"ip":"203.0.113.2","server_ip":"203.0.113.1"}}])");
+  auto ips = parseIps(
+      R"([{"ip":{"ip":"203.0.113.1","server_ip":"203.0.113.1"}},{"ip":{"ip":"203.0.113.2","server_ip":"203.0.113.1"}}])");
   ASSERT_TRUE(ips.ok());
   EXPECT_TRUE((*ips)[0].mainIp);
   EXPECT_FALSE((*ips)[1].mainIp);
-  auto subnets = parseSubnets(R"([{"subnet":{"ip":"2001:DB8::","mask":64}},{"subnet":{"ip":"198.51.100.0","mask":"29"}}])");
+  auto subnets = parseSubnets(
+      R"([{"subnet":{"ip":"2001:DB8::","mask":64}},{"subnet":{"ip":"198.51.100.0","mask":"29"}}])");
   ASSERT_TRUE(subnets.ok());
   EXPECT_EQ((*subnets)[0].network, "2001:db8::");
   EXPECT_EQ((*subnets)[1].mask, 29);
   auto rdns = parseRdnsList(R"([{"rdns":{"ip":"203.0.113.1","ptr":"Mail.Example.com"}}])");
   ASSERT_TRUE(rdns.ok());
   EXPECT_EQ((*rdns)[0].ptr, "mail.example.com.");
-  for (std::string bad : {"", "{}", R"([{"ip":"203.0.113.1"}])", R"([{"rdns":{"ip":"010.0.0.1","ptr":"a.b"}}])",
-                          R"([{"rdns":{"ip":"10.0.0.1"}}])"}) {
+  for (std::string bad :
+       {"", "{}", R"([{"ip":"203.0.113.1"}])", R"([{"rdns":{"ip":"010.0.0.1","ptr":"a.b"}}])",
+        R"([{"rdns":{"ip":"10.0.0.1"}}])"}) {
     EXPECT_FALSE(parseRdnsList(bad).ok()) << bad;
   }
   EXPECT_FALSE(parseSubnets(R"([{"subnet":{"ip":"10.0.0.0","mask":33}}])").ok());
-  auto e = parseError(400, R"({"error":{"status":400,"code":"INVALID_INPUT","message":"invalid input","missing":[],"invalid":["ptr"]}})");
+  auto e = parseError(
+      400,
+      R"({"error":{"status":400,"code":"INVALID_INPUT","message":"invalid input","missing":[],"invalid":["ptr"]}})");
   EXPECT_EQ(e.code, "INVALID_INPUT");
   EXPECT_EQ(e.message, "INVALID_INPUT: invalid input (invalid: ptr)");
   EXPECT_EQ(parseError(502, "<html>").message, "HTTP 502");
@@ -83,11 +93,16 @@ TEST(HetznerRobotProviderTest, InventoryJoinsIpsSubnetsAndEntries) {
   Fixture f;
   f.handler = [](const http::Request& r) {
     if (r.url.ends_with("/ip"))
-      return reply(200, R"([{"ip":{"ip":"203.0.113.1","server_ip":"203.0.113.1"}},{"ip":{"ip":"203.0.113.2","server_ip":"203.0.113.1"}}])");
+      return reply(
+          200,
+          R"([{"ip":{"ip":"203.0.113.1","server_ip":"203.0.113.1"}},{"ip":{"ip":"203.0.113.2","server_ip":"203.0.113.1"}}])");
     if (r.url.ends_with("/subnet"))
-      return reply(200, R"([{"subnet":{"ip":"2001:db8::","mask":64}},{"subnet":{"ip":"198.51.100.8","mask":30}}])");
-    return reply(200, R"([{"rdns":{"ip":"203.0.113.1","ptr":"static.1.113.0.203.clients.your-server.de"}},)"
-                      R"({"rdns":{"ip":"2001:db8::1","ptr":"v6.example.com"}}])");
+      return reply(
+          200,
+          R"([{"subnet":{"ip":"2001:db8::","mask":64}},{"subnet":{"ip":"198.51.100.8","mask":30}}])");
+    return reply(
+        200, R"([{"rdns":{"ip":"203.0.113.1","ptr":"static.1.113.0.203.clients.your-server.de"}},)"
+             R"({"rdns":{"ip":"2001:db8::1","ptr":"v6.example.com"}}])");
   };
   auto inv = f.make()->inventory();
   ASSERT_TRUE(inv.ok()) << inv.error().message;
@@ -106,7 +121,8 @@ TEST(HetznerRobotProviderTest, InventoryJoinsIpsSubnetsAndEntries) {
 TEST(HetznerRobotProviderTest, NoEntriesIsAnEmptyListButAFailedReadIsAnError) {
   Fixture f;
   f.handler = [](const http::Request& r) {
-    if (r.url.ends_with("/ip")) return reply(200, R"([{"ip":{"ip":"203.0.113.2","server_ip":"203.0.113.1"}}])");
+    if (r.url.ends_with("/ip"))
+      return reply(200, R"([{"ip":{"ip":"203.0.113.2","server_ip":"203.0.113.1"}}])");
     return reply(404, error(404, "NOT_FOUND"));
   };
   auto inv = f.make()->inventory();
@@ -148,13 +164,15 @@ TEST(HetznerRobotProviderTest, ApplyMapsEachAnswerToItsResult) {
     if (r.url.ends_with("/203.0.113.2")) return reply(404, error(404, "IP_NOT_FOUND"));
     if (r.url.ends_with("/203.0.113.3")) return reply(400, error(400, "INVALID_INPUT"));
     if (r.url.ends_with("/203.0.113.4")) return reply(500, error(500, "RDNS_UPDATE_FAILED"));
-    if (r.url.ends_with("/203.0.113.5")) return reply(404, error(404, "RDNS_NOT_FOUND"));  // already gone
+    if (r.url.ends_with("/203.0.113.5"))
+      return reply(404, error(404, "RDNS_NOT_FOUND"));  // already gone
     EXPECT_EQ(r.method, "DELETE");
     return reply(200, "");
   };
-  auto r = f.make()->apply({set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "a.example.com."),
-                            set("203.0.113.3", "b.example.com."), set("203.0.113.4", "c.example.com."),
-                            reset("203.0.113.5"), reset("203.0.113.6")});
+  auto r = f.make()->apply(
+      {set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "a.example.com."),
+       set("203.0.113.3", "b.example.com."), set("203.0.113.4", "c.example.com."),
+       reset("203.0.113.5"), reset("203.0.113.6")});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ((*r)[0].status, Status::kApplied);
   EXPECT_EQ((*r)[0].ptr, "mail.example.com.");
@@ -178,7 +196,8 @@ TEST(HetznerRobotProviderTest, RateLimitExceededBacksOffAndRetriesInsteadOfFaili
   EXPECT_EQ(f.time.sleeps.size(), 2u);
 
   f.handler = [](const http::Request&) { return reply(403, error(403, "FORBIDDEN")); };
-  auto denied = f.make()->apply({set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "a.example.com.")});
+  auto denied = f.make()->apply(
+      {set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "a.example.com.")});
   ASSERT_FALSE(denied.ok());
   EXPECT_TRUE(denied.error().isAuth());
 }
@@ -198,7 +217,9 @@ TEST(HetznerRobotProviderTest, TheHourlyBudgetHoldsAndWhatDoesNotFitIsNotSent) {
   auto r = f.make(30)->apply(batch);  // 5 in any ten minutes
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(f.requests->size(), 5u);
-  EXPECT_EQ(std::count_if(r->begin(), r->end(), [](const ChangeResult& c) { return c.status == Status::kApplied; }), 5);
+  EXPECT_EQ(std::count_if(r->begin(), r->end(),
+                          [](const ChangeResult& c) { return c.status == Status::kApplied; }),
+            5);
   EXPECT_THAT((*r)[7].reason, HasSubstr("not sent"));
 }
 

@@ -20,8 +20,11 @@ using Status = ChangeResult::Status;
 using namespace std::chrono_literals;
 
 json ipItem(const std::string& address, const json& rdns, bool pub = true) {
-  return {{"address", address}, {"type", address.find(':') == std::string::npos ? "ipv4" : "ipv6"},
-          {"public", pub}, {"rdns", rdns}, {"prefix", 24}};
+  return {{"address", address},
+          {"type", address.find(':') == std::string::npos ? "ipv4" : "ipv6"},
+          {"public", pub},
+          {"rdns", rdns},
+          {"prefix", 24}};
 }
 
 std::string page(const json& items, size_t page, size_t pages) {
@@ -34,7 +37,8 @@ struct Fixture {
   std::shared_ptr<std::vector<http::Request>> requests;
 
   std::unique_ptr<LinodeProvider> make(size_t maxPages = kMaxInventoryPages) {
-    auto client = std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
+    auto client =
+        std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
     requests = client->requests;
     LinodeOptions o;
     o.url = "https://api.linode.test/v4";
@@ -52,14 +56,17 @@ struct Fixture {
 Change set(const std::string& ip, const std::string& host) {
   return Change{ip, "", Change::Action::kSet, host};
 }
-Change reset(const std::string& ip) { return Change{ip, "", Change::Action::kReset, ""}; }
+Change reset(const std::string& ip) {
+  return Change{ip, "", Change::Action::kReset, ""};
+}
 
 TEST(LinodeJsonTest, DefaultsCustomAndPrivateAddresses) {
-  auto p = parseIpsPage(page(json::array({ipItem("203.0.113.10", "203-0-113-10.ip.linodeusercontent.com"),
-                                          ipItem("203.0.113.11", "Mail.Example.com"),
-                                          ipItem("2001:DB8::1", nullptr), ipItem("192.168.1.1", nullptr, false),
-                                          ipItem("203.0.113.12", "li12-34.members.linode.com")}),
-                             1, 1));
+  auto p = parseIpsPage(
+      page(json::array({ipItem("203.0.113.10", "203-0-113-10.ip.linodeusercontent.com"),
+                        ipItem("203.0.113.11", "Mail.Example.com"), ipItem("2001:DB8::1", nullptr),
+                        ipItem("192.168.1.1", nullptr, false),
+                        ipItem("203.0.113.12", "li12-34.members.linode.com")}),
+           1, 1));
   ASSERT_TRUE(p.ok()) << p.error().message;
   ASSERT_EQ(p->items.size(), 4u);  // the private one is not listed
   EXPECT_EQ(p->items[0].defaultPtr, "203-0-113-10.ip.linodeusercontent.com.");
@@ -74,10 +81,12 @@ TEST(LinodeJsonTest, DefaultsCustomAndPrivateAddresses) {
 }
 
 TEST(LinodeJsonTest, MalformedListsAreErrorsNeverEmpty) {
-  for (std::string body : {"", "[]", R"({"data": {}, "page": 1, "pages": 1})", R"({"data": [], "page": "1", "pages": 1})",
-                           R"({"data": [{"rdns": null}], "page": 1, "pages": 1})",
-                           R"({"data": [{"address": "010.0.0.1", "rdns": null}], "page": 1, "pages": 1})",
-                           R"({"data": [{"address": "10.0.0.1", "rdns": 5}], "page": 1, "pages": 1})"}) {
+  for (std::string body :
+       {"", "[]", R"({"data": {}, "page": 1, "pages": 1})",
+        R"({"data": [], "page": "1", "pages": 1})",
+        R"({"data": [{"rdns": null}], "page": 1, "pages": 1})",
+        R"({"data": [{"address": "010.0.0.1", "rdns": null}], "page": 1, "pages": 1})",
+        R"({"data": [{"address": "10.0.0.1", "rdns": 5}], "page": 1, "pages": 1})"}) {
     auto p = parseIpsPage(body);
     EXPECT_FALSE(p.ok()) << body;
   }
@@ -86,8 +95,10 @@ TEST(LinodeJsonTest, MalformedListsAreErrorsNeverEmpty) {
 TEST(LinodeJsonTest, BodiesAndForwardRefusals) {
   EXPECT_EQ(rdnsBody(set("203.0.113.1", "mail.example.com.")), R"({"rdns":"mail.example.com"})");
   EXPECT_EQ(rdnsBody(reset("203.0.113.1")), R"({"rdns":null})");
-  EXPECT_TRUE(isForwardRefusal("No match was found for 'x.example.com'. Reverse DNS must have a matching forward entry."));
-  EXPECT_TRUE(isForwardRefusal("We were unable to preform a lookup for 'x.example.com' at this time."));
+  EXPECT_TRUE(isForwardRefusal(
+      "No match was found for 'x.example.com'. Reverse DNS must have a matching forward entry."));
+  EXPECT_TRUE(
+      isForwardRefusal("We were unable to preform a lookup for 'x.example.com' at this time."));
   EXPECT_FALSE(isForwardRefusal("Invalid rDNS value"));
   EXPECT_EQ(errorText(400, R"({"errors":[{"reason":"a","field":"rdns"},{"reason":"b"}]})"), "a; b");
   EXPECT_EQ(errorText(502, "<html>"), "HTTP 502");
@@ -112,18 +123,23 @@ TEST(LinodeProviderTest, InventoryBoundsPagesAndRefusesShiftingListings) {
   Fixture f;
   f.handler = [](const http::Request& r) {
     size_t n = std::stoul(r.url.substr(r.url.find("page=") + 5));
-    return reply(200, page(json::array({ipItem("10.0.0." + std::to_string(n % 250), nullptr)}), n, 1000000));
+    return reply(
+        200, page(json::array({ipItem("10.0.0." + std::to_string(n % 250), nullptr)}), n, 1000000));
   };
   auto inv = f.make(3)->inventory();
   ASSERT_FALSE(inv.ok());
   EXPECT_THAT(inv.error().message, HasSubstr("more than 3 pages"));
 
-  f.handler = [](const http::Request&) { return reply(200, page(json::array({ipItem("10.0.0.1", nullptr)}), 1, 2)); };
+  f.handler = [](const http::Request&) {
+    return reply(200, page(json::array({ipItem("10.0.0.1", nullptr)}), 1, 2));
+  };
   inv = f.make()->inventory();  // page 2 answered as page 1
   ASSERT_FALSE(inv.ok());
   EXPECT_TRUE(inv.error().isTransient());
 
-  f.handler = [](const http::Request&) { return reply(401, R"({"errors":[{"reason":"Invalid Token"}]})"); };
+  f.handler = [](const http::Request&) {
+    return reply(401, R"({"errors":[{"reason":"Invalid Token"}]})");
+  };
   inv = f.make()->inventory();
   ASSERT_FALSE(inv.ok());
   EXPECT_TRUE(inv.error().isAuth());
@@ -134,13 +150,20 @@ TEST(LinodeProviderTest, ApplyMapsEachAnswerToItsResult) {
   Fixture f;
   f.handler = [](const http::Request& r) {
     auto body = json::parse(r.body);
-    if (r.url.ends_with("/203.0.113.1")) return reply(200, ipItem("203.0.113.1", "mail.example.com").dump());
+    if (r.url.ends_with("/203.0.113.1"))
+      return reply(200, ipItem("203.0.113.1", "mail.example.com").dump());
     if (r.url.ends_with("/203.0.113.2"))
-      return reply(400, R"({"errors":[{"reason":"No match was found for 'mx.example.com'. Reverse DNS must have a matching forward entry.","field":"rdns"}]})");
+      return reply(
+          400,
+          R"({"errors":[{"reason":"No match was found for 'mx.example.com'. Reverse DNS must have a matching forward entry.","field":"rdns"}]})");
     if (r.url.ends_with("/203.0.113.3"))
-      return reply(400, R"({"errors":[{"reason":"We were unable to preform a lookup for 'x.example.com' at this time.","field":"rdns"}]})");
-    if (r.url.ends_with("/203.0.113.4")) return reply(404, R"({"errors":[{"reason":"Not found"}]})");
-    if (r.url.ends_with("/203.0.113.5")) return reply(400, R"({"errors":[{"reason":"Invalid rDNS value","field":"rdns"}]})");
+      return reply(
+          400,
+          R"({"errors":[{"reason":"We were unable to preform a lookup for 'x.example.com' at this time.","field":"rdns"}]})");
+    if (r.url.ends_with("/203.0.113.4"))
+      return reply(404, R"({"errors":[{"reason":"Not found"}]})");
+    if (r.url.ends_with("/203.0.113.5"))
+      return reply(400, R"({"errors":[{"reason":"Invalid rDNS value","field":"rdns"}]})");
     if (r.url.ends_with("/203.0.113.6")) return reply(503, "");
     EXPECT_TRUE(body["rdns"].is_null());
     return reply(200, ipItem("203.0.113.7", "203-0-113-7.ip.linodeusercontent.com").dump());
@@ -148,7 +171,8 @@ TEST(LinodeProviderTest, ApplyMapsEachAnswerToItsResult) {
   auto p = f.make();
   auto r = p->apply({set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "mx.example.com."),
                      set("203.0.113.3", "x.example.com."), set("203.0.113.4", "a.example.com."),
-                     set("203.0.113.5", "b.example.com."), set("203.0.113.6", "c.example.com."), reset("203.0.113.7")});
+                     set("203.0.113.5", "b.example.com."), set("203.0.113.6", "c.example.com."),
+                     reset("203.0.113.7")});
   ASSERT_TRUE(r.ok()) << r.error().message;
   ASSERT_EQ(r->size(), 7u);
   EXPECT_EQ((*r)[0].status, Status::kApplied);
@@ -181,8 +205,11 @@ TEST(LinodeProviderTest, RateLimitWaitsAsRetryAfterSays) {
 
 TEST(LinodeProviderTest, ARefusedTokenFailsTheBatchAndSendsNoMore) {
   Fixture f;
-  f.handler = [](const http::Request&) { return reply(401, R"({"errors":[{"reason":"Invalid Token"}]})"); };
-  auto r = f.make()->apply({set("203.0.113.1", "a.example.com."), set("203.0.113.2", "b.example.com.")});
+  f.handler = [](const http::Request&) {
+    return reply(401, R"({"errors":[{"reason":"Invalid Token"}]})");
+  };
+  auto r =
+      f.make()->apply({set("203.0.113.1", "a.example.com."), set("203.0.113.2", "b.example.com.")});
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.error().isAuth());
   EXPECT_EQ(f.requests->size(), 1u);
@@ -190,7 +217,9 @@ TEST(LinodeProviderTest, ARefusedTokenFailsTheBatchAndSendsNoMore) {
 
 TEST(LinodeProviderTest, AnAnswerThatDoesNotHoldTheNameIsNotApplied) {
   Fixture f;
-  f.handler = [](const http::Request&) { return reply(200, ipItem("203.0.113.1", "other.example.com").dump()); };
+  f.handler = [](const http::Request&) {
+    return reply(200, ipItem("203.0.113.1", "other.example.com").dump());
+  };
   auto r = f.make()->apply({set("203.0.113.1", "mail.example.com.")});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[0].status, Status::kFailed);
@@ -203,7 +232,8 @@ TEST(LinodeProviderTest, RequestsArePacedWithinTheMinutesRate) {
   EXPECT_EQ(windows[0].interval, 60s);
   EXPECT_EQ(windows[1].requests, 7u);
   EXPECT_EQ(windows[1].interval, 1s);
-  EXPECT_EQ(LinodeProvider::rateWindows(100000)[0].requests, kMaxRequestsPerMinute);  // never above Linode's
+  EXPECT_EQ(LinodeProvider::rateWindows(100000)[0].requests,
+            kMaxRequestsPerMinute);  // never above Linode's
 
   Fixture f;
   std::vector<std::chrono::steady_clock::time_point> at;
@@ -213,7 +243,8 @@ TEST(LinodeProviderTest, RequestsArePacedWithinTheMinutesRate) {
     return reply(200, ipItem(ip, "h.example.com").dump());
   };
   std::vector<Change> batch;
-  for (int i = 0; i < 20; ++i) batch.push_back(set("10.0.0." + std::to_string(i), "h.example.com."));
+  for (int i = 0; i < 20; ++i)
+    batch.push_back(set("10.0.0." + std::to_string(i), "h.example.com."));
   auto r = f.make()->apply(batch);
   ASSERT_TRUE(r.ok());
   for (size_t i = 0; i + 7 < at.size(); ++i) EXPECT_GE(at[i + 7] - at[i], 1s);

@@ -26,8 +26,12 @@ using namespace std::chrono_literals;
 
 struct Journal : JobJournal {
   std::vector<std::string> events;
-  void recordSubmitting(const std::string& key, const std::string&) override { events.push_back("submit " + key); }
-  void recordJob(const std::string&, const std::string& id) override { events.push_back("job " + id); }
+  void recordSubmitting(const std::string& key, const std::string&) override {
+    events.push_back("submit " + key);
+  }
+  void recordJob(const std::string&, const std::string& id) override {
+    events.push_back("job " + id);
+  }
   void done(const std::string& key) override { events.push_back("done " + key); }
 };
 
@@ -45,7 +49,8 @@ struct Rig {
     options.keyNonce = "n1";
   }
   std::unique_ptr<NocProvider> make(http::RetryEnv env) {
-    auto client = std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
+    auto client =
+        std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
     requests = client->requests;
     options.journal = journal;
     return std::make_unique<NocProvider>(options, std::move(client), std::move(env));
@@ -62,8 +67,8 @@ std::vector<Change> changes(int n) {
   std::vector<Change> out;
   for (int i = 0; i < n; ++i) {
     std::string ip = "203.0.113." + std::to_string(10 + i);
-    out.push_back(Change{ip, std::to_string(10 + i) + ".113.0.203.in-addr.arpa.", Change::Action::kSet,
-                         "mail.example.com."});
+    out.push_back(Change{ip, std::to_string(10 + i) + ".113.0.203.in-addr.arpa.",
+                         Change::Action::kSet, "mail.example.com."});
   }
   return out;
 }
@@ -90,7 +95,8 @@ TEST(NocProviderLimits, MoreItemsThanTheBoundIsAnErrorNotAPartialInventory) {
     std::string next = r.url.find("cursor=") == std::string::npos ? R"("p2")" : "null";
     return reply(200, R"({"items": [{"ip": "203.0.113.1", "ptr": null, "default_ptr": "d."},
                                      {"ip": "203.0.113.2", "ptr": null, "default_ptr": "d."}],
-                         "next_cursor": )" + next + "}");
+                         "next_cursor": )" +
+                          next + "}");
   };
   auto inv = f.make()->inventory();
   ASSERT_FALSE(inv.ok());
@@ -104,14 +110,18 @@ TEST(NocProviderLimits, RetryAfterPastTheRequestDeadlineEndsTheRetriesAtOnce) {
   auto inv = f.make()->inventory();
   ASSERT_FALSE(inv.ok());
   EXPECT_EQ(inv.error().kind, Error::Kind::kRateLimited);
-  EXPECT_THAT(inv.error().message, HasSubstr("retry after 120 s, later than this request's deadline"));
-  EXPECT_EQ(f.requests->size(), 1u) << "waiting out the whole 2 min deadline leaves no time to ask again";
+  EXPECT_THAT(inv.error().message,
+              HasSubstr("retry after 120 s, later than this request's deadline"));
+  EXPECT_EQ(f.requests->size(), 1u)
+      << "waiting out the whole 2 min deadline leaves no time to ask again";
   EXPECT_TRUE(f.time.sleeps.empty());
 }
 
 TEST(NocProviderLimits, EachAttemptIsCappedByWhatIsLeftOfTheDeadline) {
   Rig f;
-  f.handler = [](const http::Request&) { return Result<http::Response>(reply(200, R"({"items": []})")); };
+  f.handler = [](const http::Request&) {
+    return Result<http::Response>(reply(200, R"({"items": []})"));
+  };
   ASSERT_TRUE(f.make()->inventory().ok());
   ASSERT_EQ(f.requests->size(), 1u);
   EXPECT_EQ((*f.requests)[0].timeout, 120s);
@@ -155,7 +165,8 @@ TEST(NocProviderLimits, RefusedTokenStopsThePassAfterOnePost) {
   Rig f;
   f.options.batchSize = 2;
   f.handler = [](const http::Request&) {
-    return Result<http::Response>(reply(401, R"({"error": {"code": "unauthorized", "message": "bad token"}})"));
+    return Result<http::Response>(
+        reply(401, R"({"error": {"code": "unauthorized", "message": "bad token"}})"));
   };
   auto noc = f.make();
   ptrd::testing::FakeClock clock;

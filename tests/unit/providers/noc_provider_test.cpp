@@ -20,8 +20,12 @@ using namespace std::chrono_literals;
 
 struct RecordingJournal : JobJournal {
   std::vector<std::string> events;
-  void recordSubmitting(const std::string& key, const std::string&) override { events.push_back("submit " + key); }
-  void recordJob(const std::string& key, const std::string& id) override { events.push_back("job " + key + " " + id); }
+  void recordSubmitting(const std::string& key, const std::string&) override {
+    events.push_back("submit " + key);
+  }
+  void recordJob(const std::string& key, const std::string& id) override {
+    events.push_back("job " + key + " " + id);
+  }
   void done(const std::string& key) override { events.push_back("done " + key); }
 };
 
@@ -32,7 +36,8 @@ struct Fixture {
   std::shared_ptr<RecordingJournal> journal = std::make_shared<RecordingJournal>();
 
   std::unique_ptr<NocProvider> make() {
-    auto client = std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
+    auto client =
+        std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
     requests = client->requests;
     NocOptions o;
     o.url = "https://noc.test/api";
@@ -57,7 +62,8 @@ std::string header(const http::Request& r, const std::string& name) {
 }
 
 std::vector<Change> twoChanges() {
-  return {Change{"203.0.113.10", "10.113.0.203.in-addr.arpa.", Change::Action::kSet, "mail.example.com."},
+  return {Change{"203.0.113.10", "10.113.0.203.in-addr.arpa.", Change::Action::kSet,
+                 "mail.example.com."},
           Change{"203.0.113.11", "11.113.0.203.in-addr.arpa.", Change::Action::kReset, ""}};
 }
 
@@ -69,10 +75,12 @@ TEST(NocProviderTest, InventoryFollowsCursors) {
   Fixture f;
   f.handler = [](const http::Request& r) -> Result<http::Response> {
     if (r.url.find("cursor=") == std::string::npos)
-      return reply(200, R"({"items": [{"ip": "203.0.113.10", "service": "vps-1", "ptr": "Mail.Example.com",
+      return reply(
+          200, R"({"items": [{"ip": "203.0.113.10", "service": "vps-1", "ptr": "Mail.Example.com",
         "default_ptr": "d10.noc.test.", "custom": true}], "next_cursor": "c/2"})");
     if (r.url.find("cursor=c%2F2") != std::string::npos)
-      return reply(200, R"({"items": [{"ip": "2001:DB8::1", "ptr": null, "default_ptr": "d.noc.test."}],
+      return reply(200,
+                   R"({"items": [{"ip": "2001:DB8::1", "ptr": null, "default_ptr": "d.noc.test."}],
         "next_cursor": null})");
     return reply(400, "");
   };
@@ -90,7 +98,8 @@ TEST(NocProviderTest, InventoryFollowsCursors) {
 }
 
 TEST(NocProviderTest, GarbageInventoryIsAnError) {
-  for (const char* body : {"not json", R"({"items": 3})", R"({"items": [{"ptr": "x."}]})", R"([1,2])"}) {
+  for (const char* body :
+       {"not json", R"({"items": 3})", R"({"items": [{"ptr": "x."}]})", R"([1,2])"}) {
     Fixture f;
     f.handler = [body](const http::Request&) { return Result<http::Response>(reply(200, body)); };
     auto inv = f.make()->inventory();
@@ -129,7 +138,8 @@ TEST(NocProviderTest, ApplySubmitsPollsAndMapsResultsInBatchOrder) {
   // Polling backs off: 25, 50, 100 ms.
   EXPECT_EQ(f.time.sleeps, (std::vector<std::chrono::milliseconds>{25ms, 50ms, 100ms}));
   std::string key = header(f.posts()[0], "Idempotency-Key");
-  EXPECT_EQ(f.journal->events, (std::vector<std::string>{"submit " + key, "job " + key + " j-1", "done " + key}));
+  EXPECT_EQ(f.journal->events,
+            (std::vector<std::string>{"submit " + key, "job " + key + " j-1", "done " + key}));
 }
 
 TEST(NocProviderTest, RetriesReuseTheIdempotencyKeyAndHonourRetryAfter) {
@@ -150,8 +160,9 @@ TEST(NocProviderTest, RetriesReuseTheIdempotencyKeyAndHonourRetryAfter) {
   ASSERT_TRUE(r.ok()) << r.error().message;
   auto sent = f.posts();
   ASSERT_EQ(sent.size(), 4u);
-  for (const auto& s : sent) EXPECT_EQ(header(s, "Idempotency-Key"), header(sent[0], "Idempotency-Key"));
-  EXPECT_EQ(f.time.sleeps[0], 7000ms);                        // Retry-After
+  for (const auto& s : sent)
+    EXPECT_EQ(header(s, "Idempotency-Key"), header(sent[0], "Idempotency-Key"));
+  EXPECT_EQ(f.time.sleeps[0], 7000ms);                                  // Retry-After
   EXPECT_TRUE(f.time.sleeps[1] >= 100ms && f.time.sleeps[1] <= 200ms);  // jittered backoff
   // The next apply() is a new submission with a new key.
   posts = 3;
@@ -161,7 +172,10 @@ TEST(NocProviderTest, RetriesReuseTheIdempotencyKeyAndHonourRetryAfter) {
 
 TEST(NocProviderTest, PersistentServerErrorsGiveUpTransiently) {
   Fixture f;
-  f.handler = [](const http::Request&) { return Result<http::Response>(reply(500, R"({"error": {"code": "internal", "message": "boom"}})")); };
+  f.handler = [](const http::Request&) {
+    return Result<http::Response>(
+        reply(500, R"({"error": {"code": "internal", "message": "boom"}})"));
+  };
   auto r = f.make()->apply(twoChanges());
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.error().isTransient());
@@ -173,7 +187,9 @@ TEST(NocProviderTest, MissingResultIsFailedAndGarbageJobIsAnError) {
   Fixture f;
   f.handler = [](const http::Request& r) -> Result<http::Response> {
     if (r.method == "POST") return reply(202, R"({"job_id": "j-9"})");
-    return reply(200, R"({"job_id": "j-9", "state": "failed", "results": [{"ip": "203.0.113.10", "status": "not_yours", "reason": "nope"}]})");
+    return reply(
+        200,
+        R"({"job_id": "j-9", "state": "failed", "results": [{"ip": "203.0.113.10", "status": "not_yours", "reason": "nope"}]})");
   };
   auto r = f.make()->apply(twoChanges());
   ASSERT_TRUE(r.ok());
@@ -207,7 +223,8 @@ TEST(NocProviderTest, JobTimeoutUsesTheInjectedClock) {
 TEST(NocProviderTest, OversizedBatchAndRejectedBatchArePermanent) {
   Fixture f;
   f.handler = [](const http::Request&) {
-    return Result<http::Response>(reply(413, R"({"error": {"code": "batch_too_large", "message": "x"}})"));
+    return Result<http::Response>(
+        reply(413, R"({"error": {"code": "batch_too_large", "message": "x"}})"));
   };
   auto p = f.make();
   std::vector<Change> big(501, twoChanges()[0]);

@@ -80,7 +80,8 @@ TEST(PacedClientTest, EveryAttemptIncludingRetriesTakesAPlace) {
   FakeTime time;
   auto env = time.env();
   int calls = 0;
-  auto inner = std::make_unique<FakeClient>([&](const Request&) { return reply(++calls < 3 ? 503 : 200, "{}"); });
+  auto inner = std::make_unique<FakeClient>(
+      [&](const Request&) { return reply(++calls < 3 ? 503 : 200, "{}"); });
   auto limiter = std::make_shared<RateLimiter>(std::vector<RateWindow>{{1, 1000ms}});
   PacedClient client(std::move(inner), limiter, env);
   RetryPolicy policy;
@@ -90,7 +91,8 @@ TEST(PacedClientTest, EveryAttemptIncludingRetriesTakesAPlace) {
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->code, 200);
   EXPECT_EQ(calls, 3);
-  EXPECT_GE(time.now - std::chrono::steady_clock::time_point{}, 2000ms);  // three sends, one a second
+  EXPECT_GE(time.now - std::chrono::steady_clock::time_point{},
+            2000ms);  // three sends, one a second
 }
 
 TEST(ForEachConcurrentlyTest, CallsEveryItemOnceOnAtMostTheGivenWorkers) {

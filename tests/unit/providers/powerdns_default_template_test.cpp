@@ -18,15 +18,17 @@ struct Server {
   std::shared_ptr<std::vector<http::Request>> requests;
 
   std::unique_ptr<PowerDnsProvider> make(std::string tmpl) {
-    auto client = std::make_unique<FakeClient>([](const http::Request& r) -> Result<http::Response> {
-      if (r.method == "GET" && r.url.ends_with("/zones"))
-        return reply(200, R"([{"id": "113.0.203.in-addr.arpa.", "name": "113.0.203.in-addr.arpa."}])");
-      if (r.method == "GET") {
-        return reply(200, R"({"rrsets": [{"name": "10.113.0.203.in-addr.arpa.", "type": "PTR",
+    auto client =
+        std::make_unique<FakeClient>([](const http::Request& r) -> Result<http::Response> {
+          if (r.method == "GET" && r.url.ends_with("/zones"))
+            return reply(
+                200, R"([{"id": "113.0.203.in-addr.arpa.", "name": "113.0.203.in-addr.arpa."}])");
+          if (r.method == "GET") {
+            return reply(200, R"({"rrsets": [{"name": "10.113.0.203.in-addr.arpa.", "type": "PTR",
           "records": [{"content": "mail.example.com.", "disabled": false}]}]})");
-      }
-      return reply(204, "");
-    });
+          }
+          return reply(204, "");
+        });
     requests = client->requests;
     PowerDnsOptions o;
     o.url = "http://127.0.0.1:8081/";
@@ -54,7 +56,8 @@ TEST(PowerDnsDefaultTemplateTest, UnknownPlaceholderFailsTheInventory) {
 TEST(PowerDnsDefaultTemplateTest, ResetWithAnUnknownPlaceholderIsRefusedUnsent) {
   Server s;
   auto p = s.make("{hex}.static.example.net.");
-  auto r = p->apply({Change{"203.0.113.10", "10.113.0.203.in-addr.arpa.", Change::Action::kReset, ""}});
+  auto r =
+      p->apply({Change{"203.0.113.10", "10.113.0.203.in-addr.arpa.", Change::Action::kReset, ""}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[0].status, ChangeResult::Status::kInvalid);
   EXPECT_THAT((*r)[0].reason, HasSubstr("unknown placeholder {hex}"));

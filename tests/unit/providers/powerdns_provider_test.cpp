@@ -42,7 +42,8 @@ struct Fixture {
 
   std::unique_ptr<PowerDnsProvider> make(std::string tmpl = "", size_t batch = 500,
                                          size_t maxItems = kMaxInventoryItems) {
-    auto client = std::make_unique<FakeClient>([this](const http::Request& r) -> Result<http::Response> {
+    auto client = std::make_unique<FakeClient>([this](const http::Request& r)
+                                                   -> Result<http::Response> {
       if (r.method == "GET" && r.url.ends_with("/zones")) return reply(200, kZones);
       if (r.method == "GET" && r.url.ends_with("/zones/113.0.203.in-addr.arpa.")) {
         return reply(200, R"({"rrsets": [
@@ -55,7 +56,9 @@ struct Fixture {
            "records": [{"content": "gone.example.", "disabled": true}]}]})");
       }
       if (r.method == "GET" && r.url.find("ip6.arpa") != std::string::npos) {
-        return reply(200, R"({"rrsets": [{"name": "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+        return reply(
+            200,
+            R"({"rrsets": [{"name": "5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
           "type": "PTR", "records": [{"content": "v6.example.com.", "disabled": false}]}]})");
       }
       if (r.method == "GET") return reply(200, R"({"rrsets": []})");
@@ -63,7 +66,8 @@ struct Fixture {
       return reply(405, "");
     });
     requests = client->requests;
-    PowerDnsOptions o{"http://127.0.0.1:8081/", "secret-key", batch, tmpl, 300, "localhost", kMaxZones, maxItems};
+    PowerDnsOptions o{
+        "http://127.0.0.1:8081/", "secret-key", batch, tmpl, 300, "localhost", kMaxZones, maxItems};
     return std::make_unique<PowerDnsProvider>(o, std::move(client));
   }
   std::vector<http::Request> patches() const {
@@ -79,8 +83,9 @@ TEST(PowerDnsProviderTest, InventoryListsPtrsOfReverseZonesOnly) {
   auto p = f.make("{dashed}.static.example.net");
   auto inv = p->inventory();
   ASSERT_TRUE(inv.ok()) << inv.error().message;
-  EXPECT_THAT(inv->ownedZones, ::testing::ElementsAre("0.113.0.203.in-addr.arpa.", "113.0.203.in-addr.arpa.",
-                                                      "8.b.d.0.1.0.0.2.ip6.arpa."));
+  EXPECT_THAT(inv->ownedZones,
+              ::testing::ElementsAre("0.113.0.203.in-addr.arpa.", "113.0.203.in-addr.arpa.",
+                                     "8.b.d.0.1.0.0.2.ip6.arpa."));
   ASSERT_EQ(inv->addresses.size(), 3u);  // the disabled record is not a PTR in DNS
   EXPECT_EQ(inv->addresses[0].ip, "203.0.113.10");
   EXPECT_EQ(inv->addresses[0].ptr, "mail.example.com.");
@@ -89,12 +94,14 @@ TEST(PowerDnsProviderTest, InventoryListsPtrsOfReverseZonesOnly) {
   EXPECT_EQ(inv->addresses[1].ip, "203.0.113.11");
   EXPECT_FALSE(inv->addresses[1].custom);
   EXPECT_EQ(inv->addresses[2].ip, "2001:db8::25");
-  EXPECT_EQ((*f.requests)[0].headers[0], (std::pair<std::string, std::string>{"X-API-Key", "secret-key"}));
+  EXPECT_EQ((*f.requests)[0].headers[0],
+            (std::pair<std::string, std::string>{"X-API-Key", "secret-key"}));
   EXPECT_EQ((*f.requests)[0].url, "http://127.0.0.1:8081/api/v1/servers/localhost/zones");
 }
 
 TEST(PowerDnsProviderTest, GarbageZoneListIsAnErrorNotEmpty) {
-  auto client = std::make_unique<FakeClient>([](const http::Request&) { return Result<http::Response>(reply(200, "<html>")); });
+  auto client = std::make_unique<FakeClient>(
+      [](const http::Request&) { return Result<http::Response>(reply(200, "<html>")); });
   PowerDnsProvider p(minimalOptions(), std::move(client));
   auto inv = p.inventory();
   ASSERT_FALSE(inv.ok());
@@ -107,7 +114,8 @@ TEST(PowerDnsProviderTest, ApplyGroupsByLongestZoneAndReportsNotYours) {
   std::vector<Change> batch = {
       set("203.0.113.10", "10.113.0.203.in-addr.arpa.", "a.example.com."),
       set("198.51.100.1", "1.100.51.198.in-addr.arpa.", "b.example.com."),
-      set("203.0.113.0", "0.113.0.203.in-addr.arpa.", "c.example.com."),  // the zone 0.113.0.203... holds it
+      set("203.0.113.0", "0.113.0.203.in-addr.arpa.",
+          "c.example.com."),  // the zone 0.113.0.203... holds it
       Change{"203.0.113.11", "11.113.0.203.in-addr.arpa.", Change::Action::kReset, ""},
   };
   auto r = p->apply(batch);
@@ -133,7 +141,8 @@ TEST(PowerDnsProviderTest, ApplyGroupsByLongestZoneAndReportsNotYours) {
 TEST(PowerDnsProviderTest, ResetWithTemplateReplacesWithDefault) {
   Fixture f;
   auto p = f.make("{dashed}.static.example.net.");
-  auto r = p->apply({Change{"203.0.113.11", "11.113.0.203.in-addr.arpa.", Change::Action::kReset, ""}});
+  auto r =
+      p->apply({Change{"203.0.113.11", "11.113.0.203.in-addr.arpa.", Change::Action::kReset, ""}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)[0].ptr, "203-0-113-11.static.example.net.");
   auto rr = json::parse(f.patches()[0].body)["rrsets"][0];
@@ -146,7 +155,8 @@ TEST(PowerDnsProviderTest, ChunksByBatchSize) {
   auto p = f.make("", 3);
   std::vector<Change> batch;
   for (int i = 1; i <= 7; ++i)
-    batch.push_back(set(fmt::format("203.0.113.{}", i), fmt::format("{}.113.0.203.in-addr.arpa.", i), "x.example."));
+    batch.push_back(set(fmt::format("203.0.113.{}", i),
+                        fmt::format("{}.113.0.203.in-addr.arpa.", i), "x.example."));
   auto r = p->apply(batch);
   ASSERT_TRUE(r.ok());
   auto patches = f.patches();
@@ -157,18 +167,21 @@ TEST(PowerDnsProviderTest, ChunksByBatchSize) {
 TEST(PowerDnsProviderTest, RejectedPatchIsBisectedSoOneBadRecordFailsAlone) {
   Fixture f;
   f.patch = [](const http::Request& r) -> Result<http::Response> {
-    if (r.body.find("bad..name") != std::string::npos) return reply(422, R"({"error": "Parsing record content"})");
+    if (r.body.find("bad..name") != std::string::npos)
+      return reply(422, R"({"error": "Parsing record content"})");
     return reply(204, "");
   };
   auto p = f.make();
   std::vector<Change> batch;
   for (int i = 1; i <= 16; ++i) {
-    batch.push_back(set(fmt::format("203.0.113.{}", i), fmt::format("{}.113.0.203.in-addr.arpa.", i),
+    batch.push_back(set(fmt::format("203.0.113.{}", i),
+                        fmt::format("{}.113.0.203.in-addr.arpa.", i),
                         i == 7 ? "bad..name." : "ok.example."));
   }
   auto r = p->apply(batch);
   ASSERT_TRUE(r.ok());
-  for (int i = 0; i < 16; ++i) EXPECT_EQ((*r)[size_t(i)].status, i == 6 ? Status::kInvalid : Status::kApplied) << i;
+  for (int i = 0; i < 16; ++i)
+    EXPECT_EQ((*r)[size_t(i)].status, i == 6 ? Status::kInvalid : Status::kApplied) << i;
   EXPECT_THAT((*r)[6].reason, HasSubstr("Parsing record content"));
   EXPECT_LE(f.patches().size(), 1u + 2u * 4u);  // 1 + 2*log2(16)
 }
@@ -184,8 +197,9 @@ TEST(PowerDnsProviderTest, ServerErrorIsTransient) {
 }
 
 TEST(PowerDnsProviderTest, WrongKeyIsAnAuthError) {
-  auto client = std::make_unique<FakeClient>(
-      [](const http::Request&) { return Result<http::Response>(reply(401, R"({"error": "Unauthorized"})")); });
+  auto client = std::make_unique<FakeClient>([](const http::Request&) {
+    return Result<http::Response>(reply(401, R"({"error": "Unauthorized"})"));
+  });
   PowerDnsProvider p(minimalOptions(), std::move(client));
   auto r = p.inventory();
   ASSERT_FALSE(r.ok());
@@ -198,11 +212,14 @@ TEST(PowerDnsProviderTest, WrongKeyIsAnAuthError) {
 // reconciler stops the pass), never a bisection into ~2n failing PATCHes.
 TEST(PowerDnsProviderTest, RefusedKeyOnPatchIsOneRequestAndAnAuthError) {
   Fixture f;
-  f.patch = [](const http::Request&) { return Result<http::Response>(reply(403, R"({"error": "Forbidden"})")); };
+  f.patch = [](const http::Request&) {
+    return Result<http::Response>(reply(403, R"({"error": "Forbidden"})"));
+  };
   auto p = f.make();
   std::vector<Change> batch;
   for (int i = 10; i < 18; ++i)
-    batch.push_back(set("203.0.113." + std::to_string(i), std::to_string(i) + ".113.0.203.in-addr.arpa.", "a.example."));
+    batch.push_back(set("203.0.113." + std::to_string(i),
+                        std::to_string(i) + ".113.0.203.in-addr.arpa.", "a.example."));
   auto r = p->apply(batch);
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(r.error().isAuth());

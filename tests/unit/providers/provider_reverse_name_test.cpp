@@ -21,9 +21,10 @@ std::string viaProvider(const IpAddress& ip) {
 
 TEST(ProviderReverseNameTest, MatchesReconcilerOnFixedAddresses) {
   for (const char* text :
-       {"203.0.113.10", "0.0.0.0", "255.255.255.255", "2001:db8::25", "::", "::1", "1::", "2001:db8:0:1:0:0:0:1",
-        "2001:0:0:1:0:0:0:1", "2001:db8:0:0:1:0:0:1", "1:0:1:0:1:0:1:0", "::ffff:192.0.2.1", "::ffff:0:0",
-        "::102:304", "fe80::1:0:0:0", "ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", "0:0:0:0:0:1:0:0"}) {
+       {"203.0.113.10", "0.0.0.0", "255.255.255.255", "2001:db8::25", "::", "::1",
+        "1::", "2001:db8:0:1:0:0:0:1", "2001:0:0:1:0:0:0:1", "2001:db8:0:0:1:0:0:1",
+        "1:0:1:0:1:0:1:0", "::ffff:192.0.2.1", "::ffff:0:0", "::102:304", "fe80::1:0:0:0",
+        "ABCD:EF01:2345:6789:ABCD:EF01:2345:6789", "0:0:0:0:0:1:0:0"}) {
     auto ip = IpAddress::parse(text);
     ASSERT_TRUE(ip.ok()) << text;
     EXPECT_EQ(viaProvider(*ip), ip->str()) << text;
@@ -49,9 +50,10 @@ TEST(ProviderReverseNameTest, MatchesReconcilerOnRandomAddresses) {
 }
 
 TEST(ProviderReverseNameTest, RejectsPartialAndMalformedNames) {
-  for (const char* name : {"113.0.203.in-addr.arpa.", "0/25.113.0.203.in-addr.arpa.", "010.113.0.203.in-addr.arpa.",
-                           "256.113.0.203.in-addr.arpa.", "1.2.3.4.5.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.",
-                           "mail.example.com.", ""}) {
+  for (const char* name :
+       {"113.0.203.in-addr.arpa.", "0/25.113.0.203.in-addr.arpa.", "010.113.0.203.in-addr.arpa.",
+        "256.113.0.203.in-addr.arpa.", "1.2.3.4.5.in-addr.arpa.", "8.b.d.0.1.0.0.2.ip6.arpa.",
+        "mail.example.com.", ""}) {
     EXPECT_FALSE(IpAddress::fromReverseName(name).ok()) << name;
   }
   EXPECT_TRUE(IpAddress::fromReverseName("10.113.0.203.IN-ADDR.ARPA").ok());
@@ -60,8 +62,10 @@ TEST(ProviderReverseNameTest, RejectsPartialAndMalformedNames) {
 TEST(ProviderReverseNameTest, RendersTemplates) {
   auto v4 = IpAddress::fromReverseName("10.113.0.203.in-addr.arpa.");
   ASSERT_TRUE(v4);
-  EXPECT_EQ(renderNameTemplate("{dashed}.static.Example.net", *v4).value(), "203-0-113-10.static.example.net.");
-  EXPECT_EQ(renderNameTemplate("h{d}.{c}.{b}.{a}.pool.example.", *v4).value(), "h10.113.0.203.pool.example.");
+  EXPECT_EQ(renderNameTemplate("{dashed}.static.Example.net", *v4).value(),
+            "203-0-113-10.static.example.net.");
+  EXPECT_EQ(renderNameTemplate("h{d}.{c}.{b}.{a}.pool.example.", *v4).value(),
+            "h10.113.0.203.pool.example.");
   auto v6 = IpAddress::fromReverseName(IpAddress::parse("2001:db8::25")->reverseName());
   ASSERT_TRUE(v6);
   EXPECT_EQ(renderNameTemplate("{dashed}.v6.example.net.", *v6).value(),

@@ -54,8 +54,9 @@ TEST(ProviderSettings, EachProviderNamesItsOwnMistakes) {
 }
 
 TEST(ProviderSettings, ADefaultTemplateWithAnUnknownPlaceholderIsAConfigError) {
-  auto e = errorsOf(config(
-      "{type: powerdns, url: \"http://x\", apiKeyFile: k, defaultTemplate: \"{bogus}.example.net.\"}"));
+  auto e =
+      errorsOf(config("{type: powerdns, url: \"http://x\", apiKeyFile: k, defaultTemplate: "
+                      "\"{bogus}.example.net.\"}"));
   ASSERT_EQ(e.size(), 1u);
   EXPECT_THAT(e[0], HasSubstr("/etc/ptrd/ptrd.yaml:5:"));
   EXPECT_THAT(e[0], HasSubstr("{bogus}"));
@@ -68,7 +69,8 @@ TEST(ProviderSettings, UnknownTypesListTheKnownOnes) {
   auto e = errorsOf(config("{type: bind}"));
   ASSERT_EQ(e.size(), 1u);
   // Every registered type is listed (more are added provider by provider).
-  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'bind' (" + providers::knownProviderTypes() + ")");
+  EXPECT_EQ(e[0], "/etc/ptrd/ptrd.yaml:5:20: unknown provider 'bind' (" +
+                      providers::knownProviderTypes() + ")");
   EXPECT_TRUE(providers::knownProviderTypes().starts_with("powerdns, noc"));
   EXPECT_NE(providers::knownProviderTypes().find("linode"), std::string::npos);
   EXPECT_NE(providers::knownProviderTypes().find("hetzner-robot"), std::string::npos);
@@ -116,8 +118,10 @@ void registerListy() {
     if (auto u = providers::readSecretPath(in, "userFile", out.type)) own->userFile = *u;
     out.settings = own;
   };
-  t.make = [](const providers::ProviderConfig&, providers::RequestObserver)
-      -> Result<std::unique_ptr<providers::Provider>> { return Error::permanent("not needed"); };
+  t.make = [](const providers::ProviderConfig&,
+              providers::RequestObserver) -> Result<std::unique_ptr<providers::Provider>> {
+    return Error::permanent("not needed");
+  };
   providers::registerProviderType(std::move(t));
 }
 

@@ -63,8 +63,10 @@ class ScriptedFileSystem : public FileSystem {
   int fstats_ = 0;
 };
 
-constexpr const char* kOld = "203.0.113.1 a.example.com\n203.0.113.2 b.example.com\n203.0.113.3 c.example.com\n";
-constexpr const char* kNew = "203.0.113.1 a.example.com\n203.0.113.2 b.example.com\n203.0.113.4 d.example.com\n";
+constexpr const char* kOld =
+    "203.0.113.1 a.example.com\n203.0.113.2 b.example.com\n203.0.113.3 c.example.com\n";
+constexpr const char* kNew =
+    "203.0.113.1 a.example.com\n203.0.113.2 b.example.com\n203.0.113.4 d.example.com\n";
 
 // The writer truncates the file while we read it and finishes writing after: the
 // first read sees one line of three. That must never load as a one-record file.
@@ -139,7 +141,8 @@ TEST(InputFile, FileThatKeepsChangingIsAnErrorNamingTheBound) {
   fs.onFirstRead = [&](int attempt) { overwrite(path, attempt % 2 ? kNew : kOld, 3000 + attempt); };
   auto text = readInputFile(path, {}, fs);
   ASSERT_FALSE(text.ok());
-  EXPECT_THAT(text.error().message, HasSubstr("changed while being read, 5 times in a row (the limit of tries)"));
+  EXPECT_THAT(text.error().message,
+              HasSubstr("changed while being read, 5 times in a row (the limit of tries)"));
   EXPECT_EQ(fs.attempts, kMaxTornReadTries);
   LoadOptions opts;
   opts.fileSystem = &fs;
@@ -164,17 +167,20 @@ TEST(InputFile, FifoNamedYamlIsAnErrorNotABlock) {
   }
   auto d = load.get();
   ASSERT_THAT(d.fileErrors, SizeIs(1));
-  EXPECT_EQ(d.fileErrors[0].str(), fifo + ": not a regular file (a FIFO); only regular files are read");
+  EXPECT_EQ(d.fileErrors[0].str(),
+            fifo + ": not a regular file (a FIFO); only regular files are read");
   EXPECT_FALSE(d.complete());
 }
 
 TEST(InputFile, DevicesAndDirectoriesAreRefused) {
   auto dev = readInputFile("/dev/null");
   ASSERT_FALSE(dev.ok());
-  EXPECT_EQ(dev.error().message, "not a regular file (a character device); only regular files are read");
+  EXPECT_EQ(dev.error().message,
+            "not a regular file (a character device); only regular files are read");
   auto d = loadMappings({"/dev/zero"});  // named explicitly: refused, never read forever
   ASSERT_THAT(d.fileErrors, SizeIs(1));
-  EXPECT_THAT(d.fileErrors[0].str(), HasSubstr("/dev/zero: not a regular file (a character device)"));
+  EXPECT_THAT(d.fileErrors[0].str(),
+              HasSubstr("/dev/zero: not a regular file (a character device)"));
 }
 
 TEST(InputFile, SizeOfOneFileIsBounded) {
@@ -182,7 +188,8 @@ TEST(InputFile, SizeOfOneFileIsBounded) {
   std::string path = dir.write("big.txt", std::string(11, 'x'));
   auto text = readInputFile(path, ReadLimits{10, kMaxTornReadTries, "mapping file"});
   ASSERT_FALSE(text.ok());
-  EXPECT_EQ(text.error().message, "the file is 11 bytes, more than the limit of 10 bytes per mapping file");
+  EXPECT_EQ(text.error().message,
+            "the file is 11 bytes, more than the limit of 10 bytes per mapping file");
   EXPECT_EQ(kMaxInputFileBytes, uint64_t(256) << 20);
   // It grows while being read: still refused, never cut at the bound.
   std::string growing = dir.write("grow.txt", std::string(5, 'x'));
@@ -195,7 +202,9 @@ TEST(InputFile, SizeOfOneFileIsBounded) {
 
 TEST(InputFile, LeadingByteOrderMarkIsDropped) {
   testing::TempDir dir;
-  std::string path = dir.write("bom.txt", "\xEF\xBB\xBF" "203.0.113.1 a.example.com\n");
+  std::string path = dir.write("bom.txt",
+                               "\xEF\xBB\xBF"
+                               "203.0.113.1 a.example.com\n");
   auto text = readInputFile(path);
   ASSERT_TRUE(text.ok());
   EXPECT_EQ(*text, "203.0.113.1 a.example.com\n");

@@ -14,7 +14,8 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-constexpr const char* kHeader = "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: t\nspec:\n";
+constexpr const char* kHeader =
+    "apiVersion: ptrd.io/v1alpha1\nkind: PTRMappings\nmetadata:\n  name: t\nspec:\n";
 
 std::vector<std::string> errorTexts(const DesiredState& d) {
   std::vector<std::string> out;
@@ -29,7 +30,9 @@ class MappingLoaderTest : public ::testing::Test {
     file_ = dir_.write(name, content);
     return loadMappings({file_}, opts);
   }
-  std::string at(int line, int col) const { return file_ + ":" + std::to_string(line) + ":" + std::to_string(col); }
+  std::string at(int line, int col) const {
+    return file_ + ":" + std::to_string(line) + ":" + std::to_string(col);
+  }
 
   testing::TempDir dir_;
   std::string file_;
@@ -60,8 +63,10 @@ TEST_F(MappingLoaderTest, BareHostnameNamesFileAndLine) {
                                  "  records:\n"
                                  "    - ip: 203.0.113.10\n"
                                  "      hostname: mail\n");
-  EXPECT_THAT(errorTexts(d),
-              ElementsAre(at(8, 17) + ": hostname \"mail\" has no domain (need an FQDN such as mail.example.com)"));
+  EXPECT_THAT(
+      errorTexts(d),
+      ElementsAre(at(8, 17) +
+                  ": hostname \"mail\" has no domain (need an FQDN such as mail.example.com)"));
   EXPECT_THAT(d.records, SizeIs(0));
   ASSERT_THAT(d.invalid, SizeIs(1));
   EXPECT_EQ(d.invalid[0].ip->str(), "203.0.113.10");  // the plan can still say which IP is invalid
@@ -70,36 +75,40 @@ TEST_F(MappingLoaderTest, BareHostnameNamesFileAndLine) {
 TEST_F(MappingLoaderTest, RecordRules) {
   auto d = load("r.yaml", std::string(kHeader) +
                               "  records:\n"
-                              "    - ip: 203.0.113.010\n"          // 7
+                              "    - ip: 203.0.113.010\n"  // 7
                               "      hostname: a.example.com\n"
-                              "    - ip: 203.0.113.2\n"            // 9
+                              "    - ip: 203.0.113.2\n"  // 9
                               "      hostname: a.example.com\n"
                               "      reset: true\n"                // 11
                               "    - ip: 203.0.113.3\n"            // 12
                               "    - ip: 203.0.113.4\n"            // 13
                               "      reset: yes\n"                 // 14
                               "    - hostname: b.example.com\n");  // 15
-  EXPECT_THAT(errorTexts(d),
-              ElementsAre(at(7, 11) + ": invalid IP address \"203.0.113.010\": leading zero in octet \"010\"",
-                          at(11, 14) + ": record for 203.0.113.2 has both hostname and reset: true; choose one",
-                          at(12, 7) + ": record for 203.0.113.3 has neither hostname nor reset: true",
-                          at(14, 14) + ": reset must be true or false", at(15, 7) + ": record has no ip"));
+  EXPECT_THAT(
+      errorTexts(d),
+      ElementsAre(
+          at(7, 11) + ": invalid IP address \"203.0.113.010\": leading zero in octet \"010\"",
+          at(11, 14) + ": record for 203.0.113.2 has both hostname and reset: true; choose one",
+          at(12, 7) + ": record for 203.0.113.3 has neither hostname nor reset: true",
+          at(14, 14) + ": reset must be true or false", at(15, 7) + ": record has no ip"));
   EXPECT_THAT(d.records, SizeIs(0));
 }
 
 TEST_F(MappingLoaderTest, BulkBlockErrorsUseFileLines) {
   auto d = load("b.yaml", std::string(kHeader) +
-                              "  bulk: |\n"                              // 6
-                              "    # comment\n"                          // 7
-                              "    203.0.113.20 smtp1.example.com\n"     // 8
-                              "\n"                                       // 9
-                              "    203.0.113.21,smtp2.example.com\n"     // 10
-                              "    203.0.113.22, smtp3.example.com\n"    // 11
-                              "    203.0.113.23 mail\n"                  // 12
-                              "    203.0.113.24,,x.example.com\n");      // 13
-  EXPECT_THAT(errorTexts(d),
-              ElementsAre(at(12, 18) + ": hostname \"mail\" has no domain (need an FQDN such as mail.example.com)",
-                          at(13, 18) + ": more than one comma between IP and hostname"));
+                              "  bulk: |\n"                            // 6
+                              "    # comment\n"                        // 7
+                              "    203.0.113.20 smtp1.example.com\n"   // 8
+                              "\n"                                     // 9
+                              "    203.0.113.21,smtp2.example.com\n"   // 10
+                              "    203.0.113.22, smtp3.example.com\n"  // 11
+                              "    203.0.113.23 mail\n"                // 12
+                              "    203.0.113.24,,x.example.com\n");    // 13
+  EXPECT_THAT(
+      errorTexts(d),
+      ElementsAre(
+          at(12, 18) + ": hostname \"mail\" has no domain (need an FQDN such as mail.example.com)",
+          at(13, 18) + ": more than one comma between IP and hostname"));
   ASSERT_THAT(d.records, SizeIs(3));
   EXPECT_EQ(d.records[0].line, 8u);
   EXPECT_EQ(d.records[1].line, 10u);
@@ -107,11 +116,13 @@ TEST_F(MappingLoaderTest, BulkBlockErrorsUseFileLines) {
 }
 
 TEST_F(MappingLoaderTest, BulkFilesWithCrlfAndCsvHeader) {
-  std::string txt = dir_.write("fleet.txt", "# fleet\r\n203.0.113.1 a.example.com\r\n\r\n203.0.113.2\tmail\r\n");
+  std::string txt =
+      dir_.write("fleet.txt", "# fleet\r\n203.0.113.1 a.example.com\r\n\r\n203.0.113.2\tmail\r\n");
   std::string csv = dir_.write("fleet.csv", "ip,hostname\n203.0.113.3,c.example.com\n");
   auto d = loadMappings({txt, csv});
-  EXPECT_THAT(errorTexts(d), ElementsAre(txt + ":4:13: hostname \"mail\" has no domain (need an FQDN such as "
-                                               "mail.example.com)"));
+  EXPECT_THAT(errorTexts(d),
+              ElementsAre(txt + ":4:13: hostname \"mail\" has no domain (need an FQDN such as "
+                                "mail.example.com)"));
   ASSERT_THAT(d.records, SizeIs(2));
   EXPECT_EQ(d.records[1].ip.str(), "203.0.113.3");
 }
@@ -131,33 +142,43 @@ TEST_F(MappingLoaderTest, RangesExpandAndRecordsWin) {
 }
 
 TEST_F(MappingLoaderTest, RangeLimitAndTemplateErrors) {
-  auto d = load("p.yaml", std::string(kHeader) +
-                              "  ranges:\n"
-                              "    - cidr: 10.0.0.0/8\n"                 // 7
-                              "      hostname: \"{dashed}.x.net\"\n"
-                              "    - cidr: 10.1.0.0/24\n"                // 9
-                              "      hostname: \"{e}.x.net\"\n"          // 10
-                              "    - cidr: 10.2.0.0/24\n"
-                              "      hostname: \"{a}\"\n"                // 12
-                              "    - cidr: 10.3.0.1/24\n"                // 13
-                              "      hostname: \"{dashed}.x.net\"\n",
+  auto d = load("p.yaml",
+                std::string(kHeader) +
+                    "  ranges:\n"
+                    "    - cidr: 10.0.0.0/8\n"  // 7
+                    "      hostname: \"{dashed}.x.net\"\n"
+                    "    - cidr: 10.1.0.0/24\n"        // 9
+                    "      hostname: \"{e}.x.net\"\n"  // 10
+                    "    - cidr: 10.2.0.0/24\n"
+                    "      hostname: \"{a}\"\n"  // 12
+                    "    - cidr: 10.3.0.1/24\n"  // 13
+                    "      hostname: \"{dashed}.x.net\"\n",
                 LoadOptions{65536});
   auto errors = errorTexts(d);
   ASSERT_THAT(errors, SizeIs(4));
-  EXPECT_THAT(errors[0], HasSubstr(at(7, 13) + ": range 10.0.0.0/8 has 16777216 addresses, more than the limit of 65536"));
+  EXPECT_THAT(errors[0],
+              HasSubstr(at(7, 13) +
+                        ": range 10.0.0.0/8 has 16777216 addresses, more than the limit of 65536"));
   EXPECT_THAT(errors[1], HasSubstr(at(10, 17) + ": unknown placeholder {e}"));
-  EXPECT_THAT(errors[2], HasSubstr(at(12, 17) + ": range 10.2.0.0/24: template gives \"10\" for 10.2.0.0"));
-  EXPECT_THAT(errors[3], HasSubstr(at(13, 13) + ": invalid cidr \"10.3.0.1/24\": 10.3.0.1 has host bits set"));
+  EXPECT_THAT(errors[2],
+              HasSubstr(at(12, 17) + ": range 10.2.0.0/24: template gives \"10\" for 10.2.0.0"));
+  EXPECT_THAT(errors[3],
+              HasSubstr(at(13, 13) + ": invalid cidr \"10.3.0.1/24\": 10.3.0.1 has host bits set"));
   EXPECT_THAT(d.records, SizeIs(0));
 }
 
 TEST_F(MappingLoaderTest, ConflictsAcrossFilesNameBothPlaces) {
-  std::string a = dir_.write("a.yaml", std::string(kHeader) + "  records:\n    - ip: 203.0.113.10\n      hostname: a.example.com\n");
-  std::string b = dir_.write("b.txt", "203.0.113.10 b.example.com\n203.0.113.11 same.example.com\n203.0.113.11 SAME.example.com.\n");
+  std::string a = dir_.write(
+      "a.yaml",
+      std::string(kHeader) + "  records:\n    - ip: 203.0.113.10\n      hostname: a.example.com\n");
+  std::string b = dir_.write("b.txt",
+                             "203.0.113.10 b.example.com\n203.0.113.11 "
+                             "same.example.com\n203.0.113.11 SAME.example.com.\n");
   auto d = loadMappings({dir_.path().string()});
-  EXPECT_THAT(errorTexts(d),
-              ElementsAre(b + ":1:1: 203.0.113.10 is declared as \"b.example.com.\" here and as \"a.example.com.\" at " +
-                          a + ":7:7 (one IP, one PTR)"));
+  EXPECT_THAT(errorTexts(d), ElementsAre(b +
+                                         ":1:1: 203.0.113.10 is declared as \"b.example.com.\" "
+                                         "here and as \"a.example.com.\" at " +
+                                         a + ":7:7 (one IP, one PTR)"));
   ASSERT_THAT(d.records, SizeIs(1));  // the conflicting IP gets nothing
   EXPECT_EQ(d.records[0].ip.str(), "203.0.113.11");
   EXPECT_EQ(d.duplicates(), 1u);
@@ -167,35 +188,43 @@ TEST_F(MappingLoaderTest, StructuralErrorsFailTheWholeFile) {
   auto d = load("s.yaml", std::string(kHeader) +
                               "  records:\n"
                               "    - ip: 203.0.113.10\n"
-                              "      hostnme: a.example.com\n"   // 8: typo
+                              "      hostnme: a.example.com\n"  // 8: typo
                               "    - ip: 203.0.113.11\n"
                               "      hostname: b.example.com\n"
-                              "  recods: []\n");                 // 11: typo
+                              "  recods: []\n");  // 11: typo
   // File errors first (sorted by position), then the entry-level ones.
-  EXPECT_THAT(errorTexts(d), ElementsAre(HasSubstr(at(8, 7) + ": unknown field \"hostnme\" in a record"),
-                                         HasSubstr(at(11, 3) + ": unknown field \"recods\" in spec"),
-                                         HasSubstr(at(7, 7) + ": record for 203.0.113.10 has neither hostname")));
+  EXPECT_THAT(errorTexts(d),
+              ElementsAre(HasSubstr(at(8, 7) + ": unknown field \"hostnme\" in a record"),
+                          HasSubstr(at(11, 3) + ": unknown field \"recods\" in spec"),
+                          HasSubstr(at(7, 7) + ": record for 203.0.113.10 has neither hostname")));
   EXPECT_FALSE(d.complete());
   EXPECT_THAT(d.records, SizeIs(0));  // not even the good record: the file failed
 }
 
 TEST_F(MappingLoaderTest, UnknownKindApiVersionAndSyntax) {
   auto kind = load("k.yaml", "apiVersion: ptrd.io/v1alpha1\nkind: PTRMapping\nspec: {}\n");
-  EXPECT_THAT(errorTexts(kind), ElementsAre(at(2, 7) + ": unknown kind \"PTRMapping\" (expected PTRMappings)"));
+  EXPECT_THAT(errorTexts(kind),
+              ElementsAre(at(2, 7) + ": unknown kind \"PTRMapping\" (expected PTRMappings)"));
   auto api = load("a.yaml", "apiVersion: ptrd.io/v1\nkind: PTRMappings\nspec: {}\n");
-  EXPECT_THAT(errorTexts(api), ElementsAre(at(1, 13) + ": unknown apiVersion \"ptrd.io/v1\" (ptrd reads ptrd.io/v1alpha1)"));
+  EXPECT_THAT(
+      errorTexts(api),
+      ElementsAre(at(1, 13) + ": unknown apiVersion \"ptrd.io/v1\" (ptrd reads ptrd.io/v1alpha1)"));
   auto syntax = load("y.yaml", std::string(kHeader) + "  records: [\n");
   ASSERT_THAT(syntax.fileErrors, SizeIs(1));
   EXPECT_THAT(syntax.fileErrors[0].str(), HasSubstr("YAML syntax error"));
   EXPECT_THAT(syntax.fileErrors[0].str(), HasSubstr(file_ + ":"));
-  auto dup = load("d.yaml", std::string(kHeader) + "  bulk: \"1.2.3.4 a.example.com\"\n  bulk: \"1.2.3.5 b.example.com\"\n");
+  auto dup =
+      load("d.yaml", std::string(kHeader) +
+                         "  bulk: \"1.2.3.4 a.example.com\"\n  bulk: \"1.2.3.5 b.example.com\"\n");
   EXPECT_THAT(errorTexts(dup), ElementsAre(at(7, 3) + ": field \"bulk\" is given twice in spec"));
 }
 
 // yaml-cpp 0.7's LoadAll loops forever on a stray comma (found by fuzzing): it must
 // be a syntax error at its line instead.
 TEST_F(MappingLoaderTest, StrayCommaIsASyntaxErrorNotAHang) {
-  auto d = load("comma.yaml", std::string(kHeader) + "  records:\n    - ip: 203.0.113.1\n      hostname: a.example.com\n,\n");
+  auto d = load("comma.yaml",
+                std::string(kHeader) +
+                    "  records:\n    - ip: 203.0.113.1\n      hostname: a.example.com\n,\n");
   ASSERT_THAT(d.fileErrors, SizeIs(1));
   EXPECT_THAT(d.fileErrors[0].str(), HasSubstr("YAML syntax error"));
   EXPECT_THAT(d.records, SizeIs(0));
@@ -205,9 +234,10 @@ TEST_F(MappingLoaderTest, StrayCommaIsASyntaxErrorNotAHang) {
 }
 
 TEST_F(MappingLoaderTest, MultipleDocumentsAndConfigIsSkipped) {
-  auto d = load("multi.yaml", std::string(kHeader) + "  bulk: \"203.0.113.1 a.example.com\"\n---\n" +
-                                  "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec: {}\n---\n" + kHeader +
-                                  "  bulk: \"203.0.113.2 b.example.com\"\n---\n");
+  auto d = load("multi.yaml",
+                std::string(kHeader) + "  bulk: \"203.0.113.1 a.example.com\"\n---\n" +
+                    "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec: {}\n---\n" +
+                    kHeader + "  bulk: \"203.0.113.2 b.example.com\"\n---\n");
   EXPECT_THAT(errorTexts(d), SizeIs(0));
   EXPECT_THAT(d.records, SizeIs(2));
   EXPECT_THAT(d.sources, SizeIs(2));
@@ -227,14 +257,17 @@ TEST_F(MappingLoaderTest, DirectoriesAreSortedAndSkipHiddenEntries) {
   EXPECT_THAT(missing.fileErrors[0].reason, HasSubstr("no such file"));
 }
 
-
 // Spreadsheet "CSV UTF-8" exports and some editors start the file with a UTF-8
 // byte-order mark. Glued to the first address it made that line invalid, and
 // under sync its IP "undeclared": it must simply be dropped.
 TEST_F(MappingLoaderTest, ByteOrderMarkInFrontOfAFileIsDropped) {
-  std::string csv = dir_.write("export.csv", "\xEF\xBB\xBFip,hostname\r\n203.0.113.3,c.example.com\r\n");
-  std::string txt = dir_.write("fleet.txt", "\xEF\xBB\xBF" "203.0.113.4 d.example.com\n");
-  std::string yaml = dir_.write("m.yaml", std::string("\xEF\xBB\xBF") + kHeader + "  bulk: \"203.0.113.5 e.example.com\"\n");
+  std::string csv =
+      dir_.write("export.csv", "\xEF\xBB\xBFip,hostname\r\n203.0.113.3,c.example.com\r\n");
+  std::string txt = dir_.write("fleet.txt",
+                               "\xEF\xBB\xBF"
+                               "203.0.113.4 d.example.com\n");
+  std::string yaml = dir_.write(
+      "m.yaml", std::string("\xEF\xBB\xBF") + kHeader + "  bulk: \"203.0.113.5 e.example.com\"\n");
   auto d = loadMappings({csv, txt, yaml});
   EXPECT_THAT(errorTexts(d), SizeIs(0));
   EXPECT_THAT(d.records, SizeIs(3));
@@ -276,7 +309,8 @@ TEST_F(MappingLoaderTest, SameRealFileReachedTwiceIsLoadedOnce) {
 // A Kubernetes ConfigMap volume: visible names are links into ..data, itself a
 // link to a timestamped directory. Each file loads once, through its visible name.
 TEST_F(MappingLoaderTest, ConfigMapLinksStillLoad) {
-  dir_.write("..2024_01_01_00_00_00.1/web.yaml", std::string(kHeader) + "  bulk: \"203.0.113.1 a.example.com\"\n");
+  dir_.write("..2024_01_01_00_00_00.1/web.yaml",
+             std::string(kHeader) + "  bulk: \"203.0.113.1 a.example.com\"\n");
   std::filesystem::create_directory_symlink("..2024_01_01_00_00_00.1", dir_.path() / "..data");
   std::filesystem::create_symlink("..data/web.yaml", dir_.path() / "web.yaml");
   auto d = loadMappings({dir_.path().string()});
@@ -292,8 +326,8 @@ TEST_F(MappingLoaderTest, WalkDepthAndEntriesAreBounded) {
   opts.walk.maxDepth = 2;
   auto deep = loadMappings({dir_.path().string()}, opts);
   ASSERT_THAT(deep.fileErrors, SizeIs(1));
-  EXPECT_EQ(deep.fileErrors[0].str(),
-            (dir_.path() / "a/b/c").string() + ": directories nest deeper than the limit of 2 levels");
+  EXPECT_EQ(deep.fileErrors[0].str(), (dir_.path() / "a/b/c").string() +
+                                          ": directories nest deeper than the limit of 2 levels");
   EXPECT_THAT(deep.records, SizeIs(0));
   for (int i = 0; i < 5; ++i) dir_.write("f" + std::to_string(i) + ".txt", "");
   opts = {};
@@ -309,35 +343,42 @@ TEST_F(MappingLoaderTest, WalkDepthAndEntriesAreBounded) {
 // expanded to ~500 MB. The range cap is per range; the file and the total are
 // capped too, before anything is expanded past them.
 TEST_F(MappingLoaderTest, AliasesRepeatingARangeHitThePerFileBound) {
-  std::string text = std::string(kHeader) + "  ranges: [&r {cidr: 10.0.0.0/24, hostname: \"{dashed}.x.net\"}";
+  std::string text =
+      std::string(kHeader) + "  ranges: [&r {cidr: 10.0.0.0/24, hostname: \"{dashed}.x.net\"}";
   for (int i = 0; i < 10; ++i) text += ", *r";
   text += "]\n";
   LoadOptions opts;
   opts.maxAddressesPerFile = 1000;
   auto d = load("bomb.yaml", text, opts);
   ASSERT_THAT(d.fileErrors, SizeIs(1));
-  EXPECT_EQ(d.fileErrors[0].str(), at(6, 12) + ": more than the limit of 1000 addresses per file (records, bulk lines "
-                                               "and range addresses, YAML aliases included); the file is not loaded");
+  EXPECT_EQ(d.fileErrors[0].str(),
+            at(6, 12) +
+                ": more than the limit of 1000 addresses per file (records, bulk lines "
+                "and range addresses, YAML aliases included); the file is not loaded");
   EXPECT_THAT(d.records, SizeIs(0));
   EXPECT_EQ(kMaxAddressesPerFile, 1'048'576u);
   EXPECT_EQ(kMaxAddressesTotal, 4'194'304u);
 }
 
 TEST_F(MappingLoaderTest, BulkLinesAndTheTotalAreBounded) {
-  std::string a = dir_.write("a.txt", "203.0.113.1 a.example.com\n203.0.113.2 b.example.com\n203.0.113.3 c.example.com\n");
-  std::string b = dir_.write("b.txt", "203.0.113.4 a.example.com\n203.0.113.5 b.example.com\n203.0.113.6 c.example.com\n");
+  std::string a = dir_.write(
+      "a.txt", "203.0.113.1 a.example.com\n203.0.113.2 b.example.com\n203.0.113.3 c.example.com\n");
+  std::string b = dir_.write(
+      "b.txt", "203.0.113.4 a.example.com\n203.0.113.5 b.example.com\n203.0.113.6 c.example.com\n");
   LoadOptions opts;
   opts.maxAddressesPerFile = 2;
   auto perFile = loadMappings({a, b}, opts);
   ASSERT_THAT(perFile.fileErrors, SizeIs(2));
-  EXPECT_THAT(perFile.fileErrors[0].str(), HasSubstr(a + ":3:1: more than the limit of 2 addresses per file"));
+  EXPECT_THAT(perFile.fileErrors[0].str(),
+              HasSubstr(a + ":3:1: more than the limit of 2 addresses per file"));
   EXPECT_THAT(perFile.records, SizeIs(0)) << "never part of a file";
   opts = {};
   opts.maxAddressesTotal = 5;
   auto total = loadMappings({a, b}, opts);
   ASSERT_THAT(total.fileErrors, SizeIs(1));
-  EXPECT_THAT(total.fileErrors[0].str(),
-              HasSubstr(b + ":3:1: more than the limit of 5 addresses in all mapping files together"));
+  EXPECT_THAT(
+      total.fileErrors[0].str(),
+      HasSubstr(b + ":3:1: more than the limit of 5 addresses in all mapping files together"));
   EXPECT_THAT(total.records, SizeIs(0)) << "never a partial desired state";
 }
 

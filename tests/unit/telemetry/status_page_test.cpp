@@ -71,8 +71,9 @@ TEST(StateSince, AddresslessInvalidEntriesAreKeyedByTheirPlace) {
 }
 
 std::vector<StatusRow> sampleRows() {
-  std::vector<PlanEntry> entries = {entry(3, RecordState::kSet), entry(1, RecordState::kBlockedForward),
-                                    entry(2, RecordState::kSet), entry(4, RecordState::kLookupError)};
+  std::vector<PlanEntry> entries = {
+      entry(3, RecordState::kSet), entry(1, RecordState::kBlockedForward),
+      entry(2, RecordState::kSet), entry(4, RecordState::kLookupError)};
   entries[1].forward = {*IpAddress::parse("192.0.2.1"), *IpAddress::parse("192.0.2.2")};
   entries[1].to = "Mail.Example.COM.";
   return statusRows(entries, {30, 10, 20, 40});
@@ -164,9 +165,11 @@ TEST(StatusPage, SelfContainedAndItsPolicyPinsItsOwnScriptAndStyle) {
   // The one inline script and the one style block are what the policy allows.
   const std::string& csp = statusPageCsp();
   EXPECT_THAT(csp, HasSubstr("default-src 'none'"));
-  EXPECT_THAT(csp, HasSubstr("script-src " + cspHashSource(between(html, "<script>", "</script>")) + ";"));
+  EXPECT_THAT(
+      csp, HasSubstr("script-src " + cspHashSource(between(html, "<script>", "</script>")) + ";"));
   EXPECT_THAT(csp, HasSubstr("connect-src 'self'"));
-  EXPECT_THAT(csp, HasSubstr("style-src " + cspHashSource(between(html, "<style>", "</style>")) + ";"));
+  EXPECT_THAT(csp,
+              HasSubstr("style-src " + cspHashSource(between(html, "<style>", "</style>")) + ";"));
 }
 
 TEST(StatusPage, EmbeddedDataCannotBreakOutNorBeTakenForATemplateMarker) {
@@ -201,7 +204,8 @@ class LargeState : public ::testing::Test {
       PlanEntry e = entry(i, drift[i % 4]);
       e.to = longName(i);
       e.from = longName(i + 1);
-      e.reason = e.to + " resolves to 192.0.2.1 (A), not " + v4(i).str() + " " + std::string(300, 'x');
+      e.reason =
+          e.to + " resolves to 192.0.2.1 (A), not " + v4(i).str() + " " + std::string(300, 'x');
       e.forward = {*IpAddress::parse("192.0.2.1")};
       s.notInSync.push_back(e);
       ++s.summary[e.state];
