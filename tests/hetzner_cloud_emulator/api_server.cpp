@@ -101,19 +101,25 @@ std::string ApiServer::seedDns() {
   return {};
 }
 
-bool ApiServer::spend(httplib::Response& res) {
-  std::lock_guard lock(mu_);
+void ApiServer::refillLocked() {
   const auto now = std::chrono::steady_clock::now();
   const double perSecond = budget_.limit / budget_.windowSeconds;
   const double elapsed = std::chrono::duration<double>(now - refilled_).count();
   tokens_ = std::min(budget_.limit, tokens_ + elapsed * perSecond);
   refilled_ = now;
+}
+
+bool ApiServer::spend(httplib::Response& res) {
+  std::lock_guard lock(mu_);
+  refillLocked();
+  const double perSecond = budget_.limit / budget_.windowSeconds;
   const bool ok = tokens_ >= 1.0;
   if (ok) tokens_ -= 1.0;
   const double unixNow =
       std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   res.set_header("RateLimit-Limit", fmt::format("{}", int64_t(budget_.limit)));
-  res.set_header("RateLimit-Remaining", fmt::format("{}", int64_t(std::floor(tokens_))));
+  res.set_header("RateLimit-Remaining",
+                 fmt::format("{}", int64_t(std::max(0.0, std::floor(tokens_)))));
   // When the bucket is full again, rounded up to the second.
   res.set_header(
       "RateLimit-Reset",
@@ -219,6 +225,23 @@ void ApiServer::routeAdmin() {
   server_.Get("/admin/faults", admin([this](const httplib::Request&, httplib::Response& res) {
                 sendJson(res, 200, faults_.toJson());
               }));
+  // Other clients of the same project spend the same budget: {"spent_elsewhere": N}
+  // takes N requests from it now, below zero too (a debt that refills at the
+  // budget's rate), so a test can know the next request finds it empty.
+  server_.Post("/admin/budget", admin([this](const httplib::Request& req, httplib::Response& res) {
+                 double spent = 0;
+                 try {
+                   spent = json::parse(req.body).at("spent_elsewhere").get<double>();
+                 } catch (const json::exception& e) {
+                   return sendError(res, 400, "invalid_input", e.what());
+                 }
+                 if (!(spent >= 0 && spent <= 1e6))
+                   return sendError(res, 400, "invalid_input", "spent_elsewhere: 0..1000000");
+                 std::lock_guard lock(mu_);
+                 refillLocked();
+                 tokens_ -= spent;
+                 sendJson(res, 200, {{"tokens", tokens_}});
+               }));
   server_.Get("/admin/writes", admin([this](const httplib::Request&, httplib::Response& res) {
                 std::lock_guard lock(mu_);
                 tick();

@@ -75,6 +75,7 @@ class ApiServer {
   void routeAdmin();
   // Takes one request from the bucket; false when it is empty (429).
   bool spend(httplib::Response& res);
+  void refillLocked();  // adds what the budget regained since the last call; mu_ held
   // Runs the actions whose time has come (under mu_).
   void tick();
   void changePtr(const httplib::Request& req, httplib::Response& res);

@@ -102,4 +102,11 @@ void HetznerCloudEmulatorProcess::setFaults(const nlohmann::json& faults) const 
     throw std::runtime_error("hetzner-cloud-emulator: POST /admin/faults failed");
 }
 
+void HetznerCloudEmulatorProcess::spendBudgetElsewhere(int requests) const {
+  nlohmann::json body = {{"spent_elsewhere", requests}};
+  auto r = client(port_, token_).Post("/admin/budget", body.dump(), "application/json");
+  if (!r || r->status != 200)
+    throw std::runtime_error("hetzner-cloud-emulator: POST /admin/budget failed");
+}
+
 }  // namespace ptrd::lab

@@ -40,6 +40,9 @@ class HetznerCloudEmulatorProcess {
   void clearRequests() const;
   nlohmann::json writes() const;  // GET /admin/writes
   void setFaults(const nlohmann::json& faults) const;
+  // Another client of the project spends `requests` of the budget (below zero
+  // too): the next request finds it empty for about requests/rate seconds.
+  void spendBudgetElsewhere(int requests) const;
   std::string log() const;
 
  private:
