@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -50,6 +51,38 @@ Status writeFileAtomically(const std::string& path, const std::string& content) 
   ::close(dfd);
   if (!synced) return ioError("syncing directory", dir.string());
   return okStatus();
+}
+
+Result<std::optional<std::string>> readStateFile(const std::string& path, size_t maxBytes) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return ioError("opening", path);
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error::permanent(fmt::format("{}: not a regular file", path));
+  }
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      Error e = ioError("reading", path);
+      ::close(fd);
+      return e;
+    }
+    if (n == 0) break;
+    if (out.size() + size_t(n) > maxBytes) {
+      ::close(fd);
+      return Error::permanent(fmt::format("{}: over {} bytes, not a state file", path, maxBytes));
+    }
+    out.append(buf, size_t(n));
+  }
+  ::close(fd);
+  return std::optional<std::string>(std::move(out));
 }
 
 }  // namespace ptrd

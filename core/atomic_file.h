@@ -3,6 +3,7 @@
 // budgets) share it.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/result.h"
@@ -14,5 +15,12 @@ namespace ptrd {
 // followed), fsync, rename, fsync of the directory. A failure is transient and
 // leaves `path` as it was.
 Status writeFileAtomically(const std::string& path, const std::string& content);
+
+// Reads a state file written by writeFileAtomically: nullopt when there is none
+// yet (first run), an Error when it cannot be read or is over maxBytes (a state
+// file is small; a huge one is not ours, and is never read into memory whole).
+// Opened with O_NOFOLLOW|O_NONBLOCK, so a symlink or a FIFO planted in its place
+// is refused rather than followed or waited on.
+Result<std::optional<std::string>> readStateFile(const std::string& path, size_t maxBytes);
 
 }  // namespace ptrd

@@ -54,9 +54,11 @@ HetznerRobotProvider::HetznerRobotProvider(RobotOptions options,
                                            http::RetryEnv env)
     : options_(std::move(options)), env_(std::move(env)) {
   using namespace std::chrono_literals;
-  rdnsLimiter_ = std::make_shared<http::RateLimiter>(rateWindows(options_.requestsPerHour));
+  rdnsLimiter_ = std::make_shared<http::RateLimiter>(rateWindows(options_.requestsPerHour), 2min,
+                                                     http::LimiterLog{options_.sentLog, "rdns"});
   listLimiter_ = std::make_shared<http::RateLimiter>(
-      std::vector<http::RateWindow>{{kMaxListRequestsPerHour, 3600s}});
+      std::vector<http::RateWindow>{{kMaxListRequestsPerHour, 3600s}}, 2min,
+      http::LimiterLog{options_.sentLog, "list"});
   // The first client reads /ip and /subnet under their own budget; the others
   // make the rdns calls (GET /rdns included) under the rdns budget.
   for (size_t i = 0; i < clients.size(); ++i) {
@@ -241,6 +243,10 @@ Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig&
   o.user = *user;
   o.password = *password;
   o.requestsPerHour = own->requestsPerHour;
+  // One log per webservice user for the whole process: the daemon makes a
+  // provider per pass, and the hourly budget must not start over with each.
+  o.sentLog = http::SentRequestsLog::shared("hetzner-robot " + o.url + " " + own->userFile,
+                                            own->requestLogFile);
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
   // Robot asks clients to back off for seconds, not milliseconds.
   o.retry.base = std::chrono::milliseconds(1000);

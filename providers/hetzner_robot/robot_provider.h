@@ -44,6 +44,7 @@ struct RobotSettings : ProviderSettings {
   std::string userFile;
   std::string passwordFile;
   size_t requestsPerHour = kMaxRdnsRequestsPerHour;
+  std::string requestLogFile;  // stateFile: the rate kept across restarts ("" in memory)
 };
 
 struct RobotOptions {
@@ -54,6 +55,8 @@ struct RobotOptions {
   size_t workers = 2;
   size_t maxItems = kMaxInventoryItems;
   http::RetryPolicy retry;
+  // When earlier requests went out (earlier passes and processes); null: none.
+  std::shared_ptr<http::SentRequestsLog> sentLog;
 };
 
 class HetznerRobotProvider : public Provider {

@@ -32,7 +32,11 @@ void readSettings(SettingsReader& in, ProviderConfig& out) {
   rejectForeignKey(in, "batchSize", out.type, " (Robot takes one address per request)");
   rejectForeignKey(in, "defaultTemplate", out.type, " (a reset restores Robot's own default)");
   rejectForeignKey(in, "ttl", out.type);
-  rejectForeignKey(in, "stateFile", out.type, " (Robot answers each change at once)");
+  // The request log, kept out of out.stateFile: that one is the daemon's job
+  // journal, a different format.
+  if (in.has("stateFile")) {
+    if (auto p = in.path("stateFile")) own->requestLogFile = *p;
+  }
   rejectForeignKey(in, "jobTimeout", out.type, " (Robot answers each change at once)");
 }
 

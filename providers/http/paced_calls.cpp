@@ -9,10 +9,37 @@
 
 namespace ptrd::providers::http {
 
-RateLimiter::RateLimiter(std::vector<RateWindow> windows, std::chrono::milliseconds maxWait)
-    : windows_(std::move(windows)), maxWait_(maxWait) {
+RateLimiter::RateLimiter(std::vector<RateWindow> windows, std::chrono::milliseconds maxWait,
+                         LimiterLog log)
+    : windows_(std::move(windows)), maxWait_(maxWait), log_(std::move(log)) {
   for (auto& w : windows_) w.requests = std::max<size_t>(w.requests, 1);
   sent_.resize(windows_.size());
+  for (size_t i = 1; i < windows_.size(); ++i)
+    if (windows_[i].interval > windows_[longest_].interval) longest_ = i;
+}
+
+void RateLimiter::loadLogLocked(TimePoint now) {
+  if (logLoaded_ || !log_.log) return;
+  logLoaded_ = true;
+  // Wall-clock times become points on the limiter's own (steady) clock by their
+  // age; the log has none later than now.
+  const int64_t wallNow = log_.log->nowMs();
+  for (int64_t t : log_.log->sent(log_.key)) {
+    TimePoint at = now - std::chrono::milliseconds(wallNow - t);
+    for (size_t i = 0; i < windows_.size(); ++i)
+      if (at + windows_[i].interval > now) sent_[i].push_back(at);
+  }
+}
+
+void RateLimiter::saveLogLocked(TimePoint now) {
+  if (!log_.log || windows_.empty()) return;
+  const int64_t wallNow = log_.log->nowMs();
+  std::vector<int64_t> times;
+  times.reserve(sent_[longest_].size());
+  for (TimePoint at : sent_[longest_])
+    times.push_back(wallNow -
+                    std::chrono::duration_cast<std::chrono::milliseconds>(now - at).count());
+  log_.log->record(log_.key, std::move(times));
 }
 
 std::chrono::milliseconds RateLimiter::waitNeeded(TimePoint now) {
@@ -37,9 +64,11 @@ Status RateLimiter::acquire(RetryEnv& env, std::string_view what) {
     TimePoint now = env.now();
     {
       std::lock_guard lock(mu_);
+      loadLogLocked(now);
       wait = waitNeeded(now);
       if (wait.count() == 0) {
         for (auto& q : sent_) q.push_back(now);
+        saveLogLocked(now);  // before the request goes: a crash after it still counts it
         return okStatus();
       }
     }

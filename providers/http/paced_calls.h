@@ -9,7 +9,9 @@
 //
 // The limiter counts requests as they are sent (retries too), in sliding windows:
 // "400 per 60 s" never lets a 401st request out within any 60 s. Waiting goes
-// through the RetryEnv, so SIGTERM and the pass's deadline cut it short.
+// through the RetryEnv, so SIGTERM and the pass's deadline cut it short. With a
+// SentRequestsLog the count carries over to the next pass's limiter and, with a
+// state file, to the next process.
 #pragma once
 
 #include <chrono>
@@ -25,12 +27,19 @@
 #include "providers/provider.h"
 #include "providers/http/http_client.h"
 #include "providers/http/retry.h"
+#include "providers/http/sent_requests_log.h"
 
 namespace ptrd::providers::http {
 
 struct RateWindow {
   size_t requests = 1;                 // at most this many sent ...
   std::chrono::milliseconds interval;  // ... within any interval of this length
+};
+
+// Where a limiter keeps its send times beyond its own life; no log: nowhere.
+struct LimiterLog {
+  std::shared_ptr<SentRequestsLog> log;
+  std::string key;
 };
 
 // Thread-safe: workers of one batch share it.
@@ -40,7 +49,8 @@ class RateLimiter {
   // longer (500 an hour, used up) leaves the request to the next pass instead
   // of holding this one for an hour.
   explicit RateLimiter(std::vector<RateWindow> windows,
-                       std::chrono::milliseconds maxWait = std::chrono::minutes(2));
+                       std::chrono::milliseconds maxWait = std::chrono::minutes(2),
+                       LimiterLog log = {});
   // Waits until one more request fits every window, then counts it as sent. A
   // rate-limited Error (nothing counted) when the wait would be longer than
   // maxWait or pass the pass's deadline, a transient one when a stop comes: the
@@ -51,11 +61,18 @@ class RateLimiter {
   using TimePoint = std::chrono::steady_clock::time_point;
   // Zero when a request may go now, else how long until one may.
   std::chrono::milliseconds waitNeeded(TimePoint now);
+  // Takes the log's send times into the windows, once (mu_ held).
+  void loadLogLocked(TimePoint now);
+  // Saves the send times still inside the longest window (mu_ held).
+  void saveLogLocked(TimePoint now);
 
   std::mutex mu_;
   std::vector<RateWindow> windows_;
   std::chrono::milliseconds maxWait_;
   std::vector<std::deque<TimePoint>> sent_;  // per window, oldest first
+  LimiterLog log_;
+  bool logLoaded_ = false;
+  size_t longest_ = 0;  // the window whose queue holds every other's times
 };
 
 // A Client whose every request first takes its place in the limiter.

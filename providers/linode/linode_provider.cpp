@@ -36,9 +36,11 @@ LinodeProvider::LinodeProvider(LinodeOptions options,
     : options_(std::move(options)), env_(std::move(env)) {
   using namespace std::chrono_literals;
   options_.pageSize = std::clamp<size_t>(options_.pageSize, 25, kMaxPageSize);
-  limiter_ = std::make_shared<http::RateLimiter>(rateWindows(options_.requestsPerMinute));
+  limiter_ = std::make_shared<http::RateLimiter>(rateWindows(options_.requestsPerMinute), 2min,
+                                                 http::LimiterLog{options_.sentLog, "requests"});
   listLimiter_ = std::make_shared<http::RateLimiter>(
-      std::vector<http::RateWindow>{{kMaxListPagesPerMinute, 60s}});
+      std::vector<http::RateWindow>{{kMaxListPagesPerMinute, 60s}}, 2min,
+      http::LimiterLog{options_.sentLog, "list_pages"});
   for (auto& c : clients)
     clients_.push_back(std::make_unique<http::PacedClient>(std::move(c), limiter_, env_));
   options_.workers = std::clamp<size_t>(options_.workers, 1, clients_.size());
@@ -157,7 +159,14 @@ Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& confi
   LinodeOptions o;
   o.url = config.url.empty() ? kDefaultUrl : config.url;
   o.token = *token;
-  if (const auto* own = config.own<LinodeSettings>()) o.requestsPerMinute = own->requestsPerMinute;
+  std::string logFile;
+  if (const auto* own = config.own<LinodeSettings>()) {
+    o.requestsPerMinute = own->requestsPerMinute;
+    logFile = own->requestLogFile;
+  }
+  // One log per API and token file for the whole process: the daemon makes a
+  // provider per pass, and the rate must not start over with each.
+  o.sentLog = http::SentRequestsLog::shared("linode " + o.url + " " + config.apiKeyFile, logFile);
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
   std::vector<std::unique_ptr<http::Client>> clients;
   for (size_t i = 0; i < o.workers; ++i)

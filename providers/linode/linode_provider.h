@@ -40,6 +40,7 @@ inline constexpr size_t kBatchSize = 50;
 // The linode block's own settings (ProviderConfig::own<LinodeSettings>()).
 struct LinodeSettings : ProviderSettings {
   size_t requestsPerMinute = kMaxRequestsPerMinute;
+  std::string requestLogFile;  // stateFile: the rate kept across restarts ("" in memory)
 };
 
 struct LinodeOptions {
@@ -51,6 +52,8 @@ struct LinodeOptions {
   size_t maxPages = kMaxInventoryPages;
   size_t maxItems = kMaxInventoryItems;
   http::RetryPolicy retry;
+  // When earlier requests went out (earlier passes and processes); null: none.
+  std::shared_ptr<http::SentRequestsLog> sentLog;
 };
 
 class LinodeProvider : public Provider {

@@ -27,7 +27,11 @@ void readSettings(SettingsReader& in, ProviderConfig& out) {
   rejectForeignKey(in, "batchSize", out.type, " (Linode takes one address per request)");
   rejectForeignKey(in, "defaultTemplate", out.type, " (a reset restores Linode's own default)");
   rejectForeignKey(in, "ttl", out.type);
-  rejectForeignKey(in, "stateFile", out.type, " (Linode answers each change at once)");
+  // The request log, kept out of out.stateFile: that one is the daemon's job
+  // journal, a different format.
+  if (in.has("stateFile")) {
+    if (auto p = in.path("stateFile")) own->requestLogFile = *p;
+  }
   rejectForeignKey(in, "jobTimeout", out.type, " (Linode answers each change at once)");
 }
 

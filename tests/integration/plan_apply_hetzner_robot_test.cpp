@@ -79,7 +79,7 @@ class PlanApplyHetznerRobotTest : public ::testing::Test {
   }
   void TearDown() override { std::filesystem::remove_all(scratch_); }
 
-  void writeConfig(int requestsPerHour) {
+  void writeConfig(int requestsPerHour, const std::string& stateFile = "") {
     std::ofstream(scratch_ + "/ptrd.yaml")
         << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
         << "  mappings: [mappings/]\n"
@@ -88,6 +88,7 @@ class PlanApplyHetznerRobotTest : public ::testing::Test {
         << "      userFile: \"" << robot_->secretFile("user") << "\"\n"
         << "      passwordFile: \"" << robot_->secretFile("password") << "\"\n"
         << "      requestsPerHour: " << requestsPerHour << "\n"
+        << (stateFile.empty() ? "" : "      stateFile: \"" + stateFile + "\"\n")
         << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
         << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
   }
@@ -207,6 +208,38 @@ TEST_F(PlanApplyHetznerRobotTest, TheHourlyBudgetIsNeverExceededAndTheRestWaitsF
     rdnsCalls += r["path"].get<std::string>().rfind("/rdns", 0) == 0;
   EXPECT_EQ(rdnsCalls, 5);  // GET /rdns and four changes; the others were not sent
   EXPECT_NE((apply.out + apply.err).find("budget"), std::string::npos) << apply.out << apply.err;
+}
+
+// The budget is Robot's, not the process's: with stateFile, a second `ptrd
+// apply` right after the first (a restart, a CI job) sends nothing the first
+// one's ten minutes do not allow; without it, it would start over.
+TEST_F(PlanApplyHetznerRobotTest, TheBudgetHoldsAcrossProcessesThroughTheStateFile) {
+  std::filesystem::remove(scratch_ + "/mappings/fleet.yaml");
+  std::string bulk;
+  for (int i = 0; i < kPool; ++i)
+    bulk += fmt::format("10.0.0.{} 10-0-0-{}.pool.example.com\n", i, i);
+  std::ofstream(scratch_ + "/mappings/pool.txt") << bulk;
+  const std::string state = scratch_ + "/robot-requests.json";
+  writeConfig(30, state);  // at most 5 rdns calls in any ten minutes
+  auto rdnsCalls = [&] {
+    int n = 0;
+    for (const auto& r : robot_->requests())
+      n += r["path"].get<std::string>().rfind("/rdns", 0) == 0;
+    return n;
+  };
+
+  EXPECT_EQ(ptrd({"apply"}).exit_code, 2);
+  EXPECT_EQ(rdnsCalls(), 5);
+  ASSERT_TRUE(std::filesystem::exists(state));
+  auto second = ptrd({"apply"});
+  EXPECT_EQ(second.exit_code, 1) << second.out << second.err;  // nothing could even be listed
+  EXPECT_EQ(rdnsCalls(), 5) << "the second process spent the first one's budget again";
+  EXPECT_NE((second.out + second.err).find("budget"), std::string::npos) << second.err;
+
+  // The control: without the state file the next process starts over.
+  std::filesystem::remove(state);
+  ptrd({"apply"});
+  EXPECT_GT(rdnsCalls(), 5);
 }
 
 TEST_F(PlanApplyHetznerRobotTest, RefusedCredentialsStopThePassAndAreNotShown) {
