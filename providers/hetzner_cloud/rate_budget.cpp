@@ -33,11 +33,13 @@ RateBudget::RateBudget(std::string stateFile, WallClock wall)
     : stateFile_(std::move(stateFile)), wall_(std::move(wall)) {
   if (!wall_) wall_ = [] { return std::chrono::system_clock::now(); };
   if (stateFile_.empty()) return;
-  std::ifstream in(stateFile_, std::ios::binary);
-  if (!in) return;  // first run
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (auto s = decode(ss.str())) {
+  auto text = readStateFile(stateFile_, 64 * 1024);
+  if (!text) {
+    fmt::print(stderr, "ptrd: warning: Hetzner Cloud state file ignored: {}\n",
+               text.error().message);
+  } else if (!*text) {
+    return;  // first run
+  } else if (auto s = decode(**text)) {
     s_ = *s;
   } else {
     fmt::print(stderr, "ptrd: warning: Hetzner Cloud state file {} is not a rate budget; ignored\n",

@@ -55,8 +55,9 @@ void SentRequestsLog::record(const std::string& key, std::vector<int64_t> times)
   auto st = writeFileAtomically(path_, encode(sent_));
   if (!st && !warnedWrite_) {
     warnedWrite_ = true;
-    fmt::print(stderr, "ptrd: warning: request log not saved (the rate is then kept only "
-                       "within this process): {}\n",
+    fmt::print(stderr,
+               "ptrd: warning: request log not saved (the rate is then kept only "
+               "within this process): {}\n",
                st.error().message);
   }
 }
