@@ -45,6 +45,7 @@ void RateLimiter::saveLogLocked(TimePoint now) {
 std::chrono::milliseconds RateLimiter::waitNeeded(TimePoint now) {
   using std::chrono::milliseconds;
   milliseconds wait{0};
+  if (heldUntil_ > now) wait = std::chrono::ceil<milliseconds>(heldUntil_ - now);
   for (size_t i = 0; i < windows_.size(); ++i) {
     auto& q = sent_[i];
     while (!q.empty() && q.front() + windows_[i].interval <= now) q.pop_front();
@@ -88,9 +89,31 @@ Status RateLimiter::acquire(RetryEnv& env, std::string_view what) {
   }
 }
 
+void RateLimiter::observe(const Response& r, RetryEnv& env) {
+  auto digits = [](const std::optional<std::string>& v) {
+    return v && !v->empty() && v->size() <= 12 &&
+           v->find_first_not_of("0123456789") == std::string::npos;
+  };
+  auto remaining = r.header("x-ratelimit-remaining");
+  auto reset = r.header("x-ratelimit-reset");
+  if (!digits(remaining) || *remaining != "0" || !digits(reset)) return;
+  const int64_t wallNow = log_.log ? log_.log->nowMs()
+                                   : std::chrono::duration_cast<std::chrono::milliseconds>(
+                                         std::chrono::system_clock::now().time_since_epoch())
+                                         .count();
+  // A Reset in the past holds nothing; one far ahead (a hostile or broken
+  // answer) at most an hour: acquire then leaves the requests to later passes.
+  const int64_t untilMs = std::clamp<int64_t>(std::stoll(*reset) * 1000 - wallNow, 0, 3'600'000);
+  if (untilMs == 0) return;
+  std::lock_guard lock(mu_);
+  heldUntil_ = std::max(heldUntil_, env.now() + std::chrono::milliseconds(untilMs));
+}
+
 Result<Response> PacedClient::send(const Request& request) {
   if (auto ok = limiter_->acquire(env_, describeRequest(request)); !ok) return ok.error();
-  return inner_->send(request);
+  auto r = inner_->send(request);
+  if (r) limiter_->observe(*r, env_);
+  return r;
 }
 
 void forEachConcurrently(size_t count, size_t workers,

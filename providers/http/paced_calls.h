@@ -56,6 +56,10 @@ class RateLimiter {
   // maxWait or pass the pass's deadline, a transient one when a stop comes: the
   // request is then not sent at all.
   Status acquire(RetryEnv& env, std::string_view what);
+  // Reads the platform's own count from an answer: X-RateLimit-Remaining 0 with
+  // X-RateLimit-Reset (Unix seconds, as Linode sends them) holds every further
+  // request until then -- the platform also counts other clients of the token.
+  void observe(const Response& r, RetryEnv& env);
 
  private:
   using TimePoint = std::chrono::steady_clock::time_point;
@@ -71,6 +75,7 @@ class RateLimiter {
   std::chrono::milliseconds maxWait_;
   std::vector<std::deque<TimePoint>> sent_;  // per window, oldest first
   LimiterLog log_;
+  TimePoint heldUntil_{};  // the platform said: nothing before this
   bool logLoaded_ = false;
   size_t longest_ = 0;  // the window whose queue holds every other's times
 };

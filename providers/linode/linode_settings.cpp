@@ -44,7 +44,7 @@ ProviderType providerType() {
   t.capabilities.maxBatchSize = kBatchSize;
   t.capabilities.serverForwardCheck = true;
   t.capabilities.reset = Capabilities::Reset::kPlatformDefault;
-  t.capabilities.rateLimitHeaders = {"Retry-After"};
+  t.capabilities.rateLimitHeaders = {"Retry-After", "X-RateLimit-Remaining", "X-RateLimit-Reset"};
   t.readSettings = readSettings;
   t.make = makeLinodeProvider;
   return t;

@@ -95,6 +95,64 @@ TEST(PacedClientTest, EveryAttemptIncludingRetriesTakesAPlace) {
             2000ms);  // three sends, one a second
 }
 
+// Linode counts every client of the token; when it says the budget is spent
+// until Reset, nothing more goes before then, even with room in ptrd's windows.
+TEST(PacedClientTest, XRateLimitRemainingZeroHoldsRequestsUntilReset) {
+  FakeTime time;
+  auto env = time.env();
+  auto wallMs = [&] {
+    return int64_t(1'764'450'000'000) +
+           std::chrono::duration_cast<std::chrono::milliseconds>(time.now.time_since_epoch())
+               .count();
+  };
+  auto log = std::make_shared<SentRequestsLog>("", [&] {
+    return std::chrono::system_clock::time_point(std::chrono::milliseconds(wallMs()));
+  });
+  int calls = 0;
+  std::vector<std::string> remaining = {"5", "0", "7"};
+  auto inner = std::make_unique<FakeClient>([&](const Request&) {
+    auto r = reply(200, "{}");
+    r.headers = {{"x-ratelimit-remaining", remaining[size_t(calls++)]},
+                 {"x-ratelimit-reset", std::to_string(wallMs() / 1000 + 30)}};
+    return r;
+  });
+  auto limiter = std::make_shared<RateLimiter>(std::vector<RateWindow>{{100, 60s}}, 120s,
+                                               LimiterLog{log, "requests"});
+  PacedClient client(std::move(inner), limiter, env);
+  Request req{"op", "PUT", "https://x/y", {}, "", 0ms};
+  ASSERT_TRUE(client.send(req).ok());
+  ASSERT_TRUE(client.send(req).ok());  // answered "0 left until Reset"
+  EXPECT_TRUE(time.sleeps.empty());    // Remaining 5 held nothing
+  ASSERT_TRUE(client.send(req).ok());
+  ASSERT_EQ(time.sleeps.size(), 1u);
+  EXPECT_GE(time.sleeps[0], 29s);
+  EXPECT_LE(time.sleeps[0], 30s);
+}
+
+TEST(PacedClientTest, AResetFarAheadOrGarbageNeverHoldsLongerThanAnHour) {
+  FakeTime time;
+  auto env = time.env();
+  for (const std::string reset : {"99999999999", "-1", "soon", ""}) {
+    auto inner = std::make_unique<FakeClient>([&](const Request&) {
+      auto r = reply(200, "{}");
+      r.headers = {{"x-ratelimit-remaining", "0"}, {"x-ratelimit-reset", reset}};
+      return r;
+    });
+    auto limiter = std::make_shared<RateLimiter>(std::vector<RateWindow>{{100, 60s}}, 120s);
+    PacedClient client(std::move(inner), limiter, env);
+    Request req{"op", "PUT", "https://x/y", {}, "", 0ms};
+    ASSERT_TRUE(client.send(req).ok());
+    auto second = client.send(req);
+    if (reset == "99999999999") {
+      ASSERT_FALSE(second.ok());  // held for the hour: left to a later pass, not waited out
+      EXPECT_EQ(second.error().kind, Error::Kind::kRateLimited);
+    } else {
+      EXPECT_TRUE(second.ok()) << reset;
+    }
+  }
+  EXPECT_TRUE(time.sleeps.empty());
+}
+
 TEST(ForEachConcurrentlyTest, CallsEveryItemOnceOnAtMostTheGivenWorkers) {
   std::mutex mu;
   std::multiset<size_t> items;
