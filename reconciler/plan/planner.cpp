@@ -38,10 +38,10 @@ class Planner {
         options_(options),
         invalidIps_(invalidAddresses(desired)) {
     for (const auto& f : forward) forward_.emplace(f.question, &f);
-    for (const auto& r : desired.records) declaredIps_.insert(r.ip);
   }
 
   Plan run() {
+    plan_.entries.reserve(desired_.records.size() + desired_.invalid.size());
     forEachActionable(desired_, invalidIps_, [&](const DesiredRecord& r) { planRecord(r); });
     planInvalid();
     planUndeclared();
@@ -122,7 +122,7 @@ class Planner {
   }
 
   bool declared(const IpAddress& ip) const {
-    return declaredIps_.contains(ip) || invalidIps_.contains(ip);
+    return desired_.find(ip) != nullptr || invalidIps_.contains(ip);
   }
 
   // Owned IPs nobody declared: the policy's business. Under sync, resets need the
@@ -222,7 +222,6 @@ class Planner {
   OwnershipIndex owned_;
   const PlanOptions& options_;
   std::set<IpAddress> invalidIps_;
-  std::set<IpAddress> declaredIps_;
   std::map<ForwardQuestion, const ForwardLookup*> forward_;
   uint64_t managedDeclared_ = 0;
   uint64_t managedCustom_ = 0;
