@@ -126,7 +126,7 @@ start_noc() {  # dir
     kill -0 "$NOC_PID" 2> /dev/null || { cat "$dir/noc.err" >&2; exit 1; }
     [ $SECONDS -lt $deadline ] || { echo "noc-emulator not ready" >&2; exit 1; }
   done
-  sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$dir/noc.out" | head -1
+  NOC_PORT=$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$dir/noc.out" | head -1)
 }
 
 # Runs a ptrd command under /usr/bin/time; prints "SECONDS KB" and keeps its
@@ -159,7 +159,8 @@ for n in $SIZES; do
   make_files "$dir" "$n"
   port=$(free_port)
   start_nsd "$dir" "$port"
-  nocport=$(start_noc "$dir")
+  start_noc "$dir"  # not in $(...): NOC_PID must reach this shell to be stopped
+  nocport=$NOC_PORT
   cat > "$dir/ptrd.yaml" << CONF
 apiVersion: ptrd.io/v1alpha1
 kind: ReconcilerConfig
