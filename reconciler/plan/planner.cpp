@@ -41,7 +41,8 @@ class Planner {
   }
 
   Plan run() {
-    plan_.entries.reserve(desired_.records.size() + desired_.invalid.size());
+    if (options_.inSyncEntries)
+      plan_.entries.reserve(desired_.records.size() + desired_.invalid.size());
     forEachActionable(desired_, invalidIps_, [&](const DesiredRecord& r) { planRecord(r); });
     planInvalid();
     planUndeclared();
@@ -68,6 +69,10 @@ class Planner {
       e.state = RecordState::kInSync;
     } else {
       planSet(e, r);
+    }
+    if (e.state == RecordState::kInSync && !options_.inSyncEntries) {
+      ++inSyncCounted_;
+      return;
     }
     plan_.entries.push_back(std::move(e));
   }
@@ -180,6 +185,7 @@ class Planner {
                        if (a.ip.has_value() != b.ip.has_value()) return a.ip.has_value();
                        return a.ip.has_value() && *a.ip < *b.ip;
                      });
+    plan_.summary[RecordState::kInSync] += inSyncCounted_;
     for (const auto& e : plan_.entries) {
       ++plan_.summary[e.state];
       if (e.state != RecordState::kSet && e.state != RecordState::kReset) continue;
@@ -224,6 +230,7 @@ class Planner {
   std::set<IpAddress> invalidIps_;
   std::map<ForwardQuestion, const ForwardLookup*> forward_;
   uint64_t managedDeclared_ = 0;
+  uint64_t inSyncCounted_ = 0;  // in_sync IPs left out of entries (!options_.inSyncEntries)
   uint64_t managedCustom_ = 0;
   Plan plan_;
 };
