@@ -132,10 +132,9 @@ std::string referenceText(const std::vector<CheckRow>& rows) {
   return out + "\n";
 }
 
-std::string streamed(CheckReport::Format format, const std::vector<CheckRow>& rows,
-                     size_t chunk) {
-  bool anyDeclared = std::any_of(rows.begin(), rows.end(),
-                                 [](const CheckRow& r) { return !r.declared.empty(); });
+std::string streamed(CheckReport::Format format, const std::vector<CheckRow>& rows, size_t chunk) {
+  bool anyDeclared =
+      std::any_of(rows.begin(), rows.end(), [](const CheckRow& r) { return !r.declared.empty(); });
   CheckReport report(format, anyDeclared);
   std::string out;
   for (size_t start = 0; start < rows.size(); start += chunk) {
