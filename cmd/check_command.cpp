@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 
 #include "cmd/check_report.h"
 #include "cmd/check_targets.h"
@@ -15,6 +16,15 @@
 
 namespace ptrd::cmd {
 namespace {
+
+// Addresses observed per round: large enough to keep the resolver's window full
+// (its drain at the end of each batch is short), small enough that a chunk's
+// answers and rows cost a few MB.
+constexpr size_t kChunk = 4096;
+
+void write(const std::string& text) {
+  std::fwrite(text.data(), 1, text.size(), stdout);
+}
 
 struct CheckArgs {
   std::string config;
@@ -78,16 +88,26 @@ int runCheck(const CheckArgs& args) {
     return 1;
   }
 
+  // Observed, rendered and written one chunk at a time: memory stays that of the
+  // target list, whatever the fleet's size, and output starts at once.
+  bool any_declared = std::any_of(list.begin(), list.end(),
+                                  [](const CheckTarget& t) { return !t.declared.empty(); });
+  CheckReport report(
+      args.output == "json" ? CheckReport::Format::kJson : CheckReport::Format::kText,
+      any_declared);
   std::vector<IpAddress> ips;
-  ips.reserve(list.size());
-  for (const auto& t : list) ips.push_back(t.ip);
-  std::vector<fcrdns::Observation> observations = fcrdns::observe(**resolver, ips);
-
   std::vector<CheckRow> rows;
-  rows.reserve(list.size());
-  for (size_t i = 0; i < list.size(); ++i)
-    rows.push_back(CheckRow{std::move(observations[i]), list[i].declared});
-  fmt::print("{}", args.output == "json" ? renderJson(rows) : renderText(rows));
+  for (size_t start = 0; start < list.size(); start += kChunk) {
+    const size_t end = std::min(list.size(), start + kChunk);
+    ips.clear();
+    for (size_t i = start; i < end; ++i) ips.push_back(list[i].ip);
+    std::vector<fcrdns::Observation> observations = fcrdns::observe(**resolver, ips);
+    rows.clear();
+    for (size_t i = start; i < end; ++i)
+      rows.push_back(CheckRow{std::move(observations[i - start]), std::move(list[i].declared)});
+    write(report.add(rows));
+  }
+  write(report.finish());
 
   if (ptr_queries > 0 && ptr_unanswered == ptr_queries) {
     fmt::print(
@@ -95,7 +115,7 @@ int runCheck(const CheckArgs& args) {
         resolvers.empty() ? "system resolver" : fmt::format("{}", fmt::join(resolvers, ", ")));
     return 1;
   }
-  return allGood(rows) ? 0 : 2;
+  return report.allGood() ? 0 : 2;
 }
 
 }  // namespace

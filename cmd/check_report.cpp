@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <map>
 #include <nlohmann/json.hpp>
 
 namespace ptrd::cmd {
@@ -21,25 +20,32 @@ std::string joinShort(const std::vector<std::string>& items) {
 
 std::vector<std::string> addressTexts(const std::vector<IpAddress>& addresses) {
   std::vector<std::string> out;
+  out.reserve(addresses.size());
   for (const auto& a : addresses) out.push_back(a.str());
   return out;
 }
 
-std::string summaryLine(const std::vector<CheckRow>& rows) {
-  std::map<fcrdns::Verdict, size_t> counts;
-  size_t differs = 0;
-  for (const auto& r : rows) {
-    ++counts[r.observation.verdict];
-    if (!r.declared.empty() && !r.matchesDeclared()) ++differs;
+std::string dumpJson(const nlohmann::ordered_json& j) {
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+// A value dumped on its own, re-indented to sit `depth` spaces deep in the
+// document: every line but the first gains the indent (JSON strings never hold
+// a raw newline, so splitting on '\n' is safe).
+void appendIndented(std::string& out, const std::string& dumped, size_t depth) {
+  const std::string pad(depth, ' ');
+  size_t start = 0;
+  while (true) {
+    size_t nl = dumped.find('\n', start);
+    out.append(dumped, start, nl == std::string::npos ? std::string::npos : nl - start + 1);
+    if (nl == std::string::npos) return;
+    out += pad;
+    start = nl + 1;
   }
-  std::vector<std::string> parts;
-  for (auto v : fcrdns::kAllVerdicts)
-    if (counts[v] > 0) parts.push_back(fmt::format("{} {}", counts[v], fcrdns::verdictName(v)));
-  std::string line =
-      fmt::format("{} checked: {}", rows.size(),
-                  parts.empty() ? "nothing" : fmt::format("{}", fmt::join(parts, ", ")));
-  if (differs > 0) line += fmt::format("; {} with a PTR other than declared", differs);
-  return line;
+}
+
+size_t verdictIndex(fcrdns::Verdict v) {
+  return static_cast<size_t>(v);
 }
 
 }  // namespace
@@ -48,61 +54,71 @@ bool CheckRow::matchesDeclared() const {
   return !declared.empty() && observation.ptr.size() == 1 && observation.ptr.front() == declared;
 }
 
-bool allGood(const std::vector<CheckRow>& rows) {
-  return std::all_of(rows.begin(), rows.end(), [](const CheckRow& r) {
-    return r.observation.verdict == fcrdns::Verdict::kConfirmed &&
-           (r.declared.empty() || r.matchesDeclared());
-  });
+CheckReport::CheckReport(Format format, bool anyDeclared)
+    : format_(format), anyDeclared_(anyDeclared) {}
+
+std::string CheckReport::add(const std::vector<CheckRow>& rows) {
+  for (const auto& r : rows) {
+    ++counts_[verdictIndex(r.observation.verdict)];
+    if (!r.declared.empty() && !r.matchesDeclared()) ++differs_;
+    if (r.observation.verdict != fcrdns::Verdict::kConfirmed ||
+        (!r.declared.empty() && !r.matchesDeclared()))
+      allGood_ = false;
+  }
+  rows_ += rows.size();
+  return format_ == Format::kJson ? jsonRows(rows) : textRows(rows);
 }
 
-std::string renderText(const std::vector<CheckRow>& rows) {
-  bool any_declared =
-      std::any_of(rows.begin(), rows.end(), [](const CheckRow& r) { return !r.declared.empty(); });
+std::string CheckReport::textLine(const std::vector<std::string>& cells) const {
+  std::string line;
+  for (size_t i = 0; i < cells.size(); ++i) {
+    line += cells[i];
+    if (i + 1 < cells.size())
+      line.append(std::max(width_[i], cells[i].size()) - cells[i].size() + 2, ' ');
+  }
+  line += '\n';
+  return line;
+}
+
+std::string CheckReport::textRows(const std::vector<CheckRow>& rows) {
   std::vector<std::vector<std::string>> table;
-  table.push_back({"IP", "PTR", "FORWARD", "VERDICT"});
-  if (any_declared) table.front().push_back("DECLARED");
+  table.reserve(rows.size() + 1);
+  if (!started_) {
+    table.push_back({"IP", "PTR", "FORWARD", "VERDICT"});
+    if (anyDeclared_) table.front().push_back("DECLARED");
+  }
   for (const auto& r : rows) {
     const auto& o = r.observation;
     std::vector<std::string> cells = {o.ip.str(), joinShort(o.ptr),
                                       joinShort(addressTexts(o.forward)),
                                       fcrdns::verdictName(o.verdict)};
-    if (any_declared) {
+    if (anyDeclared_) {
       cells.push_back(r.declared.empty()    ? "-"
                       : r.matchesDeclared() ? "ok " + r.declared
                                             : "DIFFERS " + r.declared);
     }
     table.push_back(std::move(cells));
+    // Why each problem row is not confirmed: one line each, below the table so
+    // the table stays narrow.
+    if (o.verdict != fcrdns::Verdict::kConfirmed)
+      problems_ +=
+          fmt::format("{}: {}: {}\n", o.ip.str(), fcrdns::verdictName(o.verdict), o.detail);
   }
-  std::vector<size_t> width(table.front().size(), 0);
-  for (const auto& row : table)
-    for (size_t i = 0; i < row.size(); ++i) width[i] = std::max(width[i], row[i].size());
+  if (!started_) {
+    started_ = true;
+    width_.assign(table.front().size(), 0);
+    for (const auto& row : table)
+      for (size_t i = 0; i < row.size(); ++i) width_[i] = std::max(width_[i], row[i].size());
+  }
   std::string out;
-  for (const auto& row : table) {
-    std::string line;
-    for (size_t i = 0; i < row.size(); ++i) {
-      line += row[i];
-      if (i + 1 < row.size()) line += std::string(width[i] - row[i].size() + 2, ' ');
-    }
-    out += line + "\n";
-  }
-  // Why each problem row is not confirmed: one line each, below the table so the
-  // table stays narrow.
-  bool header = false;
-  for (const auto& r : rows) {
-    if (r.observation.verdict == fcrdns::Verdict::kConfirmed) continue;
-    if (!header) out += "\n";
-    header = true;
-    out += fmt::format("{}: {}: {}\n", r.observation.ip.str(),
-                       fcrdns::verdictName(r.observation.verdict), r.observation.detail);
-  }
-  out += "\n" + summaryLine(rows) + "\n";
+  for (const auto& row : table) out += textLine(row);
   return out;
 }
 
-std::string renderJson(const std::vector<CheckRow>& rows) {
-  nlohmann::ordered_json results = nlohmann::ordered_json::array();
-  nlohmann::ordered_json summary = nlohmann::ordered_json::object();
-  for (auto v : fcrdns::kAllVerdicts) summary[fcrdns::verdictName(v)] = 0;
+std::string CheckReport::jsonRows(const std::vector<CheckRow>& rows) {
+  std::string out;
+  if (!opened_) out += "{\n  \"results\": [";
+  opened_ = true;
   for (const auto& r : rows) {
     const auto& o = r.observation;
     nlohmann::ordered_json j;
@@ -115,14 +131,40 @@ std::string renderJson(const std::vector<CheckRow>& rows) {
       j["declared"] = r.declared;
       j["ptr_matches_declared"] = r.matchesDeclared();
     }
-    results.push_back(std::move(j));
-    summary[fcrdns::verdictName(o.verdict)] =
-        summary[fcrdns::verdictName(o.verdict)].get<int>() + 1;
+    out += started_ ? ",\n    " : "\n    ";
+    started_ = true;
+    appendIndented(out, dumpJson(j), 4);
   }
-  nlohmann::ordered_json doc;
-  doc["results"] = std::move(results);
-  doc["summary"] = std::move(summary);
-  return doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+  return out;
+}
+
+std::string CheckReport::summaryLine() const {
+  std::vector<std::string> parts;
+  for (auto v : fcrdns::kAllVerdicts)
+    if (counts_[verdictIndex(v)] > 0)
+      parts.push_back(fmt::format("{} {}", counts_[verdictIndex(v)], fcrdns::verdictName(v)));
+  std::string line =
+      fmt::format("{} checked: {}", rows_,
+                  parts.empty() ? "nothing" : fmt::format("{}", fmt::join(parts, ", ")));
+  if (differs_ > 0) line += fmt::format("; {} with a PTR other than declared", differs_);
+  return line;
+}
+
+std::string CheckReport::finish() {
+  std::string out;
+  if (format_ == Format::kJson) {
+    if (!opened_) out += "{\n  \"results\": [";
+    out += started_ ? "\n  ],\n  \"summary\": " : "],\n  \"summary\": ";
+    nlohmann::ordered_json summary = nlohmann::ordered_json::object();
+    for (auto v : fcrdns::kAllVerdicts) summary[fcrdns::verdictName(v)] = counts_[verdictIndex(v)];
+    appendIndented(out, dumpJson(summary), 2);
+    out += "\n}\n";
+    return out;
+  }
+  if (!started_) out += textRows({});
+  if (!problems_.empty()) out += "\n" + problems_;
+  out += "\n" + summaryLine() + "\n";
+  return out;
 }
 
 }  // namespace ptrd::cmd

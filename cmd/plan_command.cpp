@@ -29,8 +29,11 @@ int runPlan(const PlanArgs& args) {
   auto session = openSession(args.config);
   if (!session) return fail(args, session.error().message);
   const auto& config = session->config;
-  auto plan = observeAndPlan(session->desired, *session->provider, *session->resolver,
-                             config.planOptions(args.allowLargeChange));
+  PlanOptions options = config.planOptions(args.allowLargeChange);
+  // Text and JSON list only what is not in sync (the summary counts the rest);
+  // the HTML view shows every address.
+  options.inSyncEntries = args.output == "html";
+  auto plan = observeAndPlan(session->desired, *session->provider, *session->resolver, options);
   if (!plan) return fail(args, plan.error().message);
   PlanContext ctx{policyName(config.policy), config.requireForwardMatch, &session->desired};
   std::string error;

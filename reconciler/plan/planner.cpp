@@ -38,10 +38,11 @@ class Planner {
         options_(options),
         invalidIps_(invalidAddresses(desired)) {
     for (const auto& f : forward) forward_.emplace(f.question, &f);
-    for (const auto& r : desired.records) declaredIps_.insert(r.ip);
   }
 
   Plan run() {
+    if (options_.inSyncEntries)
+      plan_.entries.reserve(desired_.records.size() + desired_.invalid.size());
     forEachActionable(desired_, invalidIps_, [&](const DesiredRecord& r) { planRecord(r); });
     planInvalid();
     planUndeclared();
@@ -68,6 +69,10 @@ class Planner {
       e.state = RecordState::kInSync;
     } else {
       planSet(e, r);
+    }
+    if (e.state == RecordState::kInSync && !options_.inSyncEntries) {
+      ++inSyncCounted_;
+      return;
     }
     plan_.entries.push_back(std::move(e));
   }
@@ -122,7 +127,7 @@ class Planner {
   }
 
   bool declared(const IpAddress& ip) const {
-    return declaredIps_.contains(ip) || invalidIps_.contains(ip);
+    return desired_.find(ip) != nullptr || invalidIps_.contains(ip);
   }
 
   // Owned IPs nobody declared: the policy's business. Under sync, resets need the
@@ -180,6 +185,7 @@ class Planner {
                        if (a.ip.has_value() != b.ip.has_value()) return a.ip.has_value();
                        return a.ip.has_value() && *a.ip < *b.ip;
                      });
+    plan_.summary[RecordState::kInSync] += inSyncCounted_;
     for (const auto& e : plan_.entries) {
       ++plan_.summary[e.state];
       if (e.state != RecordState::kSet && e.state != RecordState::kReset) continue;
@@ -222,9 +228,9 @@ class Planner {
   OwnershipIndex owned_;
   const PlanOptions& options_;
   std::set<IpAddress> invalidIps_;
-  std::set<IpAddress> declaredIps_;
   std::map<ForwardQuestion, const ForwardLookup*> forward_;
   uint64_t managedDeclared_ = 0;
+  uint64_t inSyncCounted_ = 0;  // in_sync IPs left out of entries (!options_.inSyncEntries)
   uint64_t managedCustom_ = 0;
   Plan plan_;
 };

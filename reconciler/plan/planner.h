@@ -36,6 +36,10 @@ struct PlanOptions {
   bool requireForwardMatch = true;
   SafetyLimits limits;
   bool allowLargeChange = false;  // the person's explicit override of the cap
+  // false: in_sync IPs are only counted in the summary, with no PlanEntry each --
+  // for callers that show only what is not in sync (`ptrd plan -o text|json`),
+  // so that a fleet of a million addresses in sync costs no entries.
+  bool inSyncEntries = true;
 };
 
 // The forward lookups the plan needs: one per (hostname, family) of a declared,

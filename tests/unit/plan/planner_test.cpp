@@ -43,6 +43,36 @@ TEST(Planner, IdempotencyDesiredEqualsCurrentGivesNoChanges) {
   EXPECT_TRUE(p.warnings.empty());
 }
 
+TEST(Planner, WithoutInSyncEntriesInSyncIpsAreOnlyCounted) {
+  auto build = [](bool inSyncEntries) {
+    PlanFixture f;
+    f.options.inSyncEntries = inSyncEntries;
+    for (int i = 1; i <= 20; ++i) {
+      std::string ip = "203.0.113." + std::to_string(i);
+      f.declare(ip, "h" + std::to_string(i) + ".example.com.");
+      f.own(ip, "h" + std::to_string(i) + ".example.com.");
+    }
+    f.declare("203.0.113.30", kMail, 7);
+    f.own("203.0.113.30", "old.example.net.");
+    f.answerA(kMail, {"203.0.113.30"});
+    f.declare("198.51.100.1", kMail);  // not on the account
+    return f.plan();
+  };
+  Plan all = build(true);
+  Plan lean = build(false);
+  EXPECT_EQ(all.entries.size(), 22u);
+  ASSERT_EQ(lean.entries.size(), 2u);  // the set and the not_owned, in IP order
+  EXPECT_EQ(lean.entries[0].state, RecordState::kNotOwned);
+  EXPECT_EQ(lean.entries[1].state, RecordState::kSet);
+  EXPECT_EQ(lean.entries[1].source.str(), all.entries[21].source.str());
+  EXPECT_EQ(lean.summary.counts, all.summary.counts);
+  EXPECT_EQ(lean.summary[RecordState::kInSync], 20u);
+  EXPECT_EQ(lean.managed, all.managed);
+  ASSERT_EQ(lean.changes.size(), 1u);
+  EXPECT_EQ(lean.changes[0].change.hostname, kMail);
+  EXPECT_FALSE(lean.converged());
+}
+
 TEST(Planner, SetWhenForwardAnswerContainsTheIp) {
   PlanFixture f;
   f.declare("203.0.113.10", kMail, 12);
