@@ -44,7 +44,8 @@ std::pair<std::string, std::string> hostAndPath(const std::string& url) {
   size_t start = url.find("://");
   start = start == std::string::npos ? 0 : start + 3;
   size_t slash = url.find('/', start);
-  std::string host = url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+  std::string host =
+      url.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
   std::string path = slash == std::string::npos ? "/" : url.substr(slash);
   if (size_t q = path.find('?'); q != std::string::npos) path.resize(q);
   return {host, path.empty() ? "/" : path};
@@ -61,8 +62,8 @@ Result<http::Response> SigningClient::send(const http::Request& request) {
   auto [host, path] = hostAndPath(request.url);
   signedRequest.headers.emplace_back("Host", host);
   signedRequest.headers.emplace_back("X-Amz-Date", amzDate(options_.clock()));
-  SignInput in{request.method, path, "", signedRequest.headers, request.body, options_.region,
-               "ec2"};
+  SignInput in{request.method,  path, "", signedRequest.headers, request.body,
+               options_.region, "ec2"};
   signedRequest.headers.emplace_back("Authorization", authorization(in, options_.credentials));
   return inner_->send(signedRequest);
 }
@@ -132,8 +133,8 @@ Result<std::vector<PtrAttribute>> AwsEc2Provider::attributes(
       auto r = call("DescribeAddressesAttribute", params);
       if (!r) return r.error();
       if (r->code != 200)
-        return http::httpError(r->code, fmt::format("EC2 API DescribeAddressesAttribute: {}",
-                                                    errorText(*r)));
+        return http::httpError(
+            r->code, fmt::format("EC2 API DescribeAddressesAttribute: {}", errorText(*r)));
       auto p = parseAttributes(r->body);
       if (!p) return p.error();
       if (p->attributes.size() > options_.maxItems - std::min(options_.maxItems, out.size()))
@@ -161,8 +162,7 @@ Result<Inventory> AwsEc2Provider::inventory() {
     auto r = call("DescribeAddresses", params);
     if (!r) return r.error();
     if (r->code != 200)
-      return http::httpError(r->code,
-                             fmt::format("EC2 API DescribeAddresses: {}", errorText(*r)));
+      return http::httpError(r->code, fmt::format("EC2 API DescribeAddresses: {}", errorText(*r)));
     auto p = parseAddresses(r->body);
     if (!p) return p.error();
     if (p->addresses.size() > options_.maxItems - eips.size())
@@ -258,9 +258,9 @@ bool AwsEc2Provider::settle(Pending& p, const PtrAttribute* shown) {
   }
   if (shown->updating && shown->updateStatus == "PENDING") return false;
   if (shown->updating) {
-    std::string text = fmt::format("PTR update {}: {}", shown->updateStatus,
-                                   shown->updateReason.empty() ? "no reason given"
-                                                               : shown->updateReason);
+    std::string text =
+        fmt::format("PTR update {}: {}", shown->updateStatus,
+                    shown->updateReason.empty() ? "no reason given" : shown->updateReason);
     p.finish(isForwardRefusal(shown->updateReason) ? ResultStatus::kRefusedForward
                                                    : ResultStatus::kFailed,
              text);
@@ -270,8 +270,8 @@ bool AwsEc2Provider::settle(Pending& p, const PtrAttribute* shown) {
   if (landed)
     p.finish(ResultStatus::kApplied);
   else
-    p.finish(ResultStatus::kFailed, fmt::format("AWS shows PTR \"{}\" where \"{}\" was asked",
-                                                shown->ptr, p.expected));
+    p.finish(ResultStatus::kFailed,
+             fmt::format("AWS shows PTR \"{}\" where \"{}\" was asked", shown->ptr, p.expected));
   return true;
 }
 
@@ -357,7 +357,8 @@ Result<std::unique_ptr<Provider>> makeAwsEc2Provider(const ProviderConfig& confi
   if (own == nullptr) return Error::permanent("aws-ec2 provider: the awsEc2 block was not read");
   auto id = http::readSecretFile(own->accessKeyIdFile);
   if (!id)
-    return Error::permanent(fmt::format("aws-ec2 provider: accessKeyIdFile: {}", id.error().message));
+    return Error::permanent(
+        fmt::format("aws-ec2 provider: accessKeyIdFile: {}", id.error().message));
   auto secret = http::readSecretFile(own->secretAccessKeyFile);
   if (!secret)
     return Error::permanent(

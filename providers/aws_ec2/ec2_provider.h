@@ -109,7 +109,7 @@ class AwsEc2Provider : public Provider {
 
   AwsEc2Options options_;
   http::RetryEnv env_;
-  std::unique_ptr<http::Client> client_;    // signs, then paced
+  std::unique_ptr<http::Client> client_;             // signs, then paced
   std::map<std::string, std::string> allocationOf_;  // ip -> allocation id, from inventory()
 };
 

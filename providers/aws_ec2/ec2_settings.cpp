@@ -14,8 +14,8 @@ namespace {
 bool isRegionName(const std::string& r) {
   if (r.empty() || r.size() > 32 || r.front() == '-' || r.back() == '-') return false;
   for (char c : r)
-    if (!std::islower(static_cast<unsigned char>(c)) && !std::isdigit(static_cast<unsigned char>(c)) &&
-        c != '-')
+    if (!std::islower(static_cast<unsigned char>(c)) &&
+        !std::isdigit(static_cast<unsigned char>(c)) && c != '-')
       return false;
   return r.find('-') != std::string::npos;
 }

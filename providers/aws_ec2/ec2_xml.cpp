@@ -69,8 +69,7 @@ void onDoctype(void* data, const XML_Char*, const XML_Char*, const XML_Char*, in
   static_cast<Builder*>(data)->stop("a DOCTYPE declaration (refused)");
 }
 
-Result<XmlNode> parseRoot(std::string_view body, std::string_view what,
-                          std::string_view rootName) {
+Result<XmlNode> parseRoot(std::string_view body, std::string_view what, std::string_view rootName) {
   auto doc = parseXml(body);
   if (!doc) return Error::transient(fmt::format("EC2 API {}: {}", what, doc.error().message));
   if (doc->name != rootName)
@@ -122,7 +121,8 @@ Result<XmlNode> parseXml(std::string_view body) {
   XML_SetStartDoctypeDeclHandler(b.parser, onDoctype);
   XML_SetParamEntityParsing(b.parser, XML_PARAM_ENTITY_PARSING_NEVER);
   if (body.size() > size_t(INT32_MAX)) return Error::permanent("XML answer too large");
-  if (XML_Parse(b.parser, body.data(), static_cast<int>(body.size()), XML_TRUE) == XML_STATUS_ERROR) {
+  if (XML_Parse(b.parser, body.data(), static_cast<int>(body.size()), XML_TRUE) ==
+      XML_STATUS_ERROR) {
     if (!b.error.empty()) return Error::permanent(fmt::format("malformed XML: {}", b.error));
     return Error::permanent(fmt::format("malformed XML at line {}: {}",
                                         XML_GetCurrentLineNumber(b.parser),
@@ -152,8 +152,8 @@ Result<AddressPage> parseAddresses(std::string_view body) {
   AddressPage page;
   for (const XmlNode& item : set->children) {
     if (item.name != "item")
-      return Error::transient(fmt::format("EC2 API {}: unexpected <{}> in addressesSet", what,
-                                          item.name));
+      return Error::transient(
+          fmt::format("EC2 API {}: unexpected <{}> in addressesSet", what, item.name));
     auto ip = IpAddress::parse(item.childText("publicIp"));
     if (!ip || !ip->isV4())
       return Error::transient(fmt::format("EC2 API {}: an item without a valid publicIp ({:.64})",

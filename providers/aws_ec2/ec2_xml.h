@@ -57,7 +57,7 @@ Result<AddressPage> parseAddresses(std::string_view body);
 struct PtrAttribute {
   std::string ip;
   std::string allocationId;
-  std::string ptr;  // canonical; "" when none
+  std::string ptr;           // canonical; "" when none
   bool updating = false;     // a PtrRecordUpdate with a non-empty status
   std::string updateValue;   // canonical
   std::string updateStatus;  // "PENDING", or how it ended

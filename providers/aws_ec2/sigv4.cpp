@@ -50,7 +50,8 @@ std::string trimAll(std::string_view v) {
 std::vector<std::pair<std::string, std::string>> canonicalHeaders(const SignInput& in) {
   std::vector<std::pair<std::string, std::string>> h;
   for (const auto& [n, v] : in.headers) h.emplace_back(lower(n), trimAll(v));
-  std::stable_sort(h.begin(), h.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::stable_sort(h.begin(), h.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::pair<std::string, std::string>> out;
   for (auto& [n, v] : h) {
     if (!out.empty() && out.back().first == n)
@@ -163,8 +164,8 @@ std::string signature(const SignInput& in, const std::string& secretAccessKey) {
 std::string authorization(const SignInput& in, const Credentials& credentials) {
   return fmt::format(
       "AWS4-HMAC-SHA256 Credential={}/{}/{}/{}/aws4_request, SignedHeaders={}, Signature={}",
-      credentials.accessKeyId, scopeDate(requestDate(in)), in.region, in.service,
-      signedHeaders(in), signature(in, credentials.secretAccessKey));
+      credentials.accessKeyId, scopeDate(requestDate(in)), in.region, in.service, signedHeaders(in),
+      signature(in, credentials.secretAccessKey));
 }
 
 }  // namespace ptrd::providers::aws_ec2

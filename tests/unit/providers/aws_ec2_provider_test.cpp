@@ -53,9 +53,10 @@ std::string attribute(const std::string& ip, const std::string& id, const std::s
                       const std::string& reason = {}) {
   std::string u;
   if (!status.empty())
-    u = fmt::format("<ptrRecordUpdate><value>{}</value><status>{}</status><reason>{}</reason>"
-                    "</ptrRecordUpdate>",
-                    update, status, reason);
+    u = fmt::format(
+        "<ptrRecordUpdate><value>{}</value><status>{}</status><reason>{}</reason>"
+        "</ptrRecordUpdate>",
+        update, status, reason);
   return fmt::format("<publicIp>{}</publicIp><allocationId>{}</allocationId>{}{}", ip, id,
                      ptr.empty() ? "" : "<ptrRecord>" + ptr + "</ptrRecord>", u);
 }
@@ -70,8 +71,9 @@ std::string attributes(const std::vector<std::string>& items, const std::string&
 }
 
 std::string answer(const std::string& action, const std::string& item) {
-  return fmt::format("<{0}Response {1}><requestId>r</requestId><address>{2}</address></{0}Response>",
-                     action, kNs, item);
+  return fmt::format(
+      "<{0}Response {1}><requestId>r</requestId><address>{2}</address></{0}Response>", action, kNs,
+      item);
 }
 
 std::string ec2Error(const std::string& code, const std::string& message) {
@@ -117,8 +119,8 @@ Change reset(const std::string& ip) {
 }
 
 TEST(AwsEc2XmlTest, RefusesDoctypeAndMalformedAnswers) {
-  auto bomb = parseXml(
-      "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><a>&lol;</a>");
+  auto bomb =
+      parseXml("<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\">]><a>&lol;</a>");
   ASSERT_FALSE(bomb.ok());
   EXPECT_THAT(bomb.error().message, HasSubstr("DOCTYPE"));
   EXPECT_FALSE(parseXml("<a><b></a>").ok());
@@ -137,8 +139,8 @@ TEST(AwsEc2XmlTest, ReadsAddressesAttributesAndErrors) {
   ASSERT_EQ(a->addresses.size(), 1u);  // EC2-Classic, without an allocation, is left out
   EXPECT_EQ(a->addresses[0].allocationId, "eipalloc-1");
   EXPECT_EQ(a->nextToken, "t2");
-  auto p = parseAttributes(attributes(
-      {attribute("203.0.113.10", "eipalloc-1", "Mail.Example.com.", "new.example.com.", "PENDING")}));
+  auto p = parseAttributes(attributes({attribute("203.0.113.10", "eipalloc-1", "Mail.Example.com.",
+                                                 "new.example.com.", "PENDING")}));
   ASSERT_TRUE(p.ok()) << p.error().message;
   ASSERT_EQ(p->attributes.size(), 1u);
   EXPECT_EQ(p->attributes[0].ptr, "mail.example.com.");
@@ -158,7 +160,8 @@ void account(Fixture& f, std::vector<std::string>* seenActions = nullptr) {
     auto p = form(r.body);
     if (seenActions) seenActions->push_back(p["Action"]);
     if (p["Action"] == "DescribeAddresses")
-      return reply(200, addresses({{"203.0.113.10", "eipalloc-1"}, {"203.0.113.11", "eipalloc-2"}}));
+      return reply(200,
+                   addresses({{"203.0.113.10", "eipalloc-1"}, {"203.0.113.11", "eipalloc-2"}}));
     if (p["Action"] == "DescribeAddressesAttribute")
       return reply(200, attributes({attribute("203.0.113.11", "eipalloc-2", "mail.example.com.")}));
     return reply(400, ec2Error("InvalidAction", "no"));
@@ -228,9 +231,8 @@ TEST(AwsEc2ProviderTest, SetWaitsForThePendingUpdate) {
     if (p["Action"] == "ModifyAddressAttribute") {
       EXPECT_EQ(p["DomainName"], "web.example.com");
       EXPECT_EQ(p["AllocationId"], "eipalloc-1");
-      return reply(200, answer("ModifyAddressAttribute",
-                               attribute("203.0.113.10", "eipalloc-1", "", "web.example.com.",
-                                         "PENDING")));
+      return reply(200, answer("ModifyAddressAttribute", attribute("203.0.113.10", "eipalloc-1", "",
+                                                                   "web.example.com.", "PENDING")));
     }
     if (p["Action"] == "DescribeAddressesAttribute" && p.count("AllocationId.1")) {
       if (++polls < 3)
@@ -262,9 +264,9 @@ TEST(AwsEc2ProviderTest, ResetLandsWhenTheAddressLeavesTheListing) {
     if (p["Action"] == "ResetAddressAttribute") {
       EXPECT_EQ(p["Attribute"], "domain-name");
       resetSent = true;
-      return reply(200, answer("ResetAddressAttribute",
-                               attribute("203.0.113.11", "eipalloc-2", "mail.example.com.", "",
-                                         "PENDING")));
+      return reply(
+          200, answer("ResetAddressAttribute",
+                      attribute("203.0.113.11", "eipalloc-2", "mail.example.com.", "", "PENDING")));
     }
     if (resetSent) return reply(200, attributes({}));
     return reply(200, attributes({attribute("203.0.113.11", "eipalloc-2", "mail.example.com.")}));
@@ -286,19 +288,21 @@ TEST(AwsEc2ProviderTest, ClassifiesRefusals) {
                                    {"203.0.113.3", "eipalloc-3"}}));
     if (p["Action"] == "ModifyAddressAttribute") {
       if (p["AllocationId"] == "eipalloc-1")
-        return reply(400, ec2Error("InvalidAllocationID.NotFound", "The allocation ID does not exist"));
+        return reply(400,
+                     ec2Error("InvalidAllocationID.NotFound", "The allocation ID does not exist"));
       if (p["AllocationId"] == "eipalloc-2")
         return reply(400, ec2Error("InvalidParameterValue", "Invalid domain name"));
-      return reply(200, answer("ModifyAddressAttribute",
-                               attribute("203.0.113.3", "eipalloc-3", "", "a.example.com.",
-                                         "PENDING")));
+      return reply(200, answer("ModifyAddressAttribute", attribute("203.0.113.3", "eipalloc-3", "",
+                                                                   "a.example.com.", "PENDING")));
     }
-    return reply(200, attributes({attribute(
-                          "203.0.113.3", "eipalloc-3", "", "a.example.com.", "FAILED",
-                          "The forward DNS record a.example.com does not resolve to 203.0.113.3")}));
+    return reply(200,
+                 attributes({attribute(
+                     "203.0.113.3", "eipalloc-3", "", "a.example.com.", "FAILED",
+                     "The forward DNS record a.example.com does not resolve to 203.0.113.3")}));
   };
-  auto r = f.make()->apply({set("203.0.113.1", "a.example.com."),
-                            set("203.0.113.2", "a.example.com."), set("203.0.113.3", "a.example.com.")});
+  auto r =
+      f.make()->apply({set("203.0.113.1", "a.example.com."), set("203.0.113.2", "a.example.com."),
+                       set("203.0.113.3", "a.example.com.")});
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ((*r)[0].status, Status::kNotYours);
   EXPECT_EQ((*r)[1].status, Status::kInvalid);
@@ -314,7 +318,8 @@ TEST(AwsEc2ProviderTest, ThrottlingBacksOffAndAuthStopsTheBatch) {
     if (p["Action"] == "DescribeAddresses")
       return reply(200, addresses({{"203.0.113.1", "eipalloc-1"}, {"203.0.113.2", "eipalloc-2"}}));
     if (p["Action"] == "ModifyAddressAttribute" && p["AllocationId"] == "eipalloc-1") {
-      if (++throttled < 3) return reply(503, ec2Error("RequestLimitExceeded", "Request limit exceeded."));
+      if (++throttled < 3)
+        return reply(503, ec2Error("RequestLimitExceeded", "Request limit exceeded."));
       return reply(200, answer("ModifyAddressAttribute",
                                attribute("203.0.113.1", "eipalloc-1", "a.example.com.")));
     }

@@ -12,7 +12,8 @@ namespace ptrd::providers::aws_ec2 {
 namespace {
 
 const Credentials kSuite{"AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"};
-constexpr const char* kEmptySha = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+constexpr const char* kEmptySha =
+    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 SignInput suiteRequest(std::string method, std::string query = {},
                        std::vector<std::pair<std::string, std::string>> extra = {},
