@@ -26,7 +26,7 @@ struct PtrUpdate {
 };
 
 struct ElasticIp {
-  std::string address;      // canonical IPv4
+  std::string address;  // canonical IPv4
   std::string allocationId;
   std::string reverseName;  // canonical, trailing dot
   std::string ptr;          // canonical custom PTR; "" = AWS's default

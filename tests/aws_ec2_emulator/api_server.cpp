@@ -110,17 +110,18 @@ void ApiServer::routes() {
       return std::nullopt;
     }
   };
-  server_.Post("/admin/forward", [this, admin](const httplib::Request& req, httplib::Response& res) {
-    auto body = admin(req, res);
-    if (!body) return;
-    std::string mode = body->value("resolver", "");
-    if (mode != "ok" && mode != "stale") {
-      res.status = 400;
-      return;
-    }
-    staleResolver_ = mode == "stale";
-    res.set_content(json{{"resolver", mode}}.dump(), "application/json");
-  });
+  server_.Post("/admin/forward",
+               [this, admin](const httplib::Request& req, httplib::Response& res) {
+                 auto body = admin(req, res);
+                 if (!body) return;
+                 std::string mode = body->value("resolver", "");
+                 if (mode != "ok" && mode != "stale") {
+                   res.status = 400;
+                   return;
+                 }
+                 staleResolver_ = mode == "stale";
+                 res.set_content(json{{"resolver", mode}}.dump(), "application/json");
+               });
   server_.Post("/admin/clock", [this, admin](const httplib::Request& req, httplib::Response& res) {
     auto body = admin(req, res);
     if (!body) return;
@@ -138,8 +139,8 @@ void ApiServer::handle(const httplib::Request& req, httplib::Response& res) {
   auto refusal = parseForm(req.body, p);
   if (!refusal) refusal = checkParams(p);
   if (!refusal && p.count("DryRun") && p["DryRun"] == "true")
-    refusal = AwsRefusal{412, "DryRunOperation",
-                         "Request would have succeeded, but DryRun flag is set."};
+    refusal =
+        AwsRefusal{412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set."};
   std::string inner;
   if (!refusal) {
     std::lock_guard lock(accountMu_);
@@ -218,7 +219,8 @@ std::optional<AwsRefusal> ApiServer::act(const Params& p, std::string& inner) {
 
   if (action == "DescribeAddresses") {
     inner = "    <addressesSet>\n";
-    for (const ElasticIp* ip : chosen) inner += "        <item>" + itemXml(*ip, false) + "</item>\n";
+    for (const ElasticIp* ip : chosen)
+      inner += "        <item>" + itemXml(*ip, false) + "</item>\n";
     inner += "    </addressesSet>\n";
     return std::nullopt;
   }
@@ -250,7 +252,8 @@ std::optional<AwsRefusal> ApiServer::act(const Params& p, std::string& inner) {
     for (size_t i = from; i < listed.size() && i < from + max; ++i)
       inner += "        <item>" + itemXml(*listed[i], true) + "</item>\n";
     inner += "    </addressSet>\n";
-    if (from + max < listed.size()) inner += fmt::format("    <nextToken>eyJ{}</nextToken>\n", from + max);
+    if (from + max < listed.size())
+      inner += fmt::format("    <nextToken>eyJ{}</nextToken>\n", from + max);
     return std::nullopt;
   }
   ElasticIp* ip = account_.byAllocation(p.at("AllocationId"));
@@ -258,8 +261,7 @@ std::optional<AwsRefusal> ApiServer::act(const Params& p, std::string& inner) {
   const auto due = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.pendingMs);
   if (action == "ModifyAddressAttribute") {
     auto name = normaliseHostname(p.at("DomainName"));
-    if (!name)
-      return invalidValue(fmt::format("Invalid domain name: {}", p.at("DomainName")));
+    if (!name) return invalidValue(fmt::format("Invalid domain name: {}", p.at("DomainName")));
     ip->update = PtrUpdate{*name, "PENDING", "", due};
   } else {  // ResetAddressAttribute
     if (p.at("Attribute") != "domain-name")

@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
   app.add_option("--region", o.key.region, "the region requests must be signed for");
   app.add_option("--pdns-url", pdnsUrl, "PowerDNS API on loopback where changes are published");
   app.add_option("--pdns-key-file", pdnsKeyFile, "file holding the PowerDNS API key");
-  app.add_option("--dns-port", o.dnsPort, "DNS port on 127.0.0.1 for AWS's forward check (0: none)");
+  app.add_option("--dns-port", o.dnsPort,
+                 "DNS port on 127.0.0.1 for AWS's forward check (0: none)");
   app.add_option("--pending-ms", o.pendingMs, "how long a PTR update stays PENDING");
   app.add_option("--page-size", o.pageSize, "DescribeAddressesAttribute items per page at most");
   app.add_flag("--seed-dns", seedDns, "publish every address's current PTR at start");

@@ -64,8 +64,8 @@ std::optional<AwsRefusal> checkParams(const Params& p) {
   if (action == p.end()) return invalid("MissingAction", "The request must contain an Action");
   auto spec = actions().find(action->second);
   if (spec == actions().end())
-    return invalid("InvalidAction", fmt::format("The action {} is not valid for this web service.",
-                                                action->second));
+    return invalid("InvalidAction",
+                   fmt::format("The action {} is not valid for this web service.", action->second));
   auto version = p.find("Version");
   if (version == p.end())
     return invalid("MissingParameter", "The request must contain the parameter Version");

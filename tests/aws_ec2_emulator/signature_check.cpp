@@ -47,9 +47,9 @@ std::optional<AwsRefusal> checkSignature(const httplib::Request& req, const Sign
   if (scope[0] != key.accessKeyId)
     return authFailure("AWS was not able to validate the provided access credentials");
   if (scope[2] != key.region || scope[3] != "ec2")
-    return authFailure(fmt::format(
-        "Credential should be scoped to a valid region and to service ec2, not '{}/{}'", scope[2],
-        scope[3]));
+    return authFailure(
+        fmt::format("Credential should be scoped to a valid region and to service ec2, not '{}/{}'",
+                    scope[2], scope[3]));
   const std::string date = req.get_header_value("X-Amz-Date");
   std::chrono::system_clock::time_point at;
   if (!sig::parseAmzDate(date, at) || date.substr(0, 8) != scope[1])

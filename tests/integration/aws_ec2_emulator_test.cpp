@@ -71,10 +71,10 @@ TEST_F(AwsEc2EmulatorTest, VerifiesTheSignature) {
 TEST_F(AwsEc2EmulatorTest, RefusesWhatEc2Refuses) {
   EXPECT_EQ(post("Action=DescribeInstances&Version=2016-11-15", secret_).code, "InvalidAction");
   EXPECT_EQ(post("Action=DescribeAddresses&Version=2014-01-01", secret_).code, "NoSuchVersion");
-  EXPECT_EQ(post("Action=ModifyAddressAttribute&Version=2016-11-15&AllocationId=eipalloc-1",
-                 secret_)
-                .code,
-            "MissingParameter");
+  EXPECT_EQ(
+      post("Action=ModifyAddressAttribute&Version=2016-11-15&AllocationId=eipalloc-1", secret_)
+          .code,
+      "MissingParameter");
   EXPECT_EQ(post("Action=DescribeAddresses&Version=2016-11-15&Bogus=1", secret_).code,
             "UnknownParameter");
   EXPECT_EQ(post("Action=ModifyAddressAttribute&Version=2016-11-15&AllocationId=eipalloc-9&"

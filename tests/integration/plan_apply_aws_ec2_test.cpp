@@ -131,7 +131,9 @@ class PlanApplyAwsEc2Test : public ::testing::Test {
     return out;
   }
   std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
-  std::string secret() { return lab::readFile(aws_->secretFile("secret-access-key")).substr(0, 20); }
+  std::string secret() {
+    return lab::readFile(aws_->secretFile("secret-access-key")).substr(0, 20);
+  }
 
   lab::PdnsServer pdns_;
   std::unique_ptr<lab::EmulatorProcess> aws_ = startEmulator(withZones(pdns_));
@@ -198,10 +200,8 @@ TEST_F(PlanApplyAwsEc2Test, AwsOwnForwardRefusalIsBlockedForwardWithItsWords) {
 }
 
 TEST_F(PlanApplyAwsEc2Test, ThrottlingAndServerErrorsConvergeWithoutDuplicateWrites) {
-  aws_->setFaults({{"error_rate", 0.15},
-                   {"rate_limit_every", 6},
-                   {"rate_limit_burst", 2},
-                   {"seed", 11}});
+  aws_->setFaults(
+      {{"error_rate", 0.15}, {"rate_limit_every", 6}, {"rate_limit_burst", 2}, {"seed", 11}});
   auto apply = ptrd({"apply", "--log-level", "debug"});
   EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;
   std::map<std::string, int> acknowledged;  // changes answered 200, per allocation
