@@ -6,31 +6,14 @@
 //                    --region eu-central-1 --pdns-url http://127.0.0.1:8081
 //                    --pdns-key-file P --dns-port 5300 [--port 0] [--seed-dns]
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <fstream>
 #include <iostream>
-#include <sstream>
-#include <thread>
 
 #include "tests/aws_ec2_emulator/api_server.h"
-
-namespace {
-
-std::string readSecret(const std::string& path) {
-  if (path.empty()) return {};
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  return s;
-}
-
-}  // namespace
+#include "tests/emulator_kit/emulator_main.h"
 
 int main(int argc, char** argv) {
   using namespace ptrd::aws_ec2_emulator;
+  using ptrd::emulator_kit::readSecretFile;
   CLI::App app{"Emulator of the EC2 Query API's Elastic IP reverse-DNS calls"};
   int port = 0;
   std::string keyIdFile, secretFile, adminTokenFile, accountFile, pdnsUrl, pdnsKeyFile;
@@ -57,36 +40,21 @@ int main(int argc, char** argv) {
   app.add_option("--seed", f.seed, "fault RNG seed");
   CLI11_PARSE(app, argc, argv);
 
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-
+  ptrd::emulator_kit::SignalStop stop;
   try {
     auto account = Account::load(accountFile);
     if (!account) throw std::runtime_error(account.error().message);
-    auto pdns = ptrd::emulator_kit::PdnsWriter::make(pdnsUrl, readSecret(pdnsKeyFile));
+    auto pdns = ptrd::emulator_kit::PdnsWriter::make(pdnsUrl, readSecretFile(pdnsKeyFile));
     if (!pdns) throw std::runtime_error(pdns.error().message);
-    o.key.accessKeyId = readSecret(keyIdFile);
-    o.key.secretAccessKey = readSecret(secretFile);
-    o.adminToken = readSecret(adminTokenFile);
+    o.key.accessKeyId = readSecretFile(keyIdFile);
+    o.key.secretAccessKey = readSecretFile(secretFile);
+    o.adminToken = readSecretFile(adminTokenFile);
     ApiServer server(o, std::move(*account), std::move(*pdns));
     if (seedDns) {
       if (auto err = server.seedDns(); !err.empty())
         throw std::runtime_error("seeding DNS: " + err);
     }
-    int bound = server.bind(port);
-    if (bound <= 0) throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));
-    std::thread signals([&] {
-      int sig = 0;
-      sigwait(&sigs, &sig);
-      server.stop();
-    });
-    std::cout << "listening on 127.0.0.1:" << bound << std::endl;
-    server.listen();
-    pthread_kill(signals.native_handle(), SIGTERM);
-    signals.join();
+    stop.serve(server, port);
   } catch (const std::exception& e) {
     std::cerr << "aws-ec2-emulator: " << e.what() << "\n";
     return 1;
