@@ -50,9 +50,10 @@ TEST(AwsEc2Settings, TheUrlComesFromTheRegionAndBothKeysFromFiles) {
 
 TEST(AwsEc2Settings, NamesItsMistakes) {
   std::vector<std::string> errors;
-  parse("{type: aws-ec2, awsEc2: {region: Frankfurt, tokenFile: t, secretAccessKeyFile: s, "
-        "requestsPerSecond: 500}}",
-        &errors);
+  parse(
+      "{type: aws-ec2, awsEc2: {region: Frankfurt, tokenFile: t, secretAccessKeyFile: s, "
+      "requestsPerSecond: 500}}",
+      &errors);
   ASSERT_EQ(errors.size(), 4u) << ::testing::PrintToString(errors);
   using ::testing::Contains;
   EXPECT_THAT(errors, Contains(HasSubstr("\"Frankfurt\" is not an AWS region name")));
