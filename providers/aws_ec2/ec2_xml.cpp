@@ -58,7 +58,13 @@ void onEnd(void* data, const XML_Char*) {
 void onText(void* data, const XML_Char* s, int len) {
   auto* b = static_cast<Builder*>(data);
   if (!b->error.empty() || b->stack.empty()) return;
-  std::string& t = b->stack.back()->text;
+  XmlNode* node = b->stack.back();
+  // The indentation between a list's items is no content: kept, it would add up
+  // past the text bound on a long list.
+  std::string_view chunk(s, static_cast<size_t>(len));
+  if (!node->children.empty() && chunk.find_first_not_of(" \t\r\n") == std::string_view::npos)
+    return;
+  std::string& t = node->text;
   if (t.size() + static_cast<size_t>(len) > kMaxXmlText)
     return b->stop(fmt::format("an element's text is longer than {} bytes", kMaxXmlText));
   t.append(s, static_cast<size_t>(len));

@@ -133,6 +133,21 @@ TEST(AwsEc2XmlTest, RefusesDoctypeAndMalformedAnswers) {
   EXPECT_FALSE(parseAddresses(addresses({{"2001:db8::1", "eipalloc-1"}})).ok());
 }
 
+TEST(AwsEc2XmlTest, ALongPrettyPrintedListStaysWithinTheTextBound) {
+  std::string items;
+  for (int i = 0; i < 3000; ++i)
+    items += fmt::format(
+        "\n        <item>\n            <publicIp>10.0.{}.{}</publicIp>\n            "
+        "<allocationId>eipalloc-{}</allocationId>\n        </item>",
+        i / 256, i % 256, i);
+  auto a = parseAddresses(
+      fmt::format("<DescribeAddressesResponse {}>\n    <addressesSet>{}\n    </addressesSet>\n"
+                  "</DescribeAddressesResponse>",
+                  kNs, items));
+  ASSERT_TRUE(a.ok()) << a.error().message;
+  EXPECT_EQ(a->addresses.size(), 3000u);
+}
+
 TEST(AwsEc2XmlTest, ReadsAddressesAttributesAndErrors) {
   auto a = parseAddresses(addresses({{"203.0.113.10", "eipalloc-1"}, {"198.51.100.7", ""}}, "t2"));
   ASSERT_TRUE(a.ok()) << a.error().message;
