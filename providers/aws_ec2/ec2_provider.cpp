@@ -257,7 +257,9 @@ bool AwsEc2Provider::settle(Pending& p, const PtrAttribute* shown) {
     return true;
   }
   if (shown->updating && shown->updateStatus == "PENDING") return false;
-  if (shown->updating) {
+  const bool landed = shown->ptr == p.expected || (!set && shown->ptr.empty());
+  // An update that ended in another status did not land unless AWS shows the name.
+  if (shown->updating && !landed) {
     std::string text =
         fmt::format("PTR update {}: {}", shown->updateStatus,
                     shown->updateReason.empty() ? "no reason given" : shown->updateReason);
@@ -266,7 +268,6 @@ bool AwsEc2Provider::settle(Pending& p, const PtrAttribute* shown) {
              text);
     return true;
   }
-  const bool landed = shown->ptr == p.expected || (!set && shown->ptr.empty());
   if (landed)
     p.finish(ResultStatus::kApplied);
   else

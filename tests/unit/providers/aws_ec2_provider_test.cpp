@@ -325,6 +325,29 @@ TEST(AwsEc2ProviderTest, ClassifiesRefusals) {
   EXPECT_THAT((*r)[2].reason, HasSubstr("does not resolve to 203.0.113.3"));
 }
 
+TEST(AwsEc2ProviderTest, AnUpdateEndingInAnotherStatusCountsOnlyWhenTheNameShows) {
+  Fixture f;
+  f.handler = [](const http::Request& r) -> Result<http::Response> {
+    auto p = form(r.body);
+    if (p["Action"] == "DescribeAddresses")
+      return reply(200, addresses({{"203.0.113.1", "eipalloc-1"}, {"203.0.113.2", "eipalloc-2"}}));
+    if (p["Action"] == "ModifyAddressAttribute")
+      return reply(200,
+                   answer("ModifyAddressAttribute", attribute("203.0.113.1", p["AllocationId"], "",
+                                                              "a.example.com.", "PENDING")));
+    return reply(200, attributes({attribute("203.0.113.1", "eipalloc-1", "a.example.com.",
+                                            "a.example.com.", "SUCCESSFUL"),
+                                  attribute("203.0.113.2", "eipalloc-2", "", "a.example.com.",
+                                            "FAILED", "Internal failure")}));
+  };
+  auto r =
+      f.make()->apply({set("203.0.113.1", "a.example.com."), set("203.0.113.2", "a.example.com.")});
+  ASSERT_TRUE(r.ok()) << r.error().message;
+  EXPECT_EQ((*r)[0].status, Status::kApplied) << (*r)[0].reason;
+  EXPECT_EQ((*r)[1].status, Status::kFailed);
+  EXPECT_THAT((*r)[1].reason, HasSubstr("FAILED: Internal failure"));
+}
+
 TEST(AwsEc2ProviderTest, ThrottlingBacksOffAndAuthStopsTheBatch) {
   Fixture f;
   int throttled = 0;
