@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "providers/aws_ec2/ec2_provider.h"
 #include "providers/hetzner_robot/robot_provider.h"
 #include "providers/linode/linode_provider.h"
 #include "providers/hetzner_cloud/hcloud_provider.h"
@@ -19,6 +20,7 @@ std::vector<ProviderType>& table() {
   static std::vector<ProviderType> types = {
       powerdns::providerType(), noc::providerType(),           rfc2136::providerType(),
       linode::providerType(),   hetzner_robot::providerType(), hetzner_cloud::providerType(),
+      aws_ec2::providerType(),
   };
   return types;
 }

@@ -9,7 +9,7 @@ PACKAGES=(
   # libraries
   libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libc-ares-dev
   prometheus-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
-  libidn2-dev libssl-dev zlib1g-dev libldns-dev
+  libidn2-dev libssl-dev zlib1g-dev libldns-dev libexpat1-dev
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   # real DNS servers and DNS tools for the lab (tests, demo, benchmarks)
