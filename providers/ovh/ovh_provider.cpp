@@ -16,8 +16,8 @@ using Status = ChangeResult::Status;
 Error responseError(const std::string& what, const http::Response& r) {
   OvhError e = parseError(r.code, r.body);
   if (isAuthError(r.code, e))
-    return Error::auth(fmt::format("OVH API {}: the API refused the credentials ({})", what,
-                                   e.message));
+    return Error::auth(
+        fmt::format("OVH API {}: the API refused the credentials ({})", what, e.message));
   return http::httpError(r.code, fmt::format("OVH API {}: {}", what, e.message));
 }
 
@@ -28,7 +28,9 @@ int64_t systemUnixNow() {
 }
 
 // "/ip/203.0.113.0%2F29/reverse": the block's slash escaped, as OVH's clients do.
-std::string blockPath(const Cidr& block) { return "/ip/" + http::urlEncode(block.str()); }
+std::string blockPath(const Cidr& block) {
+  return "/ip/" + http::urlEncode(block.str());
+}
 
 }  // namespace
 
@@ -137,7 +139,8 @@ Result<Inventory> OvhProvider::inventory() {
     }
     auto r = call(lists, "list_reverses", "GET", blockPath(block) + "/reverse");
     if (!r) return r.error();
-    if (r->code != 200) return responseError(fmt::format("listing reverses of {}", block.str()), *r);
+    if (r->code != 200)
+      return responseError(fmt::format("listing reverses of {}", block.str()), *r);
     auto ips = parseReverseList(r->body, block, options_.maxItems);
     if (!ips) return ips.error();
     for (const auto& ip : *ips) {
@@ -188,10 +191,10 @@ Result<ChangeResult> OvhProvider::applyOne(const Change& change, http::Client& c
     out.reason = fmt::format("{} is inside no block GET /ip lists", change.ip);
     return out;
   }
-  auto r = set ? call(client, "set_reverse", "POST", blockPath(*block) + "/reverse",
-                      reverseBody(change))
-               : call(client, "reset_reverse", "DELETE",
-                      blockPath(*block) + "/reverse/" + http::urlEncode(change.ip));
+  auto r =
+      set ? call(client, "set_reverse", "POST", blockPath(*block) + "/reverse", reverseBody(change))
+          : call(client, "reset_reverse", "DELETE",
+                 blockPath(*block) + "/reverse/" + http::urlEncode(change.ip));
   if (!r) {
     if (r.error().isAuth()) return r.error();
     out.status = Status::kFailed;
@@ -259,7 +262,8 @@ Result<std::unique_ptr<Provider>> makeOvhProvider(const ProviderConfig& config,
   const char* names[] = {"applicationKeyFile", "applicationSecretFile", "consumerKeyFile"};
   for (size_t i = 0; i < 3; ++i) {
     auto s = http::readSecretFile(*secrets[i].first);
-    if (!s) return Error::permanent(fmt::format("ovh provider: {}: {}", names[i], s.error().message));
+    if (!s)
+      return Error::permanent(fmt::format("ovh provider: {}: {}", names[i], s.error().message));
     *secrets[i].second = *s;
   }
   o.url = config.url.empty() ? kDefaultUrl : config.url;

@@ -93,7 +93,7 @@ class OvhProvider : public Provider {
   std::shared_ptr<http::RateLimiter> limiter_;
   std::vector<std::unique_ptr<http::Client>> clients_;  // paced through limiter_
   std::mutex clockMu_;
-  std::optional<int64_t> offset_;  // API clock minus local clock, seconds
+  std::optional<int64_t> offset_;            // API clock minus local clock, seconds
   std::optional<std::vector<Cidr>> blocks_;  // as the last GET /ip listed them
 };
 

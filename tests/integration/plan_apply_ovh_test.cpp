@@ -216,7 +216,7 @@ TEST_F(PlanApplyOvhTest, OvhsOwnForwardRefusalIsBlockedForwardWithItsWords) {
       << all;
   EXPECT_NE(all.find("blocked_forward"), std::string::npos) << all;
   EXPECT_NE(all.find("\"failed\": 0"), std::string::npos) << all;  // never counted as failed
-  EXPECT_EQ(dig("203.0.113.1"), "");  // nothing changed
+  EXPECT_EQ(dig("203.0.113.1"), "");                               // nothing changed
 
   ovh_->admin("/admin/forward", {{"resolver", "failing"}});
   apply = ptrd({"apply"});
@@ -332,7 +332,7 @@ TEST_F(PlanApplyOvhTest, ValidateChecksTheOvhBlockAtFileLineAndColumn) {
       << all;
   EXPECT_NE(all.find("bad.yaml:11:7: unknown field \"bogus\""), std::string::npos) << all;
   EXPECT_NE(all.find("applicationSecretFile"), std::string::npos) << all;  // required, missing
-  EXPECT_TRUE(ovh_->requests().empty());  // validate calls nothing
+  EXPECT_TRUE(ovh_->requests().empty());                                   // validate calls nothing
 }
 
 }  // namespace

@@ -153,9 +153,8 @@ bool ApiServer::signedRight(const httplib::Request& req, httplib::Response& res)
 }
 
 void ApiServer::routes() {
-  auto api = front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
-    this->api(req, res);
-  });
+  auto api = front_->wrap(
+      [this](const httplib::Request& req, httplib::Response& res) { this->api(req, res); });
   server_.Get(R"(/1\.0/.*)", api);
   server_.Post(R"(/1\.0/.*)", api);
   server_.Delete(R"(/1\.0/.*)", api);
@@ -174,18 +173,17 @@ void ApiServer::routes() {
     }
     return true;
   };
-  server_.Post("/admin/forward", [this, admin](const httplib::Request& req,
-                                               httplib::Response& res) {
-    json body;
-    if (!admin(req, res, body)) return;
-    std::string mode = body.value("resolver", "");
-    if (mode != "ok" && mode != "stale" && mode != "failing")
-      return sendJson(res, 400, {{"error", "unknown resolver mode"}});
-    resolver_ = mode == "ok" ? 0 : mode == "stale" ? 1 : 2;
-    sendJson(res, 200, {{"resolver", mode}});
-  });
-  server_.Post("/admin/clock", [this, admin](const httplib::Request& req,
-                                             httplib::Response& res) {
+  server_.Post("/admin/forward",
+               [this, admin](const httplib::Request& req, httplib::Response& res) {
+                 json body;
+                 if (!admin(req, res, body)) return;
+                 std::string mode = body.value("resolver", "");
+                 if (mode != "ok" && mode != "stale" && mode != "failing")
+                   return sendJson(res, 400, {{"error", "unknown resolver mode"}});
+                 resolver_ = mode == "ok" ? 0 : mode == "stale" ? 1 : 2;
+                 sendJson(res, 200, {{"resolver", mode}});
+               });
+  server_.Post("/admin/clock", [this, admin](const httplib::Request& req, httplib::Response& res) {
     json body;
     if (!admin(req, res, body)) return;
     if (body.contains("skewSeconds")) skew_ = body["skewSeconds"].get<int64_t>();
@@ -234,8 +232,7 @@ void ApiServer::api(const httplib::Request& req, httplib::Response& res) {
     return sendClassError(res, 405, "Client::MethodNotAllowed", "Method not allowed");
   // Back to OVH's default, which this emulator does not publish (no PTR).
   auto errors = pdns_->write({{ip->reverseName(), ""}});
-  if (!errors[0].empty())
-    return sendClassError(res, 500, "Server::InternalServerError", errors[0]);
+  if (!errors[0].empty()) return sendClassError(res, 500, "Server::InternalServerError", errors[0]);
   account_.reverses().erase(it);
   sendJson(res, 200, nullptr);
 }
@@ -271,17 +268,15 @@ void ApiServer::post(const Cidr& block, const httplib::Request& req, httplib::Re
     const std::string bare = name->substr(0, name->size() - 1);
     auto verdict = mode == 2   ? ForwardVerdict::kLookupFailed
                    : mode == 1 ? ForwardVerdict::kNoMatch
-                               : linode_emulator::checkForward(options_.dnsServer,
-                                                               options_.dnsPort, bare, ip->str(),
-                                                               !ip->isV4());
+                               : linode_emulator::checkForward(options_.dnsServer, options_.dnsPort,
+                                                               bare, ip->str(), !ip->isV4());
     if (verdict == ForwardVerdict::kLookupFailed)
       return bad(fmt::format("Cannot check if {} resolves to {}", *name, ip->str()));
     if (verdict == ForwardVerdict::kNoMatch)
       return bad(fmt::format("{} does not resolve to {}", *name, ip->str()));
   }
   auto errors = pdns_->write({{ip->reverseName(), *name}});
-  if (!errors[0].empty())
-    return sendClassError(res, 500, "Server::InternalServerError", errors[0]);
+  if (!errors[0].empty()) return sendClassError(res, 500, "Server::InternalServerError", errors[0]);
   account_.reverses()[*ip] = *name;
   sendJson(res, 200, {{"ipReverse", ip->str()}, {"reverse", *name}});
 }

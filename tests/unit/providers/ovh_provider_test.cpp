@@ -84,13 +84,13 @@ TEST(OvhSignatureTest, Sha1OfTheFipsVector) {
 // (python-ovh, ovh/client.py, Client.raw_call):
 //   "$1$" + hashlib.sha1("+".join([AS, CK, METHOD, target, body, now]).encode()).hexdigest()
 TEST(OvhSignatureTest, MatchesTheSdkAlgorithm) {
-  EXPECT_EQ(signature({"EXAMPLE-secret", "EXAMPLE-consumer", "POST",
-                       "https://eu.api.ovh.com/1.0/ip/203.0.113.0%2F29/reverse",
-                       R"({"ipReverse": "203.0.113.1", "reverse": "mail.example.com."})",
-                       1700000000}),
-            "$1$3f534f45277eca6bb565075b21f5f8b92547610f");
-  EXPECT_EQ(signature({"EXAMPLE-secret", "EXAMPLE-consumer", "GET",
-                       "https://eu.api.ovh.com/1.0/ip", "", 1700000000}),
+  EXPECT_EQ(
+      signature({"EXAMPLE-secret", "EXAMPLE-consumer", "POST",
+                 "https://eu.api.ovh.com/1.0/ip/203.0.113.0%2F29/reverse",
+                 R"({"ipReverse": "203.0.113.1", "reverse": "mail.example.com."})", 1700000000}),
+      "$1$3f534f45277eca6bb565075b21f5f8b92547610f");
+  EXPECT_EQ(signature({"EXAMPLE-secret", "EXAMPLE-consumer", "GET", "https://eu.api.ovh.com/1.0/ip",
+                       "", 1700000000}),
             "$1$1c4d0e695734f5dcfdda065f561cefe65e4fd480");
 }
 
@@ -173,14 +173,16 @@ TEST(OvhProviderTest, AppliesAndClassifiesEachAnswer) {
                               R"( resolves to 203.0.113.3"})");
       return reply(400, R"({"class":"Client::BadRequest","message":"Invalid reverse"})");
     }
-    if (r.method == "DELETE") return reply(404, R"({"message":"The requested object does not exist"})");
+    if (r.method == "DELETE")
+      return reply(404, R"({"message":"The requested object does not exist"})");
     return account(r);
   };
   auto p = f.make();
   ASSERT_TRUE(p->inventory().ok());
-  auto out = p->apply({set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "a.example.com."),
-                       set("203.0.113.3", "b.example.com."), set("203.0.113.0", "c.example.com."),
-                       reset("203.0.113.2"), set("198.51.100.1", "d.example.com.")});
+  auto out =
+      p->apply({set("203.0.113.1", "mail.example.com."), set("203.0.113.2", "a.example.com."),
+                set("203.0.113.3", "b.example.com."), set("203.0.113.0", "c.example.com."),
+                reset("203.0.113.2"), set("198.51.100.1", "d.example.com.")});
   ASSERT_TRUE(out.ok()) << out.error().message;
   ASSERT_EQ(out->size(), 6u);
   EXPECT_EQ((*out)[0].status, Status::kApplied);
@@ -189,17 +191,19 @@ TEST(OvhProviderTest, AppliesAndClassifiesEachAnswer) {
   EXPECT_EQ((*out)[1].reason, "a.example.com. does not resolve to 203.0.113.2");
   EXPECT_EQ((*out)[2].status, Status::kRefusedForward);
   EXPECT_EQ((*out)[3].status, Status::kInvalid);
-  EXPECT_EQ((*out)[4].status, Status::kApplied);  // nothing left to delete
+  EXPECT_EQ((*out)[4].status, Status::kApplied);   // nothing left to delete
   EXPECT_EQ((*out)[5].status, Status::kNotYours);  // in no block: never sent
   for (const auto& r : *f.requests) EXPECT_THAT(r.body, Not(HasSubstr("198.51.100.1")));
 }
 
 TEST(OvhProviderTest, RefusedCredentialsStopTheBatchWithoutSecrets) {
-  for (auto [code, body] : std::vector<std::pair<int, std::string>>{
-           {400, R"({"errorCode":"INVALID_SIGNATURE","httpCode":"400 Bad Request","message":"Invalid signature"})"},
-           {403, R"({"errorCode":"INVALID_CREDENTIAL","message":"This credential is not valid"})"},
-           {403, R"({"class":"Client::Forbidden","message":"This call has not been granted"})"},
-           {401, R"({"message":"You must login first"})"}}) {
+  for (
+      auto [code, body] : std::vector<std::pair<int, std::string>>{
+          {400,
+           R"({"errorCode":"INVALID_SIGNATURE","httpCode":"400 Bad Request","message":"Invalid signature"})"},
+          {403, R"({"errorCode":"INVALID_CREDENTIAL","message":"This credential is not valid"})"},
+          {403, R"({"class":"Client::Forbidden","message":"This call has not been granted"})"},
+          {401, R"({"message":"You must login first"})"}}) {
     Fixture f;
     f.handler = [&](const http::Request& r) -> Result<http::Response> {
       if (r.method == "POST") return reply(code, body);
@@ -221,7 +225,8 @@ TEST(OvhProviderTest, ServerErrorsAndRateLimitsAreRetried) {
     if (r.method == "POST" && ++posts <= 2)
       return posts == 1 ? reply(429, R"({"message":"Too many requests"})", 2)
                         : reply(503, R"({"message":"Service unavailable"})");
-    if (r.method == "POST") return reply(200, json{{"ipReverse", "203.0.113.1"}, {"reverse", "m.example.com."}}.dump());
+    if (r.method == "POST")
+      return reply(200, json{{"ipReverse", "203.0.113.1"}, {"reverse", "m.example.com."}}.dump());
     return account(r);
   };
   auto p = f.make();
