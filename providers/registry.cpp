@@ -9,6 +9,7 @@
 #include "providers/linode/linode_provider.h"
 #include "providers/hetzner_cloud/hcloud_provider.h"
 #include "providers/noc/noc_provider.h"
+#include "providers/ovh/ovh_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
 #include "providers/rfc2136/rfc2136_provider.h"
 
@@ -21,6 +22,7 @@ std::vector<ProviderType>& table() {
       powerdns::providerType(), noc::providerType(),           rfc2136::providerType(),
       linode::providerType(),   hetzner_robot::providerType(), hetzner_cloud::providerType(),
       aws_ec2::providerType(),
+      ovh::providerType(),
   };
   return types;
 }
