@@ -10,6 +10,7 @@
 #include "providers/noc/noc_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
 #include "providers/rfc2136/rfc2136_provider.h"
+#include "providers/vultr/vultr_provider.h"
 
 namespace ptrd::providers {
 namespace {
@@ -19,6 +20,7 @@ std::vector<ProviderType>& table() {
   static std::vector<ProviderType> types = {
       powerdns::providerType(), noc::providerType(),           rfc2136::providerType(),
       linode::providerType(),   hetzner_robot::providerType(), hetzner_cloud::providerType(),
+      vultr::providerType(),
   };
   return types;
 }
