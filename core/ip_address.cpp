@@ -102,6 +102,16 @@ Result<IpAddress> IpAddress::parse(std::string_view text) {
   return parseV4(text);
 }
 
+std::string IpAddress::expandedStr() const {
+  if (isV4()) return str();
+  std::string out;
+  for (int i = 0; i < 16; i += 2) {
+    if (i > 0) out += ':';
+    out += fmt::format("{:02x}{:02x}", bytes_[i], bytes_[i + 1]);
+  }
+  return out;
+}
+
 std::string IpAddress::str() const {
   if (isV4()) return fmt::format("{}.{}.{}.{}", bytes_[0], bytes_[1], bytes_[2], bytes_[3]);
   uint16_t groups[8];

@@ -43,7 +43,11 @@ class IpAddress {
   const std::array<uint8_t, 16>& bytes() const { return bytes_; }
   uint32_t v4HostOrder() const;
 
-  std::string str() const;          // canonical text
+  std::string str() const;  // canonical text
+  // IPv6 with every group in four hex digits and nothing compressed
+  // ("2001:0db8:0000:0000:0000:0000:0000:0025"), for APIs that take only that
+  // form; IPv4 as str().
+  std::string expandedStr() const;
   std::string reverseName() const;  // with trailing dot
 
   auto operator<=>(const IpAddress&) const = default;

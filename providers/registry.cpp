@@ -12,6 +12,7 @@
 #include "providers/ovh/ovh_provider.h"
 #include "providers/powerdns/powerdns_provider.h"
 #include "providers/rfc2136/rfc2136_provider.h"
+#include "providers/vultr/vultr_provider.h"
 
 namespace ptrd::providers {
 namespace {
@@ -23,6 +24,7 @@ std::vector<ProviderType>& table() {
       linode::providerType(),   hetzner_robot::providerType(), hetzner_cloud::providerType(),
       aws_ec2::providerType(),
       ovh::providerType(),
+      vultr::providerType(),
   };
   return types;
 }

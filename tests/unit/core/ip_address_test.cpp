@@ -38,6 +38,13 @@ TEST(IpAddressTest, RejectsNonCanonicalIpv4) {
   EXPECT_THAT(err("1..2.3"), HasSubstr("four dotted octets"));
 }
 
+TEST(IpAddressTest, ExpandedIpv6HasEveryGroupInFourDigits) {
+  EXPECT_EQ(IpAddress::parse("2001:DB8::25")->expandedStr(),
+            "2001:0db8:0000:0000:0000:0000:0000:0025");
+  EXPECT_EQ(IpAddress::parse("::")->expandedStr(), "0000:0000:0000:0000:0000:0000:0000:0000");
+  EXPECT_EQ(IpAddress::parse("203.0.113.10")->expandedStr(), "203.0.113.10");
+}
+
 TEST(IpAddressTest, CanonicalisesIpv6PerRfc5952) {
   EXPECT_EQ(canon("2001:DB8:0:0:0:0:0:25"), "2001:db8::25");
   EXPECT_EQ(canon("2001:0db8::0025"), "2001:db8::25");
