@@ -22,9 +22,7 @@ std::vector<ProviderType>& table() {
   static std::vector<ProviderType> types = {
       powerdns::providerType(), noc::providerType(),           rfc2136::providerType(),
       linode::providerType(),   hetzner_robot::providerType(), hetzner_cloud::providerType(),
-      aws_ec2::providerType(),
-      ovh::providerType(),
-      vultr::providerType(),
+      aws_ec2::providerType(),  ovh::providerType(),           vultr::providerType(),
   };
   return types;
 }
