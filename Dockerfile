@@ -10,7 +10,7 @@ RUN apt-get update \
       g++ cmake make pkg-config ca-certificates \
       libyaml-cpp-dev libcurl4-openssl-dev nlohmann-json3-dev libc-ares-dev \
       prometheus-cpp-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev \
-      libidn2-dev libssl-dev zlib1g-dev libldns-dev \
+      libidn2-dev libssl-dev zlib1g-dev libldns-dev libexpat1-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY . .
@@ -26,7 +26,7 @@ FROM debian:12-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates libcurl4 libc-ares2 libyaml-cpp0.7 libfmt9 libidn2-0 \
-      libspdlog1.10 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcpp-httplib0.11 libldns3 \
+      libspdlog1.10 libprometheus-cpp-core1.0 libprometheus-cpp-pull1.0 libcpp-httplib0.11 libldns3 libexpat1 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /out/ptrd /usr/local/bin/ptrd
 # Numeric non-root user (the "nonroot" uid of distroless images): Kubernetes'
