@@ -6,14 +6,15 @@
 //                    --region eu-central-1 --pdns-url http://127.0.0.1:8081
 //                    --pdns-key-file P --dns-port 5300 [--port 0] [--seed-dns]
 #include <CLI/CLI.hpp>
-#include <iostream>
+#include <memory>
+#include <stdexcept>
 
 #include "tests/aws_ec2_emulator/api_server.h"
-#include "tests/emulator_kit/emulator_main.h"
+#include "tests/emulator_kit/serve.h"
 
 int main(int argc, char** argv) {
   using namespace ptrd::aws_ec2_emulator;
-  using ptrd::emulator_kit::readSecretFile;
+  namespace kit = ptrd::emulator_kit;
   CLI::App app{"Emulator of the EC2 Query API's Elastic IP reverse-DNS calls"};
   int port = 0;
   std::string keyIdFile, secretFile, adminTokenFile, accountFile, pdnsUrl, pdnsKeyFile;
@@ -40,24 +41,20 @@ int main(int argc, char** argv) {
   app.add_option("--seed", f.seed, "fault RNG seed");
   CLI11_PARSE(app, argc, argv);
 
-  ptrd::emulator_kit::SignalStop stop;
-  try {
+  std::unique_ptr<ApiServer> server;
+  return kit::serve("aws-ec2-emulator", port, [&] {
     auto account = Account::load(accountFile);
     if (!account) throw std::runtime_error(account.error().message);
-    auto pdns = ptrd::emulator_kit::PdnsWriter::make(pdnsUrl, readSecretFile(pdnsKeyFile));
+    auto pdns = kit::PdnsWriter::make(pdnsUrl, kit::readSecret(pdnsKeyFile));
     if (!pdns) throw std::runtime_error(pdns.error().message);
-    o.key.accessKeyId = readSecretFile(keyIdFile);
-    o.key.secretAccessKey = readSecretFile(secretFile);
-    o.adminToken = readSecretFile(adminTokenFile);
-    ApiServer server(o, std::move(*account), std::move(*pdns));
+    o.key.accessKeyId = kit::readSecret(keyIdFile);
+    o.key.secretAccessKey = kit::readSecret(secretFile);
+    o.adminToken = kit::readSecret(adminTokenFile);
+    server = std::make_unique<ApiServer>(o, std::move(*account), std::move(*pdns));
     if (seedDns) {
-      if (auto err = server.seedDns(); !err.empty())
+      if (auto err = server->seedDns(); !err.empty())
         throw std::runtime_error("seeding DNS: " + err);
     }
-    stop.serve(server, port);
-  } catch (const std::exception& e) {
-    std::cerr << "aws-ec2-emulator: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return kit::servedBy(*server);
+  });
 }

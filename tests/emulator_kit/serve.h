@@ -1,9 +1,10 @@
 // What an emulator's main() does around its server, once for all of them:
 // read a secret file, and serve on 127.0.0.1 until SIGTERM or SIGINT.
 //
+//   std::unique_ptr<ApiServer> server;                // outlives serve()
 //   return emulator_kit::serve("vultr-emulator", port, [&] {
-//     auto server = std::make_unique<ApiServer>(...);   // may throw
-//     return server;                                    // bind(port), listen(), stop()
+//     server = std::make_unique<ApiServer>(...);        // may throw
+//     return emulator_kit::servedBy(*server);           // bind(port), listen(), stop()
 //   });
 #pragma once
 
@@ -22,6 +23,14 @@ struct Served {
   std::function<void()> listen;       // returns once stop() was called
   std::function<void()> stop;
 };
+
+// The Served calls on a server with bind(port), listen() and stop(); the server
+// must outlive them.
+template <typename Server>
+Served servedBy(Server& server) {
+  return Served{[&server](int port) { return server.bind(port); }, [&server] { server.listen(); },
+                [&server] { server.stop(); }};
+}
 
 // Blocks SIGTERM/SIGINT, builds the server through make (which may throw),
 // binds it, prints "listening on 127.0.0.1:PORT" and serves until a signal.

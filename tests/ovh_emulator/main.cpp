@@ -7,30 +7,14 @@
 //                --pdns-url http://127.0.0.1:8081 --pdns-key-file K --dns-port 5300
 //                [--port 0] [--seed-dns]
 #include <CLI/CLI.hpp>
-#include <csignal>
-#include <fstream>
-#include <iostream>
-#include <sstream>
-#include <thread>
+#include <memory>
+#include <stdexcept>
 
+#include "tests/emulator_kit/serve.h"
 #include "tests/ovh_emulator/api_server.h"
 
-namespace {
-
-std::string readSecret(const std::string& path) {
-  if (path.empty()) return {};
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string s = ss.str();
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-  return s;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
+  namespace kit = ptrd::emulator_kit;
   using namespace ptrd::ovh_emulator;
   CLI::App app{"Emulator of the OVHcloud API's reverse-DNS calls"};
   int port = 0;
@@ -57,40 +41,21 @@ int main(int argc, char** argv) {
   app.add_option("--seed", f.seed, "fault RNG seed");
   CLI11_PARSE(app, argc, argv);
 
-  sigset_t sigs;
-  sigemptyset(&sigs);
-  sigaddset(&sigs, SIGTERM);
-  sigaddset(&sigs, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
-
-  try {
+  std::unique_ptr<ApiServer> server;
+  return kit::serve("ovh-emulator", port, [&] {
     auto account = Account::load(accountFile);
     if (!account) throw std::runtime_error(account.error().message);
-    auto pdns = ptrd::emulator_kit::PdnsWriter::make(pdnsUrl, readSecret(pdnsKeyFile));
+    auto pdns = kit::PdnsWriter::make(pdnsUrl, kit::readSecret(pdnsKeyFile));
     if (!pdns) throw std::runtime_error(pdns.error().message);
-    o.applicationKey = readSecret(akFile);
-    o.applicationSecret = readSecret(asFile);
-    o.consumerKey = readSecret(ckFile);
-    o.adminToken = readSecret(adminTokenFile);
-    ApiServer server(o, std::move(*account), std::move(*pdns));
+    o.applicationKey = kit::readSecret(akFile);
+    o.applicationSecret = kit::readSecret(asFile);
+    o.consumerKey = kit::readSecret(ckFile);
+    o.adminToken = kit::readSecret(adminTokenFile);
+    server = std::make_unique<ApiServer>(o, std::move(*account), std::move(*pdns));
     if (seedDns) {
-      if (auto err = server.seedDns(); !err.empty())
+      if (auto err = server->seedDns(); !err.empty())
         throw std::runtime_error("seeding DNS: " + err);
     }
-    int bound = server.bind(port);
-    if (bound <= 0) throw std::runtime_error("cannot bind 127.0.0.1:" + std::to_string(port));
-    std::thread signals([&] {
-      int sig = 0;
-      sigwait(&sigs, &sig);
-      server.stop();
-    });
-    std::cout << "listening on 127.0.0.1:" << bound << std::endl;
-    server.listen();
-    pthread_kill(signals.native_handle(), SIGTERM);
-    signals.join();
-  } catch (const std::exception& e) {
-    std::cerr << "ovh-emulator: " << e.what() << "\n";
-    return 1;
-  }
-  return 0;
+    return kit::servedBy(*server);
+  });
 }

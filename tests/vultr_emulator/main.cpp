@@ -50,7 +50,6 @@ int main(int argc, char** argv) {
       if (auto err = server->seedDns(); !err.empty())
         throw std::runtime_error("seeding DNS: " + err);
     }
-    return kit::Served{[&](int p) { return server->bind(p); }, [&] { server->listen(); },
-                       [&] { server->stop(); }};
+    return kit::servedBy(*server);
   });
 }
