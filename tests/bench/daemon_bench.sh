@@ -25,7 +25,7 @@ QPS="${QPS:-20000}"
 PASSES="${PASSES:-3}"
 TIMEOUT="${TIMEOUT:-3600}"
 PTRD="${PTRD:-$BUILD/cmd/ptrd}"  # PTRD=/path/to/ptrd compares another build
-NOC="$BUILD/tests/noc_emulator/noc-emulator"
+NOC="${NOC:-$BUILD/tests/noc_emulator/noc-emulator}"
 for b in "$PTRD" "$NOC"; do
   [ -x "$b" ] || { echo "build $b first" >&2; exit 1; }
 done
@@ -52,7 +52,6 @@ wait_for() {  # deadline_seconds description command...
 }
 kb() { awk -v k="$2:" '$1==k{print $2}' "/proc/$1/status"; }
 status() { curl -sf "http://127.0.0.1:$HTTP_PORT/status/summary"; }
-field() { python3 -c "import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1]))" "$1"; }
 metric() {  # name: value summed over label sets
   curl -sf "http://127.0.0.1:$HTTP_PORT/metrics" | awk -v m="$1" '$1==m || index($1, m"{")==1{s+=$2} END{print s+0}'
 }
@@ -103,15 +102,23 @@ zone:
   zonefile: "bench.test.zone"
 CONF
 nsd -d -c "$WORK/nsd.conf" &
-PIDS+=($!)
+NSD_PID=$!
+PIDS+=("$NSD_PID")
 last=$((N - 1))
 LAST_PTR="$((last % 256)).$((last / 256 % 256)).$((last / 65536 % 256)).10.in-addr.arpa"
-nsd_ready() { dig +short +time=1 +tries=1 @127.0.0.1 -p "$DNS_PORT" "$LAST_PTR" PTR 2>/dev/null | grep -q bench.test; }
+nsd_ready() {
+  kill -0 "$NSD_PID" 2>/dev/null || { cat "$WORK/nsd.log" >&2; exit 1; }
+  dig +short +time=1 +tries=1 @127.0.0.1 -p "$DNS_PORT" "$LAST_PTR" PTR 2>/dev/null | grep -q bench.test
+}
 wait_for 600 "NSD" nsd_ready
 
 "$NOC" --token-file "$WORK/token" --account "$WORK/account" > "$WORK/noc.out" 2> "$WORK/noc.err" &
-PIDS+=($!)
-noc_ready() { grep -q "listening on 127.0.0.1:" "$WORK/noc.out"; }
+NOC_PID=$!
+PIDS+=("$NOC_PID")
+noc_ready() {
+  kill -0 "$NOC_PID" 2>/dev/null || { cat "$WORK/noc.err" >&2; exit 1; }
+  grep -q "listening on 127.0.0.1:" "$WORK/noc.out"
+}
 wait_for 600 "noc emulator" noc_ready
 NOC_URL="http://127.0.0.1:$(sed -n 's/.*listening on 127.0.0.1:\([0-9]*\).*/\1/p' "$WORK/noc.out" | head -1)"
 echo "== lab ready after $((SECONDS - t0)) s (NSD on 127.0.0.1:$DNS_PORT, noc emulator on $NOC_URL)"
@@ -144,12 +151,15 @@ passes() {  # 0 until the HTTP listener is up
   echo "${v:-0}"
 }
 seen=0
-report_pass() {
-  local s
-  s="$(status)"
+report_pass() {  # one line per pass seen; sets OBSERVED and DURATION
+  local line
+  line="$(status | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(d["fcrdns"]["observed"], d["duration_seconds"], d["result"], d["summary"]["in_sync"])')"
+  read -r OBSERVED DURATION result in_sync <<< "$line"
   printf 'pass %d: %s, %.2f s, in_sync %s, fcrdns observed %s; VmRSS %d MB, VmHWM %d MB; load %s\n' \
-    "$1" "$(field 'd["result"]' <<< "$s")" "$(field 'd["duration_seconds"]' <<< "$s")" \
-    "$(field 'd["summary"]["in_sync"]' <<< "$s")" "$(field 'd["fcrdns"]["observed"]' <<< "$s")" \
+    "$1" "$result" "$DURATION" "$in_sync" "$OBSERVED" \
     "$(($(kb "$PTRD_PID" VmRSS) / 1024))" "$(($(kb "$PTRD_PID" VmHWM) / 1024))" \
     "$(cut -d' ' -f1-3 /proc/loadavg)"
 }
@@ -157,7 +167,6 @@ report_pass() {
 # then time QUIET more passes: with every answer's TTL (300 s) still running, the
 # monitor has nothing due and they are pure no-change passes.
 QUIET="${QUIET:-2}"
-observed=0
 all_seen_at=""
 quiet=()
 while :; do
@@ -168,14 +177,13 @@ while :; do
   if [ "${n:-0}" -gt "$seen" ]; then
     seen=$n
     report_pass "$seen"
-    observed="$(status | field 'd["fcrdns"]["observed"]')"
-    if [ "$seen" -eq "$PASSES" ]; then
+    if [ "$seen" -ge "$PASSES" ] && [ -z "${RSS3:-}" ]; then
       RSS3=$(kb "$PTRD_PID" VmRSS); HWM3=$(kb "$PTRD_PID" VmHWM)
     fi
     if [ -n "$all_seen_at" ]; then
-      quiet+=("$(status | field 'd["duration_seconds"]')")
+      quiet+=("$DURATION")
       [ "${#quiet[@]}" -ge "$QUIET" ] && break
-    elif [ "$seen" -ge "$PASSES" ] && [ "$observed" -ge "$N" ]; then
+    elif [ "$seen" -ge "$PASSES" ] && [ "$OBSERVED" -ge "$N" ]; then
       all_seen_at=$seen
       RSS_ALL=$(kb "$PTRD_PID" VmRSS); HWM_ALL=$(kb "$PTRD_PID" VmHWM)
       [ "$QUIET" -gt 0 ] || break

@@ -37,7 +37,8 @@ class CountingResolver final : public Resolver {
   std::vector<ForwardLookup> lookupForward(const std::vector<ForwardQuestion>& qs) override {
     count(qs.size());
     std::vector<ForwardLookup> out;
-    for (const auto& q : qs) out.push_back({q, LookupOutcome::kAnswer, {owner_.at(q.name)}, {}, ttl, ""});
+    for (const auto& q : qs)
+      out.push_back({q, LookupOutcome::kAnswer, {owner_.at(q.name)}, {}, ttl, ""});
     return out;
   }
 
@@ -59,8 +60,8 @@ std::vector<IpAddress> fleet(uint32_t n) {
 }
 
 // Refreshes at the given gaps; checks the bound at each; returns the queries sent after the first.
-size_t drive(FcrdnsMonitor& m, CountingResolver& dns, const std::vector<IpAddress>& ips,
-             double qps, milliseconds interval, const std::vector<milliseconds>& gaps) {
+size_t drive(FcrdnsMonitor& m, CountingResolver& dns, const std::vector<IpAddress>& ips, double qps,
+             milliseconds interval, const std::vector<milliseconds>& gaps) {
   Clock::TimePoint t{};
   m.refresh(ips, dns, t, interval);
   size_t total = 0;
@@ -110,7 +111,8 @@ TEST(FcrdnsMonitorBudget, UnspentBudgetIsNotBankedIntoABurst) {
   Clock::TimePoint t{};
   m.refresh(ips, dns, t, seconds(600));  // 6,000 tokens: everyone seen
   ASSERT_EQ(m.observed(), 1000u);
-  for (int i = 1; i <= 5; ++i) EXPECT_EQ(m.refresh(ips, dns, t + seconds(100 * i), seconds(10)), 0u);
+  for (int i = 1; i <= 5; ++i)
+    EXPECT_EQ(m.refresh(ips, dns, t + seconds(100 * i), seconds(10)), 0u);
   // Due again at 600 s; the quiet 500 s before earned nothing that can be spent now.
   const size_t sent = m.refresh(ips, dns, t + seconds(610), seconds(10));
   EXPECT_GT(sent, 0u);
