@@ -25,7 +25,7 @@ std::string host(uint32_t i) {
 
 // Most IPs: one PTR whose A points back. Every 401st: no PTR (NXDOMAIN); every
 // 11th: two PTR names; every 13th name is a CNAME to a name with the A record;
-// every 409th name has no A (NXDOMAIN). Few negative answers on purpose: NSD's
+// every 409th IP's names have no A (NXDOMAIN). Few negative answers on purpose: NSD's
 // response rate limiting drops NXDOMAIN bursts from one client (200/s).
 lab::NsdOptions zones() {
   std::string reverse, forward;
@@ -36,6 +36,7 @@ lab::NsdOptions zones() {
     reverse += fmt::format("{} 300 PTR {}\n", owner, host(i));
     if (i % 11 == 0) reverse += fmt::format("{} 300 PTR alt{}.bench.test.\n", owner, i);
     if (i % 409 == 0) continue;
+    if (i % 11 == 0) forward += fmt::format("alt{} 300 A {}\n", i, nth(i).str());
     if (i % 13 == 0) {
       forward += fmt::format("h{} 120 CNAME t{}\nt{} 60 A {}\n", i, i, i, nth(i).str());
     } else {
