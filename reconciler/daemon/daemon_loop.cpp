@@ -138,10 +138,15 @@ bool DaemonLoop::reloadConfig(PassStatus& st) {
 }
 
 bool DaemonLoop::reloadMappings(PassStatus& st) {
+  // Taken before reading, so an edit made during the read is seen by the next pass.
+  std::optional<MappingSnapshot> snapshot = MappingSnapshot::take(config_->mappings);
+  if (haveGoodMappings_ && snapshot && snapshot == goodSnapshot_) return true;
+  ++mappingLoads_;
   DesiredState loaded = loadMappings(config_->mappings);
   if (loaded.complete()) {
     desired_ = std::move(loaded);
     haveGoodMappings_ = true;
+    goodSnapshot_ = std::move(snapshot);
     return true;
   }
   for (const auto& e : loaded.fileErrors) {

@@ -3,7 +3,9 @@
 // provider inventory, DNS), plans, applies, verifies, and publishes the result
 // as metrics and /status. Nothing is carried from pass to pass except the last
 // GOOD config and desired state (a file that fails to load never means "nothing
-// is desired"), the FCrDNS monitor's TTL schedule, and the backoff.
+// is desired"), the FCrDNS monitor's TTL schedule, and the backoff. Mapping files
+// are parsed again only when they changed (mapping_cache.h); a changed, missing
+// or unreadable file is read, and handled, exactly as on every pass.
 //
 // When passes run:
 //   - the first at once; then every config `interval`, jittered by +-jitter;
@@ -35,6 +37,7 @@
 #include "reconciler/source/desired_state.h"
 #include "reconciler/daemon/fcrdns_monitor.h"
 #include "reconciler/daemon/file_watch.h"
+#include "reconciler/daemon/mapping_cache.h"
 #include "reconciler/telemetry/logger.h"
 #include "reconciler/telemetry/metrics.h"
 #include "reconciler/apply/reconcile.h"
@@ -107,6 +110,8 @@ class DaemonLoop {
   unsigned consecutiveFailures() const { return failures_; }
   bool lastPassSucceeded() const { return lastOk_; }
   const FcrdnsMonitor& monitor() const { return monitor_; }
+  // How many times the mapping files were read and parsed (an unchanged tree is not).
+  uint64_t mappingLoads() const { return mappingLoads_; }
 
  private:
   bool reloadConfig(PassStatus& st);
@@ -136,6 +141,8 @@ class DaemonLoop {
   FileFingerprint configPrint_;             // of the last good load, to log changes once
   DesiredState desired_;                    // last good (or the only one there is)
   bool haveGoodMappings_ = false;
+  std::optional<MappingSnapshot> goodSnapshot_;  // the files desired_ was read from
+  uint64_t mappingLoads_ = 0;
   std::map<std::string, RecordState> lastStates_;  // IPs not in sync, for transition logs
 
   TimePoint nextRun_{};

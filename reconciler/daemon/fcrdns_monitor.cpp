@@ -2,98 +2,183 @@
 
 #include <algorithm>
 #include <cmath>
-#include <set>
+#include <limits>
+#include <tuple>
 #include <utility>
 
 namespace ptrd {
 namespace {
 
-constexpr double kQueriesPerIp = 2;  // PTR + one A/AAAA: the estimate used to pick how many
+constexpr double kCarry = 0.1;  // unspent tokens kept, as a share of what a refresh earns
+
+bool isMismatch(fcrdns::Verdict v) {
+  return v == fcrdns::Verdict::kForwardMismatch || v == fcrdns::Verdict::kForwardMissing;
+}
+
+// The answer to `q`, or nullptr: questions is sorted and answers follow it.
+const ForwardLookup* answerFor(const ForwardQuestion& q,
+                               const std::vector<ForwardQuestion>& questions,
+                               const std::vector<ForwardLookup>& answers) {
+  auto it = std::lower_bound(questions.begin(), questions.end(), q);
+  const size_t i = size_t(it - questions.begin());
+  return it != questions.end() && *it == q && i < answers.size() ? &answers[i] : nullptr;
+}
 
 // The shortest TTL of what the verdict rests on: once it runs out the verdict may be stale.
-uint32_t minTtl(const PtrLookup& ptr, const std::vector<ForwardLookup>& answers,
-                const std::vector<ForwardQuestion>& questions) {
+uint32_t minTtl(const PtrLookup& ptr, const std::vector<const ForwardLookup*>& mine) {
   uint32_t ttl = ptr.ttl;
-  if (ptr.outcome != LookupOutcome::kAnswer) return ttl;
-  for (const auto& name : ptr.names) {
-    ForwardQuestion q{name, ptr.ip.family()};
-    auto it = std::lower_bound(questions.begin(), questions.end(), q);
-    if (it != questions.end() && *it == q && size_t(it - questions.begin()) < answers.size())
-      ttl = std::min(ttl, answers[size_t(it - questions.begin())].ttl);
-  }
+  for (const auto* f : mine)
+    if (f != nullptr) ttl = std::min(ttl, f->ttl);
   return ttl;
 }
 
 }  // namespace
 
+size_t FcrdnsMonitor::bytesPerAddress() {
+  static_assert(sizeof(Entry) <= 24, "the monitor's per-address state is part of the formula");
+  return sizeof(Entry);
+}
+
+uint32_t FcrdnsMonitor::secondOf(Clock::TimePoint t, bool roundUp) const {
+  const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(t - *base_).count();
+  if (ns <= 0) return 0;
+  int64_t s = ns / 1'000'000'000;
+  if (roundUp && ns % 1'000'000'000 != 0) ++s;
+  return uint32_t(std::min<int64_t>(s, std::numeric_limits<uint32_t>::max() - 1));
+}
+
+void FcrdnsMonitor::track(const std::vector<IpAddress>& watched) {
+  // Declared records come sorted and unique; anything else is sorted here.
+  const std::vector<IpAddress>* ips = &watched;
+  std::vector<IpAddress> sorted;
+  auto notAscending = [](const IpAddress& a, const IpAddress& b) { return !(a < b); };
+  if (std::adjacent_find(watched.begin(), watched.end(), notAscending) != watched.end()) {
+    sorted = watched;
+    std::sort(sorted.begin(), sorted.end());
+    sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
+    ips = &sorted;
+  }
+  if (ips->size() == entries_.size() &&
+      std::equal(ips->begin(), ips->end(), entries_.begin(),
+                 [](const IpAddress& ip, const Entry& e) { return ip == e.ip; }))
+    return;  // the usual pass: same fleet, nothing to move
+  std::vector<Entry> next;
+  next.reserve(ips->size());
+  auto old = entries_.begin();
+  for (const auto& ip : *ips) {
+    while (old != entries_.end() && old->ip < ip) ++old;
+    next.push_back(old != entries_.end() && old->ip == ip ? *old : Entry{ip});
+  }
+  entries_ = std::move(next);
+  observed_ = size_t(std::count_if(entries_.begin(), entries_.end(),
+                                   [](const Entry& e) { return e.verdict != kUnseen; }));
+  std::erase_if(mismatches_, [&](const auto& kv) {
+    return !std::binary_search(ips->begin(), ips->end(), kv.first);
+  });
+}
+
+std::vector<uint32_t> FcrdnsMonitor::dueEntries(uint32_t nowSecond, size_t wanted) const {
+  std::vector<uint32_t> due;
+  if (wanted == 0) return due;
+  for (size_t i = 0; i < entries_.size(); ++i)
+    if (entries_[i].verdict == kUnseen || entries_[i].due <= nowSecond) due.push_back(uint32_t(i));
+  // Never-seen first, then the most overdue.
+  auto key = [&](uint32_t i) {
+    return std::make_tuple(entries_[i].verdict != kUnseen, entries_[i].due, i);
+  };
+  auto before = [&](uint32_t a, uint32_t b) { return key(a) < key(b); };
+  if (due.size() > wanted) {
+    std::partial_sort(due.begin(), due.begin() + ptrdiff_t(wanted), due.end(), before);
+    due.resize(wanted);
+  } else {
+    std::sort(due.begin(), due.end(), before);
+  }
+  return due;
+}
+
+size_t FcrdnsMonitor::observeChunk(const std::vector<uint32_t>& picked, Resolver& resolver,
+                                   Clock::TimePoint now, size_t budget, size_t& judged) {
+  std::vector<IpAddress> ips;
+  ips.reserve(picked.size());
+  for (uint32_t i : picked) ips.push_back(entries_[i].ip);
+  std::vector<PtrLookup> ptrs = resolver.lookupPtr(ips);
+  const size_t left = budget > ips.size() ? budget - ips.size() : 0;
+  // The IPs whose forward names fit in what is left (names counted with repeats:
+  // never fewer than the distinct questions); the rest keep their place.
+  size_t keep = 0;
+  for (size_t names = 0; keep < ptrs.size() && keep < picked.size(); ++keep) {
+    const size_t n = ptrs[keep].outcome == LookupOutcome::kAnswer ? ptrs[keep].names.size() : 0;
+    if (names + n > left) break;
+    names += n;
+  }
+  ptrs.resize(keep);
+  judged = keep;
+  const std::vector<ForwardQuestion> questions = fcrdns::forwardQuestions(ptrs);
+  const std::vector<ForwardLookup> answers = resolver.lookupForward(questions);
+
+  for (size_t k = 0; k < keep; ++k) {
+    const PtrLookup& p = ptrs[k];
+    std::vector<const ForwardLookup*> mine;
+    if (p.outcome == LookupOutcome::kAnswer)
+      for (const auto& name : p.names)
+        mine.push_back(answerFor(ForwardQuestion{name, p.ip.family()}, questions, answers));
+    auto ttl = std::chrono::seconds(minTtl(p, mine));
+    ttl = std::clamp(ttl, options_.minRecheck, std::max(options_.minRecheck, options_.maxRecheck));
+    fcrdns::Observation obs = fcrdns::judge(p, mine);
+    Entry& e = entries_[picked[k]];
+    if (e.verdict == kUnseen) ++observed_;
+    e.verdict = uint8_t(obs.verdict);
+    e.due = secondOf(now + ttl, /*roundUp=*/true);
+    if (isMismatch(obs.verdict))
+      mismatches_[e.ip] = std::move(obs);
+    else
+      mismatches_.erase(e.ip);
+  }
+  return ips.size() + questions.size();
+}
+
 size_t FcrdnsMonitor::refresh(const std::vector<IpAddress>& watched, Resolver& resolver,
                               Clock::TimePoint now, std::chrono::milliseconds interval) {
   const double perSecond = std::max(options_.queriesPerSecond, 0.001);
-  const double bank = std::max(
-      kQueriesPerIp, perSecond * std::max(std::chrono::duration<double>(interval).count(), 1.0));
   if (!lastRefresh_) {
-    tokens_ = bank;  // the first pass may spend one interval's worth at once
+    base_ = now;  // the first refresh may spend one interval's worth at once
+    tokens_ = perSecond * std::max(std::chrono::duration<double>(interval).count(), 1.0);
   } else {
-    tokens_ = std::min(
-        bank, tokens_ + perSecond * std::chrono::duration<double>(now - *lastRefresh_).count());
+    const double gap = std::max(0.0, std::chrono::duration<double>(now - *lastRefresh_).count());
+    const double earned = perSecond * gap;
+    tokens_ = std::min(std::max(tokens_, 0.0), kCarry * earned) + earned;
   }
   lastRefresh_ = now;
+  track(watched);
 
-  std::set<IpAddress> keep(watched.begin(), watched.end());
-  std::erase_if(seen_, [&](const auto& kv) { return !keep.contains(kv.first); });
-
-  // Most overdue first; never-seen IPs (no entry) before everything else.
-  std::vector<std::pair<Clock::TimePoint, IpAddress>> due;
-  for (const auto& ip : keep) {
-    auto it = seen_.find(ip);
-    if (it == seen_.end())
-      due.emplace_back(Clock::TimePoint::min(), ip);
-    else if (it->second.due <= now)
-      due.emplace_back(it->second.due, ip);
-  }
-  std::sort(due.begin(), due.end());
-  const size_t affordable = tokens_ <= 0 ? 0 : size_t(std::floor(tokens_ / kQueriesPerIp));
-  if (due.size() > affordable) due.resize(affordable);
-  if (due.empty()) return 0;
-
-  std::vector<IpAddress> ips;
-  for (const auto& d : due) ips.push_back(d.second);
-  std::vector<PtrLookup> ptrs = resolver.lookupPtr(ips);
-  std::vector<ForwardQuestion> questions = fcrdns::forwardQuestions(ptrs);
-  std::vector<ForwardLookup> answers = resolver.lookupForward(questions);
-  const size_t sent = ptrs.size() + questions.size();
-  tokens_ -= double(sent);
-
-  for (const auto& p : ptrs) {
-    std::vector<const ForwardLookup*> mine;
-    if (p.outcome == LookupOutcome::kAnswer) {
-      for (const auto& name : p.names) {
-        ForwardQuestion q{name, p.ip.family()};
-        auto it = std::lower_bound(questions.begin(), questions.end(), q);
-        size_t i = size_t(it - questions.begin());
-        mine.push_back(it != questions.end() && *it == q && i < answers.size() ? &answers[i]
-                                                                               : nullptr);
-      }
-    }
-    auto ttl = std::chrono::seconds(minTtl(p, answers, questions));
-    ttl = std::clamp(ttl, options_.minRecheck, std::max(options_.minRecheck, options_.maxRecheck));
-    seen_[p.ip] = Seen{fcrdns::judge(p, mine), now + ttl};
+  const std::vector<uint32_t> due =
+      dueEntries(secondOf(now, false), size_t(std::floor(tokens_ / perIp_)));
+  size_t sent = 0;
+  for (size_t i = 0; i < due.size();) {
+    const size_t n = std::min({kChunk, due.size() - i, size_t(std::floor(tokens_ / perIp_))});
+    if (n == 0) break;
+    const std::vector<uint32_t> picked(due.begin() + ptrdiff_t(i), due.begin() + ptrdiff_t(i + n));
+    size_t judged = 0;
+    const size_t s = observeChunk(picked, resolver, now, size_t(std::floor(tokens_)), judged);
+    // What an IP really costs here (one PTR, its names' questions), for the next pick.
+    if (judged > 0) perIp_ = std::max(1.0, double(s) / double(judged));
+    tokens_ -= double(s);
+    sent += s;
+    i += n;
   }
   return sent;
 }
 
 void FcrdnsMonitor::invalidate(const IpAddress& ip) {
-  auto it = seen_.find(ip);
-  if (it != seen_.end()) it->second.due = Clock::TimePoint::min();
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), ip,
+                             [](const Entry& e, const IpAddress& v) { return e.ip < v; });
+  if (it != entries_.end() && it->ip == ip) it->due = 0;
 }
 
 std::vector<fcrdns::Observation> FcrdnsMonitor::mismatches() const {
   std::vector<fcrdns::Observation> out;
-  for (const auto& [ip, s] : seen_) {
-    auto v = s.observation.verdict;
-    if (v == fcrdns::Verdict::kForwardMismatch || v == fcrdns::Verdict::kForwardMissing)
-      out.push_back(s.observation);
-  }
+  out.reserve(mismatches_.size());
+  for (const auto& [ip, o] : mismatches_) out.push_back(o);
   return out;
 }
 

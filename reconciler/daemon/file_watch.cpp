@@ -14,6 +14,7 @@ FileFingerprint fingerprintOf(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return f;
   f.exists = true;
+  f.directory = S_ISDIR(st.st_mode);
   f.device = uint64_t(st.st_dev);
   f.inode = uint64_t(st.st_ino);
   f.size = uint64_t(st.st_size);
@@ -21,11 +22,14 @@ FileFingerprint fingerprintOf(const std::string& path) {
   return f;
 }
 
-std::vector<FileFingerprint> fingerprintTree(const std::vector<std::string>& paths) {
+std::vector<FileFingerprint> fingerprintTree(const std::vector<std::string>& paths,
+                                             bool* listedAll) {
   std::vector<FileFingerprint> out;
   for (const auto& p : paths) out.push_back(fingerprintOf(p));
   // Missing paths are reported by the loader; here they simply fingerprint as absent.
-  for (const auto& f : listMappingFiles(paths).files) out.push_back(fingerprintOf(f));
+  const MappingFileList listing = listMappingFiles(paths);
+  if (listedAll) *listedAll = listing.errors.empty();
+  for (const auto& f : listing.files) out.push_back(fingerprintOf(f));
   std::sort(out.begin(), out.end(),
             [](const FileFingerprint& a, const FileFingerprint& b) { return a.path < b.path; });
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -25,6 +25,7 @@ namespace ptrd {
 struct FileFingerprint {
   std::string path;
   bool exists = false;
+  bool directory = false;
   uint64_t device = 0, inode = 0, size = 0;
   int64_t mtimeNs = 0;
   bool operator==(const FileFingerprint&) const = default;
@@ -34,8 +35,10 @@ struct FileFingerprint {
 FileFingerprint fingerprintOf(const std::string& path);
 
 // Fingerprints of the paths themselves and, for directories, of every mapping
-// file below them; sorted by path.
-std::vector<FileFingerprint> fingerprintTree(const std::vector<std::string>& paths);
+// file below them; sorted by path. `listedAll` (when given) is set to false when
+// the directory walk failed (loop, bound, missing path): the list is then partial.
+std::vector<FileFingerprint> fingerprintTree(const std::vector<std::string>& paths,
+                                             bool* listedAll = nullptr);
 
 class FileWatcher {
  public:

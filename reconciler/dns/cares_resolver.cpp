@@ -9,6 +9,8 @@
 #include <charconv>
 #include <cstring>
 #include <deque>
+#include <future>
+#include <iterator>
 #include <limits>
 #include <mutex>
 
@@ -64,8 +66,7 @@ struct Request {
 // queue. Results are whole AnswerSteps per slot, with the chain of every response.
 class CaresResolver::Engine {
  public:
-  Engine(ares_channel channel, size_t max_in_flight)
-      : channel_(channel), max_in_flight_(max_in_flight) {}
+  explicit Engine(ares_channel channel) : channel_(channel) {}
   ~Engine() { ares_destroy(channel_); }
 
   // Queries sent since the last call, per (type, outcome), handed to `on_query`
@@ -80,7 +81,9 @@ class CaresResolver::Engine {
       }
   }
 
-  std::vector<dns::AnswerStep> run(std::vector<Request> requests) {
+  // `window`: the queries this engine may have outstanding during the batch.
+  std::vector<dns::AnswerStep> run(std::vector<Request> requests, size_t window) {
+    max_in_flight_ = std::max<size_t>(window, 1);
     results_.assign(requests.size(), {});
     chains_.assign(requests.size(), {});
     chain_ttls_.assign(requests.size(), kNoTtl);
@@ -214,7 +217,7 @@ class CaresResolver::Engine {
   }
 
   ares_channel channel_;
-  size_t max_in_flight_;
+  size_t max_in_flight_ = 1;
   size_t in_flight_ = 0;
   bool pumping_ = false;
   static constexpr size_t kTypes = 3;
@@ -297,16 +300,19 @@ Result<std::unique_ptr<CaresResolver>> CaresResolver::create(CaresOptions option
   ao.domains = nullptr;
   ao.ndomains = 0;
   ao.socket_receive_buffer_size = options.receive_buffer_bytes;
+  const size_t channels = std::max<size_t>(options.threads, 1);
   std::unique_ptr<CaresResolver> resolver(new CaresResolver(std::move(options)));
-  ares_channel channel = nullptr;
-  int rc = ares_init_options(&channel, &ao, mask);
-  if (rc != ARES_SUCCESS)
-    return Error::permanent(fmt::format("c-ares init: {}", ares_strerror(rc)));
-  if (auto set = setServers(channel, servers); !set) {
-    ares_destroy(channel);
-    return set.error();
+  for (size_t i = 0; i < channels; ++i) {
+    ares_channel channel = nullptr;
+    int rc = ares_init_options(&channel, &ao, mask);
+    if (rc != ARES_SUCCESS)
+      return Error::permanent(fmt::format("c-ares init: {}", ares_strerror(rc)));
+    if (auto set = setServers(channel, servers); !set) {
+      ares_destroy(channel);
+      return set.error();
+    }
+    resolver->engines_.push_back(std::make_unique<Engine>(channel));
   }
-  resolver->engine_ = std::make_unique<Engine>(channel, resolver->options_.max_in_flight);
   return resolver;
 }
 
@@ -315,10 +321,43 @@ CaresResolver::~CaresResolver() = default;
 
 namespace {
 
-std::vector<dns::AnswerStep> runBatch(CaresResolver::Engine& engine, std::vector<Request> requests,
-                                      const CaresOptions& options) {
-  auto out = engine.run(std::move(requests));
-  engine.reportCounts(options.on_query);
+std::vector<dns::AnswerStep> runBatch(
+    const std::vector<std::unique_ptr<CaresResolver::Engine>>& engines,
+    std::vector<Request> requests, const CaresOptions& options) {
+  const size_t total = requests.size();
+  const size_t parts =
+      total >= CaresResolver::kParallelBatch ? std::min(engines.size(), total) : size_t(1);
+  if (parts == 1) {
+    auto out = engines[0]->run(std::move(requests), options.max_in_flight);
+    engines[0]->reportCounts(options.on_query);
+    return out;
+  }
+  // Contiguous parts, slots renumbered from 0 in each; part k's answers go back
+  // at its offset, so the order is the input's whatever finishes first.
+  const size_t window = (options.max_in_flight + parts - 1) / parts;
+  std::vector<std::vector<Request>> split(parts);
+  std::vector<size_t> begin(parts + 1);
+  for (size_t k = 0; k <= parts; ++k) begin[k] = total * k / parts;
+  for (size_t k = 0; k < parts; ++k) {
+    split[k].reserve(begin[k + 1] - begin[k]);
+    for (size_t i = begin[k]; i < begin[k + 1]; ++i) {
+      split[k].push_back(std::move(requests[i]));
+      split[k].back().slot = uint32_t(i - begin[k]);
+    }
+  }
+  requests = {};
+  std::vector<std::future<std::vector<dns::AnswerStep>>> others;
+  for (size_t k = 1; k < parts; ++k)
+    others.push_back(std::async(std::launch::async, [&engines, &split, k, window] {
+      return engines[k]->run(std::move(split[k]), window);
+    }));
+  std::vector<dns::AnswerStep> out = engines[0]->run(std::move(split[0]), window);
+  out.reserve(total);
+  for (auto& f : others) {  // get() rethrows what a part threw, after it finished
+    auto part = f.get();
+    std::move(part.begin(), part.end(), std::back_inserter(out));
+  }
+  for (size_t k = 0; k < parts; ++k) engines[k]->reportCounts(options.on_query);
   return out;
 }
 
@@ -329,7 +368,7 @@ std::vector<PtrLookup> CaresResolver::lookupPtr(const std::vector<IpAddress>& ip
   requests.reserve(ips.size());
   for (uint32_t i = 0; i < ips.size(); ++i)
     requests.push_back(Request{ips[i].reverseName(), dns::kTypePtr, i});
-  auto steps = runBatch(*engine_, std::move(requests), options_);
+  auto steps = runBatch(engines_, std::move(requests), options_);
   std::vector<PtrLookup> out(ips.size());
   for (size_t i = 0; i < ips.size(); ++i) {
     out[i].ip = ips[i];
@@ -349,7 +388,7 @@ std::vector<ForwardLookup> CaresResolver::lookupForward(
     uint16_t qtype = questions[i].family == IpAddress::Family::kV4 ? dns::kTypeA : dns::kTypeAaaa;
     requests.push_back(Request{canonicalName(questions[i].name), qtype, i});
   }
-  auto steps = runBatch(*engine_, std::move(requests), options_);
+  auto steps = runBatch(engines_, std::move(requests), options_);
   std::vector<ForwardLookup> out(questions.size());
   for (size_t i = 0; i < questions.size(); ++i) {
     out[i].question = questions[i];
