@@ -1,6 +1,7 @@
 #include "reconciler/daemon/mapping_cache.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <array>
@@ -10,8 +11,16 @@
 namespace ptrd {
 
 std::optional<uint64_t> contentHashOf(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK and the regular-file check: a file swapped for a FIFO or a
+  // device after the listing is never waited on or read (nullopt: no reuse, the
+  // loader then reads the tree and reports the file).
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return std::nullopt;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return std::nullopt;
+  }
   std::array<char, 64 * 1024> buf;
   // Each chunk's hash is mixed with the running value and the chunk length, so
   // moved or truncated content changes the result.

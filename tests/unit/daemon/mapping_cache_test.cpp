@@ -151,5 +151,14 @@ TEST(MappingSnapshot, ContentHashTellsMovedBytesApart) {
   EXPECT_FALSE(contentHashOf((dir.path() / "none").string()).has_value());
 }
 
+// A file swapped for a FIFO after the listing: never waited on (without
+// O_NONBLOCK the open would block the daemon's pass for good), never reused.
+TEST(MappingSnapshot, AFifoIsNeverWaitedOnNorHashed) {
+  TempDir dir;
+  const std::string fifo = (dir.path() / "pipe.yaml").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_FALSE(contentHashOf(fifo).has_value());
+}
+
 }  // namespace
 }  // namespace ptrd::testing
