@@ -1,19 +1,12 @@
 #include "providers/hetzner_cloud/rate_budget.h"
 
-#include "core/atomic_file.h"
-
-#include <fcntl.h>
-#include <unistd.h>
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
+
+#include "core/atomic_file.h"
 
 namespace ptrd::providers::hetzner_cloud {
 namespace {
