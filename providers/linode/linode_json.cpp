@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/hostname.h"
 #include "core/ip_address.h"
@@ -79,6 +80,46 @@ Result<IpsPage> parseIpsPage(const std::string& body) {
     if (oldDefault) a.defaultPtr = a.ptr;
     a.custom = !a.ptr.empty() && a.ptr != a.defaultPtr;
     out.items.push_back(std::move(a));
+  }
+  return out;
+}
+
+std::optional<std::string> ip6Zone(const IpAddress& base, int prefix) {
+  if (base.isV4() || prefix < 4 || prefix > 128 || prefix % 4 != 0) return std::nullopt;
+  // reverseName() is 32 two-character labels ("n.") then "ip6.arpa.", the
+  // lowest nibble first: the zone drops the labels past the prefix.
+  return base.reverseName().substr(size_t(2 * (32 - prefix / 4)));
+}
+
+Result<RangesPage> parseRangesPage(const std::string& body) {
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::exception& e) {
+    return malformed("list of IPv6 ranges", e.what());
+  }
+  if (!j.is_object()) return malformed("list of IPv6 ranges", "not an object");
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_array())
+    return malformed("list of IPv6 ranges", "\"data\" is not a list");
+  auto page = count(j, "page");
+  auto pages = count(j, "pages");
+  if (!page || !pages)
+    return malformed("list of IPv6 ranges", "\"page\" or \"pages\" is not a number");
+  RangesPage out;
+  out.page = *page;
+  out.pages = *pages;
+  for (const auto& item : *data) {
+    if (!item.is_object()) return malformed("list of IPv6 ranges", "an item is not an object");
+    auto range = item.find("range");
+    auto prefix = count(item, "prefix");
+    if (range == item.end() || !range->is_string() || !prefix || *prefix > 128)
+      return malformed("list of IPv6 ranges", "an item has no \"range\" and \"prefix\"");
+    auto base = IpAddress::parse(lowerCase(range->get<std::string>()));
+    if (!base || base->isV4())
+      return malformed("list of IPv6 ranges",
+                       "range: " + (base ? std::string("not IPv6") : base.error().message));
+    if (auto zone = ip6Zone(*base, int(*prefix))) out.zones.push_back(std::move(*zone));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ip_address.h"
 #include "providers/provider.h"
 
 namespace ptrd::providers::linode {
@@ -23,6 +24,23 @@ struct IpsPage {
 };
 // {"data": [...], "page", "pages", "results"}.
 Result<IpsPage> parseIpsPage(const std::string& body);
+
+struct RangesPage {
+  // Each routed IPv6 range or pool as the reverse zone it spans, canonical
+  // ("0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa." for 2001:db8:5::/64).
+  std::vector<std::string> zones;
+  size_t page = 0;
+  size_t pages = 0;
+};
+// GET /networking/ipv6/ranges: {"data": [{"range": "2001:db8:5::", "prefix": 64,
+// ...}], "page", "pages", "results"}. A range whose prefix is not a multiple of 4
+// spans no whole reverse zone and is left out: its addresses are then owned only
+// as far as /networking/ips lists them (Linode's ranges are /56, /64 and /116).
+Result<RangesPage> parseRangesPage(const std::string& body);
+
+// The reverse zone of an IPv6 prefix on a nibble boundary (4 <= prefix <= 128,
+// a multiple of 4), canonical; nullopt for any other prefix.
+std::optional<std::string> ip6Zone(const IpAddress& base, int prefix);
 
 // One IP object (the answer to a PUT): its canonical rdns, "" when null.
 Result<std::string> parseRdns(const std::string& body);

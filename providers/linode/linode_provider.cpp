@@ -52,43 +52,85 @@ http::Request LinodeProvider::request(std::string operation, std::string method,
                                  options_.token, std::move(body));
 }
 
+Result<std::string> LinodeProvider::listPage(const char* operation, const char* what,
+                                             const std::string& path, size_t page) {
+  if (page > options_.maxPages) {
+    return Error::permanent(fmt::format(
+        "Linode API {}: more than {} pages (the bound on one listing)", what, options_.maxPages));
+  }
+  if (auto ok = listLimiter_->acquire(env_, "GET " + path); !ok) return ok.error();
+  auto r = http::sendWithRetry(
+      *clients_[0],
+      request(operation, "GET",
+              fmt::format("{}?page={}&page_size={}", path, page, options_.pageSize)),
+      options_.retry, env_);
+  if (!r) return r.error();
+  if (r->code != 200) return responseError(what, *r);
+  return std::move(r->body);
+}
+
+// Pages that change while they are read would list an item twice or skip one:
+// a listing whose page count moves is retried as a whole.
+ptrd::Status LinodeProvider::checkPaging(const char* what, size_t asked, size_t got, size_t pages,
+                                         std::optional<size_t>& firstPages) {
+  if (got != asked)
+    return Error::transient(
+        fmt::format("Linode API {}: asked for page {}, got page {}", what, asked, got));
+  if (firstPages && *firstPages != pages)
+    return Error::transient(
+        fmt::format("Linode API {}: the number of pages changed while listing", what));
+  firstPages = pages;
+  return okStatus();
+}
+
 Result<Inventory> LinodeProvider::inventory() {
   Inventory inv;
+  if (auto ok = listIps(inv); !ok) return ok.error();
+  if (auto ok = listRanges(inv); !ok) return ok.error();
+  return inv;
+}
+
+ptrd::Status LinodeProvider::listIps(Inventory& inv) {
+  const char* what = "listing addresses";
   std::unordered_set<std::string> seen;
-  std::optional<size_t> pages;  // as the first page said; a listing that changes it is retried
+  std::optional<size_t> pages;
   for (size_t page = 1;; ++page) {
-    if (page > options_.maxPages) {
-      return Error::permanent(
-          fmt::format("Linode API listing addresses: more than {} pages (the bound on one listing)",
-                      options_.maxPages));
-    }
-    if (auto ok = listLimiter_->acquire(env_, "GET /networking/ips"); !ok) return ok.error();
-    auto path = fmt::format("/networking/ips?page={}&page_size={}", page, options_.pageSize);
-    auto r =
-        http::sendWithRetry(*clients_[0], request("list_ips", "GET", path), options_.retry, env_);
-    if (!r) return r.error();
-    if (r->code != 200) return responseError("listing addresses", *r);
-    auto p = parseIpsPage(r->body);
+    auto body = listPage("list_ips", what, "/networking/ips", page);
+    if (!body) return body.error();
+    auto p = parseIpsPage(*body);
     if (!p) return p.error();
-    if (p->page != page)
-      return Error::transient(fmt::format(
-          "Linode API listing addresses: asked for page {}, got page {}", page, p->page));
-    if (pages && *pages != p->pages)
-      return Error::transient(
-          "Linode API listing addresses: the number of pages changed while listing");
-    pages = p->pages;
+    if (auto ok = checkPaging(what, page, p->page, p->pages, pages); !ok) return ok;
     if (p->items.size() > options_.maxItems - inv.addresses.size()) {
       return Error::permanent(fmt::format(
           "Linode API listing addresses: more than {} addresses (the bound on one inventory)",
           options_.maxItems));
     }
     for (auto& a : p->items) {
-      // Pages that shift under a concurrent change would list one twice (or skip one).
       if (!seen.insert(a.ip).second)
         return Error::transient(fmt::format("Linode API listing addresses: {} listed twice", a.ip));
       inv.addresses.push_back(std::move(a));
     }
-    if (page >= p->pages) return inv;
+    if (page >= p->pages) return okStatus();
+  }
+}
+
+// Routed IPv6 ranges and pools: every address in them is the account's to name,
+// but /networking/ips need not list an address of a range before it carries rDNS. Each range
+// becomes an owned reverse zone, as PowerDNS zones do.
+ptrd::Status LinodeProvider::listRanges(Inventory& inv) {
+  const char* what = "listing IPv6 ranges";
+  std::optional<size_t> pages;
+  for (size_t page = 1;; ++page) {
+    auto body = listPage("list_ipv6_ranges", what, "/networking/ipv6/ranges", page);
+    if (!body) return body.error();
+    auto p = parseRangesPage(*body);
+    if (!p) return p.error();
+    if (auto ok = checkPaging(what, page, p->page, p->pages, pages); !ok) return ok;
+    if (p->zones.size() > kMaxZones - inv.ownedZones.size())
+      return Error::permanent(fmt::format(
+          "Linode API {}: more than {} ranges (the bound on one inventory)", what, kMaxZones));
+    for (auto& z : p->zones) inv.ownedZones.push_back(std::move(z));
+    if (page >= p->pages) return okStatus();
   }
 }
 

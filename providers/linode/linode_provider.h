@@ -1,7 +1,9 @@
 // LinodeProvider: reverse DNS through the Linode (Akamai) API v4.
 //
 // inventory() pages through GET /networking/ips (page, page_size <= 500, bounded
-// pages and items). apply() sends one PUT /networking/ips/{address} per change,
+// pages and items), then GET /networking/ipv6/ranges: each routed IPv6 range or
+// pool is an owned reverse zone, so an address in it can be named before Linode
+// lists it. apply() sends one PUT /networking/ips/{address} per change,
 // {"rdns": "host"} to set and {"rdns": null} to reset (IPv4 goes back to
 // a-b-c-d.ip.linodeusercontent.com, IPv6 loses its name): the platform has no
 // batch call, so a batch is a few paced calls in flight (providers/http/
@@ -16,6 +18,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,6 +77,13 @@ class LinodeProvider : public Provider {
  private:
   http::Request request(std::string operation, std::string method, const std::string& path,
                         std::string body = {}) const;
+  // The body of one list page (GET path?page=&page_size=), paced by listLimiter_.
+  Result<std::string> listPage(const char* operation, const char* what, const std::string& path,
+                               size_t page);
+  static Status checkPaging(const char* what, size_t asked, size_t got, size_t pages,
+                            std::optional<size_t>& firstPages);
+  Status listIps(Inventory& inv);
+  Status listRanges(Inventory& inv);
   // One change; an auth Error when the token is refused.
   Result<ChangeResult> applyOne(const Change& change, http::Client& client);
 

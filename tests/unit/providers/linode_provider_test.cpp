@@ -31,14 +31,25 @@ std::string page(const json& items, size_t page, size_t pages) {
   return json{{"data", items}, {"page", page}, {"pages", pages}, {"results", items.size()}}.dump();
 }
 
+bool isRangesList(const http::Request& r) {
+  return r.url.find("/networking/ipv6/ranges?") != std::string::npos;
+}
+
 struct Fixture {
   FakeTime time;
   FakeClient::Handler handler;
+  // GET /networking/ipv6/ranges answers one page of these, unless `handler`
+  // answers it itself.
+  json ranges = json::array();
+  bool handlerListsRanges = false;
   std::shared_ptr<std::vector<http::Request>> requests;
 
   std::unique_ptr<LinodeProvider> make(size_t maxPages = kMaxInventoryPages) {
     auto client =
-        std::make_unique<FakeClient>([this](const http::Request& r) { return handler(r); });
+        std::make_unique<FakeClient>([this](const http::Request& r) -> Result<http::Response> {
+          if (isRangesList(r) && !handlerListsRanges) return reply(200, page(ranges, 1, 1));
+          return handler(r);
+        });
     requests = client->requests;
     LinodeOptions o;
     o.url = "https://api.linode.test/v4";
@@ -114,9 +125,68 @@ TEST(LinodeProviderTest, InventoryPagesUntilTheLastPage) {
   auto inv = f.make()->inventory();
   ASSERT_TRUE(inv.ok()) << inv.error().message;
   ASSERT_EQ(inv->addresses.size(), 2u);
-  ASSERT_EQ(f.requests->size(), 2u);
+  ASSERT_EQ(f.requests->size(), 3u);
   EXPECT_EQ((*f.requests)[0].url, "https://api.linode.test/v4/networking/ips?page=1&page_size=500");
   EXPECT_EQ((*f.requests)[0].headers[0].second, "Bearer tok-secret");
+  EXPECT_EQ((*f.requests)[2].url,
+            "https://api.linode.test/v4/networking/ipv6/ranges?page=1&page_size=500");
+  EXPECT_TRUE(inv->ownedZones.empty());
+}
+
+TEST(LinodeJsonTest, RangesBecomeTheReverseZonesTheySpan) {
+  auto p = parseRangesPage(page(json::array({{{"range", "2001:DB8:5::"}, {"prefix", 64}},
+                                             {{"range", "2001:db8:6::"}, {"prefix", 56}},
+                                             {{"range", "2001:db8:7::"}, {"prefix", 63}}}),
+                                1, 1));
+  ASSERT_TRUE(p.ok()) << p.error().message;
+  // The /63 spans no whole reverse zone: left out, never widened to a /60.
+  EXPECT_EQ(p->zones, (std::vector<std::string>{"0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.",
+                                                "0.0.6.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."}));
+  auto base = IpAddress::parse("2001:db8:5::f000");
+  ASSERT_TRUE(base.ok());
+  EXPECT_EQ(ip6Zone(*base, 116),
+            "f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.");
+  EXPECT_EQ(ip6Zone(*base, 128), base->reverseName());
+  EXPECT_FALSE(ip6Zone(*base, 0).has_value());
+  EXPECT_FALSE(ip6Zone(*IpAddress::parse("203.0.113.0"), 24).has_value());
+}
+
+TEST(LinodeJsonTest, MalformedRangeListsAreErrorsNeverEmpty) {
+  for (std::string body :
+       {"", "[]", R"({"data": {}, "page": 1, "pages": 1})",
+        R"({"data": [{"range": "2001:db8::"}], "page": 1, "pages": 1})",
+        R"({"data": [{"range": "2001:db8::", "prefix": 129}], "page": 1, "pages": 1})",
+        R"({"data": [{"range": "2001:db8::", "prefix": "64"}], "page": 1, "pages": 1})",
+        R"({"data": [{"range": "203.0.113.0", "prefix": 24}], "page": 1, "pages": 1})",
+        R"({"data": [{"range": "x", "prefix": 64}], "page": 1, "pages": 1})"}) {
+    auto p = parseRangesPage(body);
+    EXPECT_FALSE(p.ok()) << body;
+  }
+}
+
+TEST(LinodeProviderTest, RoutedRangesAreOwnedZonesAndTheirListingMustSucceed) {
+  Fixture f;
+  f.handler = [](const http::Request&) {
+    return reply(200, page(json::array({ipItem("2001:db8::1", nullptr)}), 1, 1));
+  };
+  f.ranges = json::array({{{"range", "2001:db8:5::"}, {"prefix", 64}, {"region", "us-east"}}});
+  auto inv = f.make()->inventory();
+  ASSERT_TRUE(inv.ok()) << inv.error().message;
+  EXPECT_EQ(inv->addresses.size(), 1u);
+  EXPECT_EQ(inv->ownedZones,
+            (std::vector<std::string>{"0.0.0.0.5.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa."}));
+
+  // A ranges listing that fails fails the whole inventory: the addresses it
+  // would have made ours are never taken as "not owned" by a half listing.
+  f.handlerListsRanges = true;
+  f.handler = [](const http::Request& r) {
+    if (isRangesList(r)) return reply(401, R"({"errors":[{"reason":"Invalid Token"}]})");
+    return reply(200, page(json::array({ipItem("2001:db8::1", nullptr)}), 1, 1));
+  };
+  inv = f.make()->inventory();
+  ASSERT_FALSE(inv.ok());
+  EXPECT_TRUE(inv.error().isAuth());
+  EXPECT_THAT(inv.error().message, HasSubstr("IPv6 ranges"));
 }
 
 TEST(LinodeProviderTest, InventoryBoundsPagesAndRefusesShiftingListings) {
