@@ -27,10 +27,11 @@ using Json = nlohmann::json;
 constexpr int kPool = 24;  // 10.0.0.0 .. 10.0.0.23, for the fault run
 
 // 203.0.113.3 and 2001:db8::1 carry custom names; the rest show Linode's defaults.
+// 2001:db8:5::/64 is a routed range: none of its addresses is listed yet.
 std::string account() {
   std::string a =
       "203.0.113.1\n203.0.113.2\n203.0.113.3 relay.example.com\n203.0.113.4\n203.0.113.5\n"
-      "2001:db8::1 old6.example.com\n2001:db8::2\n";
+      "2001:db8::1 old6.example.com\n2001:db8::2\nrange 2001:db8:5::/64\n";
   for (int i = 0; i < kPool; ++i) a += fmt::format("10.0.0.{}\n", i);
   return a;
 }
@@ -43,7 +44,9 @@ lab::PdnsServer& withZones(lab::PdnsServer& p) {
   std::vector<lab::PdnsRecord> records = {{"mail.example.com.", "A", "203.0.113.1"},
                                           {"mx.example.com.", "A", "203.0.113.2"},
                                           {"elsewhere.example.com.", "A", "192.0.2.1"},
-                                          {"v6mail.example.com.", "AAAA", "2001:db8::2"}};
+                                          {"v6mail.example.com.", "AAAA", "2001:db8::2"},
+                                          {"v6range.example.com.", "AAAA", "2001:db8:5::25"},
+                                          {"v6outside.example.com.", "AAAA", "2001:db8:6::25"}};
   for (int i = 0; i < kPool; ++i)
     records.push_back(
         {fmt::format("10-0-0-{}.pool.example.com.", i), "A", fmt::format("10.0.0.{}", i)});
@@ -152,6 +155,35 @@ TEST_F(PlanApplyLinodeTest, EveryStatePlansAsExpectedAndApplyConverges) {
   linode_->clearRequests();
   auto again = ptrd({"plan"});
   EXPECT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_TRUE(puts().empty());
+}
+
+// An address of a routed IPv6 range that Linode does not list yet is owned
+// through the range and named; one outside every range is never sent.
+TEST_F(PlanApplyLinodeTest, AnAddressOfARoutedIpv6RangeIsNamedOneOutsideIsNotOwned) {
+  std::ofstream(scratch_ + "/mappings/fleet.yaml") << R"(apiVersion: ptrd.io/v1alpha1
+kind: PTRMappings
+metadata:
+  name: linode-ranges
+spec:
+  records:
+    - {ip: "2001:db8:5::25", hostname: v6range.example.com}
+    - {ip: "2001:db8:6::25", hostname: v6outside.example.com}
+)";
+  Json summary = planJson()["summary"];
+  EXPECT_EQ(summary["set"], 1);
+  EXPECT_EQ(summary["not_owned"], 1);
+
+  auto apply = ptrd({"apply"});
+  EXPECT_EQ(apply.exit_code, 2) << apply.out << apply.err;  // the unowned one remains
+  EXPECT_EQ(putIps(), (std::set<std::string>{"2001:db8:5::25"}));
+  EXPECT_EQ(dig("2001:db8:5::25"), "v6range.example.com.");
+  EXPECT_EQ(dig("2001:db8:6::25"), "");
+
+  linode_->clearRequests();
+  summary = planJson()["summary"];  // Linode lists it now, with its name
+  EXPECT_EQ(summary["in_sync"], 1);
+  EXPECT_EQ(summary["set"], 0);
   EXPECT_TRUE(puts().empty());
 }
 

@@ -6,7 +6,6 @@
 #include <sstream>
 
 #include "core/hostname.h"
-#include "core/ip_address.h"
 
 namespace ptrd::linode_emulator {
 
@@ -28,6 +27,13 @@ Result<Account> Account::load(const std::string& path) {
     std::string text, rdns;
     if (!(fields >> text)) continue;
     fields >> rdns;
+    if (text == "range") {
+      auto cidr = Cidr::parse(rdns);
+      if (!cidr || cidr->network.isV4())
+        return Error::permanent(fmt::format("{}:{}: range needs an IPv6 CIDR", path, lineno));
+      account.ranges_.push_back(*cidr);
+      continue;
+    }
     auto ip = IpAddress::parse(text);
     if (!ip) return Error::permanent(fmt::format("{}:{}: {}", path, lineno, ip.error().message));
     LinodeIp entry{ip->str(), ip->reverseName(), !ip->isV4(), ""};
@@ -39,11 +45,29 @@ Result<Account> Account::load(const std::string& path) {
         return Error::permanent(fmt::format("{}:{}: {}", path, lineno, name.error().message));
       entry.rdns = name->substr(0, name->size() - 1);
     }
-    if (account.index_.count(entry.address)) continue;  // listed twice: first wins
-    account.index_[entry.address] = account.ips_.size();
-    account.ips_.push_back(std::move(entry));
+    account.add(std::move(entry));
   }
   return account;
+}
+
+LinodeIp* Account::add(LinodeIp ip) {
+  if (LinodeIp* listed = find(ip.address)) return listed;
+  index_[ip.address] = ips_.size();
+  ips_.push_back(std::move(ip));
+  return &ips_.back();
+}
+
+bool Account::inRange(const IpAddress& ip) const {
+  for (const auto& r : ranges_) {
+    if (ip.family() != r.network.family()) continue;
+    bool inside = true;
+    for (int bit = 0; bit < r.prefix && inside; ++bit) {
+      const int mask = 0x80 >> (bit % 8);
+      inside = (ip.bytes()[size_t(bit / 8)] & mask) == (r.network.bytes()[size_t(bit / 8)] & mask);
+    }
+    if (inside) return true;
+  }
+  return false;
 }
 
 LinodeIp* Account::find(const std::string& canonicalIp) {

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <functional>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "core/hostname.h"
 #include "core/ip_address.h"
@@ -48,6 +50,35 @@ std::optional<size_t> number(const std::string& v, size_t min, size_t max) {
   size_t n = std::stoul(v);
   if (n < min || n > max) return std::nullopt;
   return n;
+}
+
+// A routed range as GET /networking/ipv6/ranges shows it.
+json rangeJson(const Cidr& range) {
+  return {
+      {"range", range.network.str()},    {"prefix", range.prefix}, {"region", "us-east"},
+      {"route_target", "2001:db8::1"},   {"is_bgp", false},        {"linodes", json::array({1})},
+      {"created", "2024-01-01T00:00:00"}};
+}
+
+// One page of a list, as Linode pages: page >= 1, 25 <= page_size <= 500.
+void sendPage(const httplib::Request& req, httplib::Response& res, size_t total,
+              const std::function<json(size_t)>& item) {
+  size_t page = 1, pageSize = 100;
+  if (req.has_param("page")) {
+    auto p = number(req.get_param_value("page"), 1, 1'000'000);
+    if (!p) return sendError(res, 400, "Must be a positive integer", "page");
+    page = *p;
+  }
+  if (req.has_param("page_size")) {
+    auto p = number(req.get_param_value("page_size"), 25, 500);
+    if (!p) return sendError(res, 400, "Must be between 25 and 500", "page_size");
+    pageSize = *p;
+  }
+  size_t pages = std::max<size_t>(1, (total + pageSize - 1) / pageSize);
+  json data = json::array();
+  for (size_t i = (page - 1) * pageSize; i < total && i < page * pageSize; ++i)
+    data.push_back(item(i));
+  sendJson(res, 200, {{"data", data}, {"page", page}, {"pages", pages}, {"results", total}});
 }
 
 void reply(ApiFront::Answer a, const emulator_kit::FaultSettings& s, httplib::Response& res) {
@@ -110,25 +141,16 @@ std::string ApiServer::seedDns() {
 void ApiServer::routes() {
   server_.Get("/v4/networking/ips", front_->wrap([this](const httplib::Request& req,
                                                         httplib::Response& res) {
-    size_t page = 1, pageSize = 100;
-    if (req.has_param("page")) {
-      auto p = number(req.get_param_value("page"), 1, 1'000'000);
-      if (!p) return sendError(res, 400, "Must be a positive integer", "page");
-      page = *p;
-    }
-    if (req.has_param("page_size")) {
-      auto p = number(req.get_param_value("page_size"), 25, 500);
-      if (!p) return sendError(res, 400, "Must be between 25 and 500", "page_size");
-      pageSize = *p;
-    }
     std::lock_guard lock(accountMu_);
-    const auto& ips = account_.ips();
-    size_t pages = std::max<size_t>(1, (ips.size() + pageSize - 1) / pageSize);
-    json data = json::array();
-    for (size_t i = (page - 1) * pageSize; i < ips.size() && i < page * pageSize; ++i)
-      data.push_back(ipJson(ips[i]));
-    sendJson(res, 200, {{"data", data}, {"page", page}, {"pages", pages}, {"results", ips.size()}});
+    sendPage(req, res, account_.ips().size(), [&](size_t i) { return ipJson(account_.ips()[i]); });
   }));
+
+  server_.Get("/v4/networking/ipv6/ranges",
+              front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
+                std::lock_guard lock(accountMu_);
+                sendPage(req, res, account_.ranges().size(),
+                         [&](size_t i) { return rangeJson(account_.ranges()[i]); });
+              }));
 
   server_.Get(R"(/v4/networking/ips/([^/]+))",
               front_->wrap([this](const httplib::Request& req, httplib::Response& res) {
@@ -191,6 +213,10 @@ void ApiServer::put(const httplib::Request& req, httplib::Response& res) {
   auto ip = IpAddress::parse(std::string(req.matches[1]));
   std::lock_guard lock(accountMu_);
   LinodeIp* entry = ip ? account_.find(ip->str()) : nullptr;
+  // An address of a routed range is listed from its first name on.
+  std::optional<LinodeIp> unlisted;
+  if (entry == nullptr && ip && account_.inRange(*ip))
+    entry = &unlisted.emplace(LinodeIp{ip->str(), ip->reverseName(), true, ""});
   if (entry == nullptr) return sendError(res, 404, "Not found");
 
   std::string target = linodeDefault(*entry);  // null: the platform's own
@@ -222,6 +248,7 @@ void ApiServer::put(const httplib::Request& req, httplib::Response& res) {
   auto errors = pdns_->write({{entry->reverseName, canonicalDnsName(target)}});
   if (!errors[0].empty()) return sendError(res, 500, errors[0]);
   entry->rdns = target;
+  if (unlisted && !target.empty()) entry = account_.add(std::move(*unlisted));
   sendJson(res, 200, ipJson(*entry));
 }
 

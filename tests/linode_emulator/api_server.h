@@ -3,7 +3,9 @@
 // hostnames, addresses not on the account, bad paging), with Linode's own
 // forward check against the lab DNS and every change published in PowerDNS.
 //   GET  /v4/networking/ips?page=&page_size=    GET /v4/networking/ips/{address}
-//   PUT  /v4/networking/ips/{address} {"rdns": "host" | null}
+//   PUT  /v4/networking/ips/{address} {"rdns": "host" | null}   (also an address
+//        of a routed range not listed yet: it is listed once it has a name)
+//   GET  /v4/networking/ipv6/ranges?page=&page_size=
 // Besides ApiFront's /admin endpoints:
 //   POST /admin/forward {"resolver": "ok" | "stale" | "failing"}   Linode's own
 //     resolver: "stale" has not seen any forward record yet (every name is
