@@ -29,6 +29,29 @@ std::optional<size_t> count(const json& j, const char* key) {
   return it->get<size_t>();
 }
 
+// Linode's list envelope: {"data": [...], "page", "pages", "results"}.
+struct ListPage {
+  json data;
+  size_t page = 0;
+  size_t pages = 0;
+};
+
+Result<ListPage> parseListPage(const std::string& body, const char* what) {
+  json j;
+  try {
+    j = json::parse(body);
+  } catch (const json::exception& e) {
+    return malformed(what, e.what());
+  }
+  if (!j.is_object()) return malformed(what, "not an object");
+  auto data = j.find("data");
+  if (data == j.end() || !data->is_array()) return malformed(what, "\"data\" is not a list");
+  auto page = count(j, "page");
+  auto pages = count(j, "pages");
+  if (!page || !pages) return malformed(what, "\"page\" or \"pages\" is not a number");
+  return ListPage{std::move(*data), *page, *pages};
+}
+
 }  // namespace
 
 std::string defaultPtrFor(const std::string& canonicalIp) {
@@ -39,24 +62,12 @@ std::string defaultPtrFor(const std::string& canonicalIp) {
 }
 
 Result<IpsPage> parseIpsPage(const std::string& body) {
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::exception& e) {
-    return malformed("list of addresses", e.what());
-  }
-  if (!j.is_object()) return malformed("list of addresses", "not an object");
-  auto data = j.find("data");
-  if (data == j.end() || !data->is_array())
-    return malformed("list of addresses", "\"data\" is not a list");
-  auto page = count(j, "page");
-  auto pages = count(j, "pages");
-  if (!page || !pages)
-    return malformed("list of addresses", "\"page\" or \"pages\" is not a number");
+  auto list = parseListPage(body, "list of addresses");
+  if (!list) return list.error();
   IpsPage out;
-  out.page = *page;
-  out.pages = *pages;
-  for (const auto& item : *data) {
+  out.page = list->page;
+  out.pages = list->pages;
+  for (const auto& item : list->data) {
     if (!item.is_object()) return malformed("list of addresses", "an item is not an object");
     auto address = item.find("address");
     if (address == item.end() || !address->is_string())
@@ -92,24 +103,12 @@ std::optional<std::string> ip6Zone(const IpAddress& base, int prefix) {
 }
 
 Result<RangesPage> parseRangesPage(const std::string& body) {
-  json j;
-  try {
-    j = json::parse(body);
-  } catch (const json::exception& e) {
-    return malformed("list of IPv6 ranges", e.what());
-  }
-  if (!j.is_object()) return malformed("list of IPv6 ranges", "not an object");
-  auto data = j.find("data");
-  if (data == j.end() || !data->is_array())
-    return malformed("list of IPv6 ranges", "\"data\" is not a list");
-  auto page = count(j, "page");
-  auto pages = count(j, "pages");
-  if (!page || !pages)
-    return malformed("list of IPv6 ranges", "\"page\" or \"pages\" is not a number");
+  auto list = parseListPage(body, "list of IPv6 ranges");
+  if (!list) return list.error();
   RangesPage out;
-  out.page = *page;
-  out.pages = *pages;
-  for (const auto& item : *data) {
+  out.page = list->page;
+  out.pages = list->pages;
+  for (const auto& item : list->data) {
     if (!item.is_object()) return malformed("list of IPv6 ranges", "an item is not an object");
     auto range = item.find("range");
     auto prefix = count(item, "prefix");
