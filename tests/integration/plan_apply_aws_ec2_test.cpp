@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 
+#include "tests/integration/platform_test.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/emulator_process.h"
@@ -77,33 +78,18 @@ std::unique_ptr<lab::EmulatorProcess> startEmulator(const lab::PdnsServer& pdns)
                                "2"});
 }
 
-class PlanApplyAwsEc2Test : public ::testing::Test {
+class PlanApplyAwsEc2Test : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    scratch_ = lab::makeTempDir("ptrd-aws-");
-    std::filesystem::create_directories(scratch_ + "/mappings");
-    std::ofstream(scratch_ + "/mappings/fleet.yaml") << kMappings;
-    std::ofstream(scratch_ + "/ptrd.yaml")
-        << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-        << "  mappings: [mappings/]\n"
-        << "  provider:\n    type: aws-ec2\n    awsEc2:\n"
-        << "      url: \"" << aws_->url() << "\"\n"
-        << "      region: eu-central-1\n"
-        << "      accessKeyIdFile: \"" << aws_->secretFile("access-key-id") << "\"\n"
-        << "      secretAccessKeyFile: \"" << aws_->secretFile("secret-access-key") << "\"\n"
-        << "      jobTimeout: 60s\n"
-        << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
-        << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
+    makeScratch("ptrd-aws-", kMappings);
+    writeConfigWith(fmt::format(
+        "    type: aws-ec2\n    awsEc2:\n      url: \"{}\"\n      region: eu-central-1\n"
+        "      accessKeyIdFile: \"{}\"\n      secretAccessKeyFile: \"{}\"\n"
+        "      jobTimeout: 60s\n",
+        aws_->url(), aws_->secretFile("access-key-id"), aws_->secretFile("secret-access-key")));
     aws_->clearRequests();
   }
-  void TearDown() override { std::filesystem::remove_all(scratch_); }
 
-  lab::CommandResult ptrd(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {PTRD_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"-c", scratch_ + "/ptrd.yaml"});
-    return lab::runCommand(argv, scratch_);
-  }
   // Each logged request's form parameters, with its status.
   std::vector<std::pair<std::map<std::string, std::string>, int>> calls() {
     std::vector<std::pair<std::map<std::string, std::string>, int>> out;
@@ -130,14 +116,11 @@ class PlanApplyAwsEc2Test : public ::testing::Test {
         out.insert(p.at("Action").substr(0, 6) + ":" + p.at("AllocationId"));
     return out;
   }
-  std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
   std::string secret() {
     return lab::readFile(aws_->secretFile("secret-access-key")).substr(0, 20);
   }
 
-  lab::PdnsServer pdns_;
   std::unique_ptr<lab::EmulatorProcess> aws_ = startEmulator(withZones(pdns_));
-  std::string scratch_;
 };
 
 TEST_F(PlanApplyAwsEc2Test, EveryStatePlansAsExpectedAndApplyConvergesAfterPending) {

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/integration/platform_test.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/emulator_process.h"
@@ -68,35 +69,20 @@ spec:
     - {ip: "2001:db8::1", reset: true}
 )";
 
-class PlanApplyHetznerRobotTest : public ::testing::Test {
+class PlanApplyHetznerRobotTest : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    scratch_ = lab::makeTempDir("ptrd-robot-");
-    std::filesystem::create_directories(scratch_ + "/mappings");
-    std::ofstream(scratch_ + "/mappings/fleet.yaml") << kMappings;
+    makeScratch("ptrd-robot-", kMappings);
     writeConfig(500);
     robot_->clearRequests();
   }
-  void TearDown() override { std::filesystem::remove_all(scratch_); }
 
   void writeConfig(int requestsPerHour, const std::string& stateFile = "") {
-    std::ofstream(scratch_ + "/ptrd.yaml")
-        << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-        << "  mappings: [mappings/]\n"
-        << "  provider:\n    type: hetzner-robot\n    hetznerRobot:\n"
-        << "      url: \"" << robot_->url() << "\"\n"
-        << "      userFile: \"" << robot_->secretFile("user") << "\"\n"
-        << "      passwordFile: \"" << robot_->secretFile("password") << "\"\n"
-        << "      requestsPerHour: " << requestsPerHour << "\n"
-        << (stateFile.empty() ? "" : "      stateFile: \"" + stateFile + "\"\n")
-        << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
-        << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
-  }
-  lab::CommandResult ptrd(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {PTRD_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"-c", scratch_ + "/ptrd.yaml"});
-    return lab::runCommand(argv, scratch_);
+    writeConfigWith(fmt::format(
+        "    type: hetzner-robot\n    hetznerRobot:\n      url: \"{}\"\n      userFile: \"{}\"\n"
+        "      passwordFile: \"{}\"\n      requestsPerHour: {}\n{}",
+        robot_->url(), robot_->secretFile("user"), robot_->secretFile("password"), requestsPerHour,
+        stateFile.empty() ? "" : "      stateFile: \"" + stateFile + "\"\n"));
   }
   // Every write (POST, PUT, DELETE) in the emulator's log.
   std::vector<Json> writes() {
@@ -111,17 +97,14 @@ class PlanApplyHetznerRobotTest : public ::testing::Test {
       ips.insert(w["path"].get<std::string>().substr(std::string("/rdns/").size()));
     return ips;
   }
-  std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
   std::string secret(const std::string& name) {
     std::string s = lab::readFile(robot_->secretFile(name));
     while (!s.empty() && s.back() == '\n') s.pop_back();
     return s;
   }
 
-  lab::PdnsServer pdns_;
   std::unique_ptr<lab::EmulatorProcess> robot_ =
       lab::EmulatorProcess::hetznerRobot(withZones(pdns_), account());
-  std::string scratch_;
 };
 
 TEST_F(PlanApplyHetznerRobotTest, EveryStatePlansAsExpectedAndApplyConverges) {

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "tests/integration/platform_test.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/emulator_process.h"
@@ -71,38 +72,19 @@ spec:
     - {ip: "2001:db8::1", reset: true}
 )";
 
-class PlanApplyLinodeTest : public ::testing::Test {
+class PlanApplyLinodeTest : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    scratch_ = lab::makeTempDir("ptrd-linode-");
-    std::filesystem::create_directories(scratch_ + "/mappings");
-    std::ofstream(scratch_ + "/mappings/fleet.yaml") << kMappings;
+    makeScratch("ptrd-linode-", kMappings);
     writeConfig(400);
     linode_->clearRequests();
   }
-  void TearDown() override { std::filesystem::remove_all(scratch_); }
 
   void writeConfig(int requestsPerMinute) {
-    std::ofstream(scratch_ + "/ptrd.yaml")
-        << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-        << "  mappings: [mappings/]\n"
-        << "  provider:\n    type: linode\n    linode:\n"
-        << "      url: \"" << linode_->url() << "/v4\"\n"
-        << "      tokenFile: \"" << linode_->secretFile("token") << "\"\n"
-        << "      requestsPerMinute: " << requestsPerMinute << "\n"
-        << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
-        << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
-  }
-  lab::CommandResult ptrd(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {PTRD_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"-c", scratch_ + "/ptrd.yaml"});
-    return lab::runCommand(argv, scratch_);
-  }
-  Json planJson() {
-    auto plan = ptrd({"plan", "-o", "json"});
-    EXPECT_TRUE(plan.exit_code == 0 || plan.exit_code == 2) << plan.out << plan.err;
-    return Json::parse(plan.out);
+    writeConfigWith(
+        fmt::format("    type: linode\n    linode:\n      url: \"{}/v4\"\n      tokenFile: \"{}\"\n"
+                    "      requestsPerMinute: {}\n",
+                    linode_->url(), linode_->secretFile("token"), requestsPerMinute));
   }
   // Every PUT in the emulator's log.
   std::vector<Json> puts() {
@@ -117,13 +99,10 @@ class PlanApplyLinodeTest : public ::testing::Test {
       ips.insert(p["path"].get<std::string>().substr(std::string("/v4/networking/ips/").size()));
     return ips;
   }
-  std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
   std::string token() { return lab::readFile(linode_->secretFile("token")).substr(0, 20); }
 
-  lab::PdnsServer pdns_;
   std::unique_ptr<lab::EmulatorProcess> linode_ =
       lab::EmulatorProcess::linode(withZones(pdns_), account());
-  std::string scratch_;
 };
 
 TEST_F(PlanApplyLinodeTest, EveryStatePlansAsExpectedAndApplyConverges) {

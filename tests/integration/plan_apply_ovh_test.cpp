@@ -14,6 +14,7 @@
 #include <random>
 #include <set>
 
+#include "tests/integration/platform_test.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/emulator_process.h"
@@ -95,40 +96,21 @@ std::string unescape(const std::string& s) {
   return out;
 }
 
-class PlanApplyOvhTest : public ::testing::Test {
+class PlanApplyOvhTest : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    scratch_ = lab::makeTempDir("ptrd-ovh-");
-    std::filesystem::create_directories(scratch_ + "/mappings");
-    std::ofstream(scratch_ + "/mappings/fleet.yaml") << kMappings;
+    makeScratch("ptrd-ovh-", kMappings);
     writeConfig(600);
     ovh_->clearRequests();
   }
-  void TearDown() override { std::filesystem::remove_all(scratch_); }
 
   void writeConfig(int requestsPerMinute) {
-    std::ofstream(scratch_ + "/ptrd.yaml")
-        << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-        << "  mappings: [mappings/]\n"
-        << "  provider:\n    type: ovh\n    ovh:\n"
-        << "      url: \"" << ovh_->url() << "/1.0\"\n"
-        << "      applicationKeyFile: \"" << ovh_->secretFile("application-key") << "\"\n"
-        << "      applicationSecretFile: \"" << ovh_->secretFile("application-secret") << "\"\n"
-        << "      consumerKeyFile: \"" << ovh_->secretFile("consumer-key") << "\"\n"
-        << "      requestsPerMinute: " << requestsPerMinute << "\n"
-        << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
-        << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
-  }
-  lab::CommandResult ptrd(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {PTRD_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"-c", scratch_ + "/ptrd.yaml"});
-    return lab::runCommand(argv, scratch_);
-  }
-  Json planJson() {
-    auto plan = ptrd({"plan", "-o", "json"});
-    EXPECT_TRUE(plan.exit_code == 0 || plan.exit_code == 2) << plan.out << plan.err;
-    return Json::parse(plan.out);
+    writeConfigWith(fmt::format(
+        "    type: ovh\n    ovh:\n      url: \"{}/1.0\"\n      applicationKeyFile: \"{}\"\n"
+        "      applicationSecretFile: \"{}\"\n      consumerKeyFile: \"{}\"\n"
+        "      requestsPerMinute: {}\n",
+        ovh_->url(), ovh_->secretFile("application-key"), ovh_->secretFile("application-secret"),
+        ovh_->secretFile("consumer-key"), requestsPerMinute));
   }
   // Every POST and DELETE in the emulator's log.
   std::vector<Json> writes() {
@@ -148,7 +130,6 @@ class PlanApplyOvhTest : public ::testing::Test {
     for (const auto& w : writes()) ips.insert(writtenIp(w));
     return ips;
   }
-  std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
   std::vector<std::string> secrets() {
     std::vector<std::string> out;
     for (const char* name : {"application-key", "application-secret", "consumer-key"}) {
@@ -158,9 +139,7 @@ class PlanApplyOvhTest : public ::testing::Test {
     return out;
   }
 
-  lab::PdnsServer pdns_;
   std::unique_ptr<lab::EmulatorProcess> ovh_ = startOvh(withZones(pdns_));
-  std::string scratch_;
 };
 
 TEST_F(PlanApplyOvhTest, EveryStatePlansAsExpectedAndApplyConverges) {

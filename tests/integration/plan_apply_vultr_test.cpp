@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "tests/integration/platform_test.h"
 #include "tests/integration/provider_lab.h"
 #include "tests/lab/child_process.h"
 #include "tests/lab/emulator_process.h"
@@ -82,30 +83,17 @@ spec:
     - {ip: "2001:db8:1000::1", reset: true}
 )";
 
-class PlanApplyVultrTest : public ::testing::Test {
+class PlanApplyVultrTest : public testing::PlatformTest {
  protected:
   void SetUp() override {
-    scratch_ = lab::makeTempDir("ptrd-vultr-");
-    std::filesystem::create_directories(scratch_ + "/mappings");
-    std::ofstream(scratch_ + "/mappings/fleet.yaml") << kMappings;
-    std::ofstream(scratch_ + "/ptrd.yaml")
-        << "apiVersion: ptrd.io/v1alpha1\nkind: ReconcilerConfig\nspec:\n"
-        << "  mappings: [mappings/]\n"
-        << "  provider:\n    type: vultr\n    vultr:\n"
-        << "      url: \"" << vultr_->url() << "/v2\"\n"
-        << "      tokenFile: \"" << vultr_->secretFile("token") << "\"\n"
-        << "  resolvers: [\"" << pdns_.dnsAddress() << "\"]\n"
-        << "  policy: upsert-only\n  maxChangePercent: 100\n  maxChanges: 5000\n";
+    makeScratch("ptrd-vultr-", kMappings);
+    writeConfigWith(
+        fmt::format("    type: vultr\n    vultr:\n      url: \"{}/v2\"\n"
+                    "      tokenFile: \"{}\"\n",
+                    vultr_->url(), vultr_->secretFile("token")));
     vultr_->clearRequests();
   }
-  void TearDown() override { std::filesystem::remove_all(scratch_); }
 
-  lab::CommandResult ptrd(const std::vector<std::string>& args) {
-    std::vector<std::string> argv = {PTRD_BINARY};
-    argv.insert(argv.end(), args.begin(), args.end());
-    argv.insert(argv.end(), {"-c", scratch_ + "/ptrd.yaml"});
-    return lab::runCommand(argv, scratch_);
-  }
   // Every request that writes (POST, DELETE) in the emulator's log.
   std::vector<Json> writes() {
     std::vector<Json> out;
@@ -113,12 +101,9 @@ class PlanApplyVultrTest : public ::testing::Test {
       if (r["method"] != "GET") out.push_back(r);
     return out;
   }
-  std::string dig(const std::string& ip) { return testing::digPtr(pdns_.dnsPort(), ip, scratch_); }
   std::string token() { return lab::readFile(vultr_->secretFile("token")).substr(0, 20); }
 
-  lab::PdnsServer pdns_;
   std::unique_ptr<lab::EmulatorProcess> vultr_ = vultr(withZones(pdns_));
-  std::string scratch_;
 };
 
 TEST_F(PlanApplyVultrTest, EveryStatePlansAsExpectedAndApplyConverges) {
