@@ -41,19 +41,7 @@ std::string account() {
 }
 
 lab::PdnsServer& withZones(lab::PdnsServer& p) {
-  p.createZone("113.0.203.in-addr.arpa.");
-  p.createZone("0.0.10.in-addr.arpa.");
-  p.createZone("8.b.d.0.1.0.0.2.ip6.arpa.");
-  p.createZone("example.com.");
-  std::vector<lab::PdnsRecord> records = {{"mail.example.com.", "A", "203.0.113.1"},
-                                          {"mx.example.com.", "A", "203.0.113.2"},
-                                          {"elsewhere.example.com.", "A", "192.0.2.1"},
-                                          {"v6mail.example.com.", "AAAA", "2001:db8:1000::2"}};
-  for (int i = 0; i < kPool; ++i)
-    records.push_back(
-        {fmt::format("10-0-0-{}.pool.example.com.", i), "A", fmt::format("10.0.0.{}", i)});
-  p.setRecords("example.com.", records);
-  return p;
+  return testing::withEveryStateDns(p, kPool, "2001:db8:1000::2");
 }
 
 std::unique_ptr<lab::EmulatorProcess> vultr(const lab::PdnsServer& pdns) {
@@ -67,21 +55,7 @@ std::unique_ptr<lab::EmulatorProcess> vultr(const lab::PdnsServer& pdns) {
                                "--seed-dns"});
 }
 
-constexpr const char* kMappings = R"(apiVersion: ptrd.io/v1alpha1
-kind: PTRMappings
-metadata:
-  name: vultr-fleet
-spec:
-  records:
-    - {ip: 203.0.113.1, hostname: mail.example.com}
-    - {ip: 203.0.113.2, hostname: mx.example.com}
-    - {ip: 203.0.113.3, reset: true}
-    - {ip: 203.0.113.4, hostname: mail}
-    - {ip: 203.0.113.5, hostname: unresolvable.example.com}
-    - {ip: 192.0.2.1, hostname: elsewhere.example.com}
-    - {ip: "2001:db8:1000::2", hostname: v6mail.example.com}
-    - {ip: "2001:db8:1000::1", reset: true}
-)";
+const std::string kMappings = testing::everyStateMappings("vultr-fleet", "2001:db8:1000::");
 
 class PlanApplyVultrTest : public testing::PlatformTest {
  protected:
