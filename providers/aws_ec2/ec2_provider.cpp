@@ -371,8 +371,7 @@ Result<std::unique_ptr<Provider>> makeAwsEc2Provider(const ProviderConfig& confi
   o.requestsPerSecond = own->requestsPerSecond;
   o.jobTimeout = config.jobTimeout;
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
-  auto client = http::makeCurlClient(
-      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  auto client = http::makeCurlClient(http::curlOptionsFor(config, std::move(observer)));
   return std::unique_ptr<Provider>(std::make_unique<AwsEc2Provider>(
       std::move(o), std::move(client), http::RetryEnv::from(config.wait)));
 }

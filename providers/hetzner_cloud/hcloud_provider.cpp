@@ -159,8 +159,7 @@ Result<std::unique_ptr<Provider>> makeHcloudProvider(const ProviderConfig& confi
   std::string budgetFile;
   if (const auto* own = config.own<HcloudSettings>()) budgetFile = own->budgetFile;
   auto budget = sharedBudget(config.url, budgetFile);
-  auto client = http::makeCurlClient(
-      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  auto client = http::makeCurlClient(http::curlOptionsFor(config, std::move(observer)));
   auto caller = std::make_unique<PacedCaller>(std::move(client), std::move(budget), o.retry,
                                               http::RetryEnv::from(config.wait));
   return std::unique_ptr<Provider>(

@@ -252,8 +252,7 @@ Result<std::unique_ptr<Provider>> makeHetznerRobotProvider(const ProviderConfig&
   o.retry.base = std::chrono::milliseconds(1000);
   std::vector<std::unique_ptr<http::Client>> clients;
   for (size_t i = 0; i <= o.workers; ++i)  // the list client and one per worker
-    clients.push_back(http::makeCurlClient(
-        {config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
+    clients.push_back(http::makeCurlClient(http::curlOptionsFor(config, observer)));
   return std::unique_ptr<Provider>(std::make_unique<HetznerRobotProvider>(
       std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
 }

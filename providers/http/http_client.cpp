@@ -58,6 +58,12 @@ std::string mib(size_t bytes) {
                                         : fmt::format("{} bytes", bytes);
 }
 
+// libcurl calls it about once a second while a transfer waits, and more often
+// while data moves; non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
+int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<ProviderWait*>(user)->stopRequested() ? 1 : 0;
+}
+
 size_t onHeader(char* data, size_t size, size_t n, void* user) {
   auto* response = static_cast<Response*>(user);
   std::string_view line(data, size * n);
@@ -134,6 +140,11 @@ class CurlClient : public Client {
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+    if (options_.stop) {
+      curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, onProgress);
+      curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, options_.stop.get());
+    }
     if (request.method == "GET") {
       curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);
     } else {
@@ -150,6 +161,8 @@ class CurlClient : public Client {
                       "answer); its transfer was stopped",
                       describeRequest(request), mib(options_.maxBodyBytes)));
     }
+    if (rc == CURLE_ABORTED_BY_CALLBACK)
+      return Error::transient(fmt::format("{}: {}", describeRequest(request), kStoppedReason));
     if (rc != CURLE_OK) {
       return Error::transient(fmt::format("{}: {}", describeRequest(request),
                                           errbuf[0] != '\0' ? errbuf : curl_easy_strerror(rc)));
@@ -180,6 +193,10 @@ std::string describeRequest(const Request& r) {
   std::string_view path = slash == std::string_view::npos ? "/" : url.substr(slash);
   path = path.substr(0, path.find('?'));
   return fmt::format("{} {}", r.method, path);
+}
+
+CurlOptions curlOptionsFor(const ProviderConfig& config, RequestObserver observer) {
+  return {config.caFile, config.requestTimeout, std::move(observer), kMaxBodyBytes, config.wait};
 }
 
 std::unique_ptr<Client> makeCurlClient(CurlOptions options) {

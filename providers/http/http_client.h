@@ -76,11 +76,19 @@ struct CurlOptions {
   std::chrono::milliseconds timeout{10000};
   RequestObserver observer;  // told (operation, code or 0) about every request
   size_t maxBodyBytes = kMaxBodyBytes;
+  // A stop request (SIGTERM in the daemon) aborts a transfer in flight within
+  // about a second, instead of letting a hung server hold the shutdown for up
+  // to `timeout`. Null: transfers are never cut short.
+  std::shared_ptr<ProviderWait> stop = nullptr;
 };
 
 // "GET /v1/ips": method and URL path, the way errors name a request (no query,
 // no credentials).
 std::string describeRequest(const Request& r);
+
+// What a provider's factory passes for its API: the config's CA file, request
+// timeout and stop signal (config.wait), and the shared body bound.
+CurlOptions curlOptionsFor(const ProviderConfig& config, RequestObserver observer);
 
 // One connection cache per client, so consecutive requests reuse keep-alive
 // connections. Calls are serialised internally; the client is safe to share.

@@ -212,8 +212,7 @@ Result<std::unique_ptr<Provider>> makeLinodeProvider(const ProviderConfig& confi
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
   std::vector<std::unique_ptr<http::Client>> clients;
   for (size_t i = 0; i < o.workers; ++i)
-    clients.push_back(http::makeCurlClient(
-        {config.caFile, config.requestTimeout, observer, http::kMaxBodyBytes}));
+    clients.push_back(http::makeCurlClient(http::curlOptionsFor(config, observer)));
   return std::unique_ptr<Provider>(std::make_unique<LinodeProvider>(
       std::move(o), std::move(clients), http::RetryEnv::from(config.wait)));
 }

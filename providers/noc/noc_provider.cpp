@@ -220,8 +220,7 @@ Result<std::unique_ptr<Provider>> makeNocProvider(const ProviderConfig& config,
   o.journal = config.jobJournal;
   // One request's retries end by 2 min, or one requestTimeout when that is longer.
   o.retry.deadline = std::max(o.retry.deadline, config.requestTimeout);
-  auto client = http::makeCurlClient(
-      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  auto client = http::makeCurlClient(http::curlOptionsFor(config, std::move(observer)));
   return std::unique_ptr<Provider>(std::make_unique<NocProvider>(
       std::move(o), std::move(client), http::RetryEnv::from(config.wait)));
 }

@@ -250,8 +250,7 @@ Result<std::unique_ptr<Provider>> makePowerDnsProvider(const ProviderConfig& con
   o.batchSize = config.batchSize;
   o.defaultTemplate = config.defaultTemplate;
   o.ttl = config.ttl;
-  auto client = http::makeCurlClient(
-      {config.caFile, config.requestTimeout, std::move(observer), http::kMaxBodyBytes});
+  auto client = http::makeCurlClient(http::curlOptionsFor(config, std::move(observer)));
   return std::unique_ptr<Provider>(
       std::make_unique<PowerDnsProvider>(std::move(o), std::move(client)));
 }
