@@ -9,6 +9,7 @@
 #include <chrono>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <sstream>
 
 #include "providers/secret_file.h"
@@ -58,10 +59,21 @@ std::string mib(size_t bytes) {
                                         : fmt::format("{} bytes", bytes);
 }
 
+// One transfer's view of the stop signal.
+struct StopWatch {
+  ProviderWait* stop;
+  std::chrono::milliseconds grace;
+  std::optional<std::chrono::steady_clock::time_point> seen;  // when the stop was first seen
+};
+
 // libcurl calls it about once a second while a transfer waits, and more often
 // while data moves; non-zero aborts the transfer (CURLE_ABORTED_BY_CALLBACK).
 int onProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  return static_cast<ProviderWait*>(user)->stopRequested() ? 1 : 0;
+  auto* watch = static_cast<StopWatch*>(user);
+  if (!watch->stop->stopRequested()) return 0;
+  const auto now = std::chrono::steady_clock::now();
+  if (!watch->seen) watch->seen = now;
+  return now - *watch->seen >= watch->grace ? 1 : 0;
 }
 
 size_t onHeader(char* data, size_t size, size_t n, void* user) {
@@ -140,10 +152,11 @@ class CurlClient : public Client {
     curl_easy_setopt(curl_, CURLOPT_WRITEDATA, &sink);
     curl_easy_setopt(curl_, CURLOPT_HEADERFUNCTION, onHeader);
     curl_easy_setopt(curl_, CURLOPT_HEADERDATA, &response);
+    StopWatch watch{options_.stop.get(), options_.stopGrace, std::nullopt};
     if (options_.stop) {
       curl_easy_setopt(curl_, CURLOPT_NOPROGRESS, 0L);
       curl_easy_setopt(curl_, CURLOPT_XFERINFOFUNCTION, onProgress);
-      curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, options_.stop.get());
+      curl_easy_setopt(curl_, CURLOPT_XFERINFODATA, &watch);
     }
     if (request.method == "GET") {
       curl_easy_setopt(curl_, CURLOPT_HTTPGET, 1L);

@@ -76,10 +76,12 @@ struct CurlOptions {
   std::chrono::milliseconds timeout{10000};
   RequestObserver observer;  // told (operation, code or 0) about every request
   size_t maxBodyBytes = kMaxBodyBytes;
-  // A stop request (SIGTERM in the daemon) aborts a transfer in flight within
-  // about a second, instead of letting a hung server hold the shutdown for up
-  // to `timeout`. Null: transfers are never cut short.
+  // A stop request (SIGTERM in the daemon) aborts a transfer still running
+  // `stopGrace` after it, instead of letting a silent server hold the shutdown
+  // for up to `timeout`; an answer on its way within the grace is still read,
+  // so the batch in hand finishes. Null: transfers are never cut short.
   std::shared_ptr<ProviderWait> stop = nullptr;
+  std::chrono::milliseconds stopGrace{5000};
 };
 
 // "GET /v1/ips": method and URL path, the way errors name a request (no query,

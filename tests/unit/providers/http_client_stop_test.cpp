@@ -76,6 +76,7 @@ TEST(CurlClientStop, AStopRequestEndsAHungTransferBeforeItsTimeout) {
   CurlOptions options;
   options.timeout = 10min;  // the stop, not the timeout, must end it
   options.stop = wait;
+  options.stopGrace = 0ms;  // (the daemon's: 5 s for an answer on its way)
   auto client = makeCurlClient(options);
 
   Request request;
