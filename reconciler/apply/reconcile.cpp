@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 
@@ -140,8 +141,20 @@ const char* outcomeStatusName(ChangeOutcome::Status s) {
 }
 
 Result<Plan> observeAndPlan(const DesiredState& desired, providers::Provider& provider,
-                            Resolver& resolver, const PlanOptions& options) {
+                            Resolver& resolver, const PlanOptions& options,
+                            ObserveTimings* timings) {
+  // Wall time for a log line only; the pass's logic never reads it.
+  using Steady = std::chrono::steady_clock;
+  auto lap = [last = Steady::now()]() mutable {
+    const auto now = Steady::now();
+    const double s = std::chrono::duration<double>(now - last).count();
+    last = now;
+    return s;
+  };
+  ObserveTimings t;
   auto inventory = provider.inventory();
+  t.listing = lap();
+  if (timings) *timings = t;
   if (!inventory) {
     return Error{
         fmt::format("reading the {} inventory: {}", provider.type(), inventory.error().message),
@@ -149,7 +162,11 @@ Result<Plan> observeAndPlan(const DesiredState& desired, providers::Provider& pr
   }
   std::vector<ForwardLookup> forward =
       resolver.lookupForward(forwardQuestions(desired, *inventory, options));
-  return makePlan(desired, *inventory, forward, options);
+  t.forwardDns = lap();
+  Plan plan = makePlan(desired, *inventory, forward, options);
+  t.planning = lap();
+  if (timings) *timings = t;
+  return plan;
 }
 
 ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver& resolver,
@@ -198,6 +215,7 @@ ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver&
       report.outcomes.begin(), report.outcomes.end(),
       [](const ChangeOutcome& a, const ChangeOutcome& b) { return a.planned.ip < b.planned.ip; });
   report.plan.summary = PlanSummary{};
+  report.plan.summary[RecordState::kInSync] = plan.inSyncOmitted;
   for (const auto& e : report.plan.entries) ++report.plan.summary[e.state];
   return report;
 }

@@ -43,6 +43,8 @@ class Planner {
   Plan run() {
     if (options_.inSyncEntries)
       plan_.entries.reserve(desired_.records.size() + desired_.invalid.size());
+    else
+      plan_.inSyncOmittedBySource.assign(desired_.sources.size(), 0);
     forEachActionable(desired_, invalidIps_, [&](const DesiredRecord& r) { planRecord(r); });
     planInvalid();
     planUndeclared();
@@ -71,7 +73,8 @@ class Planner {
       planSet(e, r);
     }
     if (e.state == RecordState::kInSync && !options_.inSyncEntries) {
-      ++inSyncCounted_;
+      ++plan_.inSyncOmitted;
+      if (r.source < plan_.inSyncOmittedBySource.size()) ++plan_.inSyncOmittedBySource[r.source];
       return;
     }
     plan_.entries.push_back(std::move(e));
@@ -185,7 +188,7 @@ class Planner {
                        if (a.ip.has_value() != b.ip.has_value()) return a.ip.has_value();
                        return a.ip.has_value() && *a.ip < *b.ip;
                      });
-    plan_.summary[RecordState::kInSync] += inSyncCounted_;
+    plan_.summary[RecordState::kInSync] += plan_.inSyncOmitted;
     for (const auto& e : plan_.entries) {
       ++plan_.summary[e.state];
       if (e.state != RecordState::kSet && e.state != RecordState::kReset) continue;
@@ -230,7 +233,6 @@ class Planner {
   std::set<IpAddress> invalidIps_;
   std::map<ForwardQuestion, const ForwardLookup*> forward_;
   uint64_t managedDeclared_ = 0;
-  uint64_t inSyncCounted_ = 0;  // in_sync IPs left out of entries (!options_.inSyncEntries)
   uint64_t managedCustom_ = 0;
   Plan plan_;
 };
