@@ -152,18 +152,25 @@ Result<Plan> observeAndPlan(const DesiredState& desired, providers::Provider& pr
     return s;
   };
   ObserveTimings t;
-  auto inventory = provider.inventory();
-  t.listing = lap();
+  // Page by page into the compact form: the planner's view without a string per
+  // in-sync address. A failed listing drops whatever pages came.
+  ListedInventory listed(desired);
+  auto zones = provider.inventoryPages([&](std::vector<providers::OwnedAddress>&& page) {
+    const auto start = Steady::now();
+    listed.add(std::move(page));
+    t.compacting += std::chrono::duration<double>(Steady::now() - start).count();
+  });
+  t.listing = lap() - t.compacting;
   if (timings) *timings = t;
-  if (!inventory) {
+  if (!zones) {
     return Error{
-        fmt::format("reading the {} inventory: {}", provider.type(), inventory.error().message),
-        inventory.error().kind};
+        fmt::format("reading the {} inventory: {}", provider.type(), zones.error().message),
+        zones.error().kind};
   }
-  std::vector<ForwardLookup> forward =
-      resolver.lookupForward(forwardQuestions(desired, *inventory, options));
+  listed.setOwnedZones(std::move(*zones));
+  std::vector<ForwardLookup> forward = resolver.lookupForward(forwardQuestions(listed, options));
   t.forwardDns = lap();
-  Plan plan = makePlan(desired, *inventory, forward, options);
+  Plan plan = makePlan(listed, forward, options);
   t.planning = lap();
   if (timings) *timings = t;
   return plan;

@@ -28,7 +28,8 @@ namespace ptrd {
 // Where observeAndPlan's time went, in seconds (for the daemon's pass log: the
 // provider's listing is its own share, apart from ptrd's work).
 struct ObserveTimings {
-  double listing = 0;     // provider.inventory()
+  double listing = 0;     // the provider's listing (requests, parsing), without...
+  double compacting = 0;  // ...taking its pages into the planner's compact form
   double forwardDns = 0;  // the forward questions of addresses to change
   double planning = 0;    // makePlan
 };

@@ -291,6 +291,7 @@ bool DaemonLoop::reconcile(PassStatus& st) {
                                {"fcrdns_mismatch", st.mismatches.size()},
                                {"load_seconds", seconds(begin, loaded)},
                                {"listing_seconds", observed.listing},
+                               {"compact_seconds", observed.compacting},
                                {"forward_dns_seconds", observed.forwardDns},
                                {"plan_seconds", observed.planning},
                                {"observe_seconds", seconds(loaded, planned)},
