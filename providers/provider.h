@@ -150,6 +150,18 @@ class Provider {
   // Every listed address with its current PTR. A failure is an Error (transient
   // when retrying may help), never an empty inventory.
   virtual Result<Inventory> inventory() = 0;
+  // The same listing handed over page by page as it is read, so a caller can
+  // keep a compact form of it instead of the whole Inventory; returns the owned
+  // zones. An Error means the listing failed: whatever pages were handed over
+  // must then be dropped, never used as the inventory. By default one page: the
+  // whole inventory().
+  using InventoryPage = std::function<void(std::vector<OwnedAddress>&& page)>;
+  virtual Result<std::vector<std::string>> inventoryPages(const InventoryPage& page) {
+    auto whole = inventory();
+    if (!whole) return whole.error();
+    page(std::move(whole->addresses));
+    return std::move(whole->ownedZones);
+  }
   // Applies one batch (size <= maxBatchSize()), waits for any asynchronous job and
   // returns one result per change, in the batch's order. An Error means the
   // batch's fate is unknown or it was not accepted at all.

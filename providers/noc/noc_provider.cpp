@@ -57,6 +57,15 @@ http::Request NocProvider::request(std::string operation, std::string method,
 
 Result<Inventory> NocProvider::inventory() {
   Inventory inv;
+  auto zones = inventoryPages([&](std::vector<OwnedAddress>&& page) {
+    for (auto& a : page) inv.addresses.push_back(std::move(a));
+  });
+  if (!zones) return zones.error();
+  return inv;  // the portal lists every address: no owned zones
+}
+
+Result<std::vector<std::string>> NocProvider::inventoryPages(const InventoryPage& take) {
+  size_t items = 0;
   std::string cursor;
   std::set<std::string> seen;  // a cursor that repeats would page forever
   for (size_t pages = 0;; ++pages) {
@@ -73,13 +82,14 @@ Result<Inventory> NocProvider::inventory() {
     if (r->code != 200) return responseError("listing addresses", *r);
     auto page = parseIpsPage(r->body);
     if (!page) return page.error();
-    if (page->items.size() > options_.maxItems - inv.addresses.size()) {
+    if (page->items.size() > options_.maxItems - items) {
       return Error::permanent(fmt::format(
           "NOC API listing addresses: more than {} addresses (the bound on one inventory)",
           options_.maxItems));
     }
-    for (auto& a : page->items) inv.addresses.push_back(std::move(a));
-    if (page->nextCursor.empty()) return inv;
+    items += page->items.size();
+    take(std::move(page->items));
+    if (page->nextCursor.empty()) return std::vector<std::string>{};
     if (!seen.insert(page->nextCursor).second)
       return Error::transient("NOC API listing addresses: the cursor repeats");
     cursor = page->nextCursor;

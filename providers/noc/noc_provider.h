@@ -52,6 +52,8 @@ class NocProvider : public Provider {
   std::string type() const override { return "noc"; }
   size_t maxBatchSize() const override { return options_.batchSize; }
   Result<Inventory> inventory() override;
+  // Each 1,000-address page as it arrives (the daemon keeps none of it whole).
+  Result<std::vector<std::string>> inventoryPages(const InventoryPage& page) override;
   Result<std::vector<ChangeResult>> apply(const std::vector<Change>& batch) override;
   Result<std::vector<ChangeResult>> resume(const JournaledJob& job) override;
   std::chrono::seconds resumeWindow() const override { return kIdempotencyWindow; }

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <optional>
 
@@ -140,16 +141,39 @@ const char* outcomeStatusName(ChangeOutcome::Status s) {
 }
 
 Result<Plan> observeAndPlan(const DesiredState& desired, providers::Provider& provider,
-                            Resolver& resolver, const PlanOptions& options) {
-  auto inventory = provider.inventory();
-  if (!inventory) {
+                            Resolver& resolver, const PlanOptions& options,
+                            ObserveTimings* timings) {
+  // Wall time for a log line only; the pass's logic never reads it.
+  using Steady = std::chrono::steady_clock;
+  auto lap = [last = Steady::now()]() mutable {
+    const auto now = Steady::now();
+    const double s = std::chrono::duration<double>(now - last).count();
+    last = now;
+    return s;
+  };
+  ObserveTimings t;
+  // Page by page into the compact form: the planner's view without a string per
+  // in-sync address. A failed listing drops whatever pages came.
+  ListedInventory listed(desired);
+  auto zones = provider.inventoryPages([&](std::vector<providers::OwnedAddress>&& page) {
+    const auto start = Steady::now();
+    listed.add(std::move(page));
+    t.compacting += std::chrono::duration<double>(Steady::now() - start).count();
+  });
+  t.listing = lap() - t.compacting;
+  if (timings) *timings = t;
+  if (!zones) {
     return Error{
-        fmt::format("reading the {} inventory: {}", provider.type(), inventory.error().message),
-        inventory.error().kind};
+        fmt::format("reading the {} inventory: {}", provider.type(), zones.error().message),
+        zones.error().kind};
   }
-  std::vector<ForwardLookup> forward =
-      resolver.lookupForward(forwardQuestions(desired, *inventory, options));
-  return makePlan(desired, *inventory, forward, options);
+  listed.setOwnedZones(std::move(*zones));
+  std::vector<ForwardLookup> forward = resolver.lookupForward(forwardQuestions(listed, options));
+  t.forwardDns = lap();
+  Plan plan = makePlan(listed, forward, options);
+  t.planning = lap();
+  if (timings) *timings = t;
+  return plan;
 }
 
 ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver& resolver,
@@ -198,6 +222,7 @@ ApplyReport applyPlan(const Plan& plan, providers::Provider& provider, Resolver&
       report.outcomes.begin(), report.outcomes.end(),
       [](const ChangeOutcome& a, const ChangeOutcome& b) { return a.planned.ip < b.planned.ip; });
   report.plan.summary = PlanSummary{};
+  report.plan.summary[RecordState::kInSync] = plan.inSyncOmitted;
   for (const auto& e : report.plan.entries) ++report.plan.summary[e.state];
   return report;
 }

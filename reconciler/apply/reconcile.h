@@ -25,10 +25,20 @@
 
 namespace ptrd {
 
+// Where observeAndPlan's time went, in seconds (for the daemon's pass log: the
+// provider's listing is its own share, apart from ptrd's work).
+struct ObserveTimings {
+  double listing = 0;     // the provider's listing (requests, parsing), without...
+  double compacting = 0;  // ...taking its pages into the planner's compact form
+  double forwardDns = 0;  // the forward questions of addresses to change
+  double planning = 0;    // makePlan
+};
+
 // Reads the inventory, asks DNS the deduplicated forward questions, and plans.
 // An unreadable inventory is an Error: never "the account has no addresses".
 Result<Plan> observeAndPlan(const DesiredState& desired, providers::Provider& provider,
-                            Resolver& resolver, const PlanOptions& options);
+                            Resolver& resolver, const PlanOptions& options,
+                            ObserveTimings* timings = nullptr);
 
 // How long apply waits for its changes to show in DNS: it polls with exponential
 // backoff (firstDelay, doubling, at most maxDelay) until all show or `deadline`

@@ -60,7 +60,8 @@ std::string whyNotReplayable(const providers::JournaledJob& job,
   for (const auto& [ip, had] : entries) {
     auto it = planned.find(ip);
     if (it == planned.end()) {
-      std::string state = "not in the plan";
+      // The daemon's plans list no in_sync entries: an address not listed may be in sync.
+      std::string state = plan.inSyncOmitted > 0 ? "in sync or not in the plan" : "not in the plan";
       for (const auto& e : plan.entries)
         if (e.ipText() == ip) state = stateName(e.state);
       return fmt::format("the plan no longer changes {} ({}); the job would {}", ip, state,

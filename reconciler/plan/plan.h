@@ -52,6 +52,10 @@ struct Plan {
   std::vector<PlanEntry> entries;  // sorted by IP; address-less invalid ones last, in file order
   std::vector<PlannedChange> changes;  // the set/reset entries, sorted by IP
   PlanSummary summary;
+  // in_sync IPs counted in the summary without an entry (PlanOptions::inSyncEntries
+  // false), in all and per DesiredState::sources index, so per-source counts stay whole.
+  uint64_t inSyncOmitted = 0;
+  std::vector<uint64_t> inSyncOmittedBySource;
   uint64_t managed = 0;  // declared IPs + owned IPs with a custom PTR (cap base)
 
   // The safety cap: when exceeded the plan still lists its changes but apply sends none.

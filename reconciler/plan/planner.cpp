@@ -29,12 +29,20 @@ void forEachActionable(const DesiredState& desired, const std::set<IpAddress>& i
   }
 }
 
+// Was r listed with its declared name (ListedInventory kept only that bit of it)?
+bool listedInSync(const DesiredState& desired, const ListedInventory* listed,
+                  const DesiredRecord& r) {
+  return listed != nullptr && listed->listedInSync(size_t(&r - desired.records.data()));
+}
+
 class Planner {
  public:
   Planner(const DesiredState& desired, const providers::Inventory& inventory,
-          const std::vector<ForwardLookup>& forward, const PlanOptions& options)
+          const ListedInventory* listed, const std::vector<ForwardLookup>& forward,
+          const PlanOptions& options)
       : desired_(desired),
         owned_(inventory),
+        listedInSync_(listed),
         options_(options),
         invalidIps_(invalidAddresses(desired)) {
     for (const auto& f : forward) forward_.emplace(f.question, &f);
@@ -43,6 +51,8 @@ class Planner {
   Plan run() {
     if (options_.inSyncEntries)
       plan_.entries.reserve(desired_.records.size() + desired_.invalid.size());
+    else
+      plan_.inSyncOmittedBySource.assign(desired_.sources.size(), 0);
     forEachActionable(desired_, invalidIps_, [&](const DesiredRecord& r) { planRecord(r); });
     planInvalid();
     planUndeclared();
@@ -52,15 +62,23 @@ class Planner {
 
  private:
   void planRecord(const DesiredRecord& r) {
+    ++managedDeclared_;
+    const bool inSyncListed = listedInSync(desired_, listedInSync_, r);
+    if (inSyncListed && !options_.inSyncEntries) {  // the common case of a large fleet: no strings
+      countOmitted(r);
+      return;
+    }
     PlanEntry e;
     e.ip = r.ip;
     e.source = desired_.where(r);
-    ++managedDeclared_;
-    const providers::OwnedAddress* listed = owned_.listed(r.ip);
+    const providers::OwnedAddress* listed = inSyncListed ? nullptr : owned_.listed(r.ip);
     if (listed != nullptr) e.from = normalisedPtr(listed->ptr);
+    if (inSyncListed) e.from = r.hostname;
     e.to = r.reset ? (listed != nullptr ? normalisedPtr(listed->defaultPtr) : std::string())
                    : r.hostname;
-    if (!owned_.owns(r.ip)) {
+    if (inSyncListed) {
+      e.state = RecordState::kInSync;
+    } else if (!owned_.owns(r.ip)) {
       e.state = RecordState::kNotOwned;
       e.reason = fmt::format("the provider does not list {} on this account", r.ip.str());
     } else if (r.reset) {
@@ -71,10 +89,15 @@ class Planner {
       planSet(e, r);
     }
     if (e.state == RecordState::kInSync && !options_.inSyncEntries) {
-      ++inSyncCounted_;
+      countOmitted(r);
       return;
     }
     plan_.entries.push_back(std::move(e));
+  }
+
+  void countOmitted(const DesiredRecord& r) {
+    ++plan_.inSyncOmitted;
+    if (r.source < plan_.inSyncOmittedBySource.size()) ++plan_.inSyncOmittedBySource[r.source];
   }
 
   void planReset(PlanEntry& e, const providers::OwnedAddress* listed) {
@@ -185,7 +208,7 @@ class Planner {
                        if (a.ip.has_value() != b.ip.has_value()) return a.ip.has_value();
                        return a.ip.has_value() && *a.ip < *b.ip;
                      });
-    plan_.summary[RecordState::kInSync] += inSyncCounted_;
+    plan_.summary[RecordState::kInSync] += plan_.inSyncOmitted;
     for (const auto& e : plan_.entries) {
       ++plan_.summary[e.state];
       if (e.state != RecordState::kSet && e.state != RecordState::kReset) continue;
@@ -226,11 +249,11 @@ class Planner {
 
   const DesiredState& desired_;
   OwnershipIndex owned_;
+  const ListedInventory* listedInSync_;  // null: `owned_` holds the whole inventory
   const PlanOptions& options_;
   std::set<IpAddress> invalidIps_;
   std::map<ForwardQuestion, const ForwardLookup*> forward_;
   uint64_t managedDeclared_ = 0;
-  uint64_t inSyncCounted_ = 0;  // in_sync IPs left out of entries (!options_.inSyncEntries)
   uint64_t managedCustom_ = 0;
   Plan plan_;
 };
@@ -242,14 +265,16 @@ bool Plan::converged() const {
                      [](const PlanEntry& e) { return e.state == RecordState::kInSync; });
 }
 
-std::vector<ForwardQuestion> forwardQuestions(const DesiredState& desired,
-                                              const providers::Inventory& inventory,
-                                              const PlanOptions& options) {
+namespace {
+
+std::vector<ForwardQuestion> questions(const DesiredState& desired,
+                                       const providers::Inventory& inventory,
+                                       const ListedInventory* listed, const PlanOptions& options) {
   if (!options.requireForwardMatch) return {};
   OwnershipIndex owned(inventory);
   std::set<ForwardQuestion> out;
   forEachActionable(desired, invalidAddresses(desired), [&](const DesiredRecord& r) {
-    if (r.reset || !owned.owns(r.ip)) return;
+    if (r.reset || listedInSync(desired, listed, r) || !owned.owns(r.ip)) return;
     const auto* listed = owned.listed(r.ip);
     if (listed != nullptr && normalisedPtr(listed->ptr) == r.hostname) return;
     out.insert(ForwardQuestion{r.hostname, r.ip.family()});
@@ -257,9 +282,27 @@ std::vector<ForwardQuestion> forwardQuestions(const DesiredState& desired,
   return {out.begin(), out.end()};
 }
 
+}  // namespace
+
+std::vector<ForwardQuestion> forwardQuestions(const DesiredState& desired,
+                                              const providers::Inventory& inventory,
+                                              const PlanOptions& options) {
+  return questions(desired, inventory, nullptr, options);
+}
+
+std::vector<ForwardQuestion> forwardQuestions(const ListedInventory& listed,
+                                              const PlanOptions& options) {
+  return questions(listed.desired(), listed.kept(), &listed, options);
+}
+
 Plan makePlan(const DesiredState& desired, const providers::Inventory& inventory,
               const std::vector<ForwardLookup>& forward, const PlanOptions& options) {
-  return Planner(desired, inventory, forward, options).run();
+  return Planner(desired, inventory, nullptr, forward, options).run();
+}
+
+Plan makePlan(const ListedInventory& listed, const std::vector<ForwardLookup>& forward,
+              const PlanOptions& options) {
+  return Planner(listed.desired(), listed.kept(), &listed, forward, options).run();
 }
 
 }  // namespace ptrd

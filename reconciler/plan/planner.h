@@ -24,6 +24,7 @@
 
 #include "providers/provider.h"
 #include "reconciler/source/desired_state.h"
+#include "reconciler/plan/listed_inventory.h"
 #include "reconciler/plan/plan.h"
 #include "reconciler/plan/policy.h"
 #include "reconciler/dns/resolver.h"
@@ -51,5 +52,12 @@ std::vector<ForwardQuestion> forwardQuestions(const DesiredState& desired,
 
 Plan makePlan(const DesiredState& desired, const providers::Inventory& inventory,
               const std::vector<ForwardLookup>& forward, const PlanOptions& options);
+
+// The same from an inventory taken in page by page against its desired state
+// (listed_inventory.h): the same plan, without the in-sync listings' strings.
+std::vector<ForwardQuestion> forwardQuestions(const ListedInventory& listed,
+                                              const PlanOptions& options);
+Plan makePlan(const ListedInventory& listed, const std::vector<ForwardLookup>& forward,
+              const PlanOptions& options);
 
 }  // namespace ptrd

@@ -56,7 +56,8 @@ class DesiredStateBuilder {
   DesiredState finish() &&;
 
  private:
-  void mergeGroup(const std::vector<DesiredRecord*>& group, std::vector<DesiredRecord>& out);
+  // Whether the group's first declaration stands (false: a conflict, recorded).
+  bool mergeGroup(const std::vector<DesiredRecord*>& group);
   bool sameTarget(const DesiredRecord& a, const DesiredRecord& b) const {
     return a.reset == b.reset && a.hostname == b.hostname;
   }

@@ -158,6 +158,10 @@ std::map<std::string, PlanSummary> countBySource(const Plan& plan, const Desired
   std::map<std::string, PlanSummary> out;
   // Every source appears, also one whose addresses are all invalid or in_sync.
   for (const auto& src : desired.sources) out[src.name];
+  for (size_t i = 0; i < plan.inSyncOmittedBySource.size() && i < desired.sources.size(); ++i) {
+    auto it = nameOf.find(desired.sources[i].file);
+    if (it != nameOf.end()) out[*it->second][RecordState::kInSync] += plan.inSyncOmittedBySource[i];
+  }
   for (const auto& e : plan.entries) {
     auto it = nameOf.find(e.source.file);
     if (e.source.file.empty() || it == nameOf.end()) continue;

@@ -195,6 +195,13 @@ RSS_END=$(kb "$PTRD_PID" VmRSS); HWM_END=$(kb "$PTRD_PID" VmHWM)
 grep -c '"level":"error"\|level=error' "$WORK/ptrd.err" > /dev/null && echo "(errors in the log:)" && grep 'error' "$WORK/ptrd.err" | head -5
 echo "== summary N=$N"
 echo "no-change passes with nothing due for the monitor: ${quiet[*]:-none} s"
+# Where the time of those passes went (the daemon's "pass done" log line):
+# listing = the provider's own share (N/1,000 pages over HTTP), the rest is ptrd's.
+grep 'msg="pass done"' "$WORK/ptrd.err" | tail -n "$QUIET" | awk '{
+  out = "";
+  for (i = 1; i <= NF; i++) if ($i ~ /_seconds=/) { split($i, kv, "="); sub(/_seconds$/, "", kv[1]);
+    out = out sprintf(" %s %.2f", kv[1], kv[2]); }
+  print "  phases (s):" out }'
 python3 - "$N" "$RSS3" "$HWM3" "$RSS_ALL" "$HWM_ALL" "$RSS_END" "$HWM_END" <<'PY'
 import sys
 n, rss3, hwm3, rss, hwm, rss_end, hwm_end = map(int, sys.argv[1:8])

@@ -91,6 +91,28 @@ TEST(Reconcile, AppliesVerifiesAndConvergesThenIsIdempotent) {
   EXPECT_TRUE(again.converged());
 }
 
+TEST(Reconcile, InSyncIpsThePlanOnlyCountedStayInTheAppliedSummary) {
+  Pass p;
+  p.options.inSyncEntries = false;  // as the daemon plans
+  for (int i = 1; i <= 3; ++i) {
+    std::string a = "203.0.113." + std::to_string(i);
+    p.provider.own(a, "h" + std::to_string(i) + ".example.com.", "d.example.net.");
+    p.declare(a, "h" + std::to_string(i) + ".example.com.");
+  }
+  p.provider.own("203.0.113.10", "", "d10.example.net.");
+  p.declare("203.0.113.10", "mail.example.com.");
+  ObserveTimings t;
+  t.listing = -1;
+  auto plan = observeAndPlan(p.desired, p.provider, p.dns, p.options, &t);
+  ASSERT_TRUE(plan.ok());
+  EXPECT_GE(t.listing, 0);
+  EXPECT_EQ(plan->entries.size(), 1u);
+  ApplyReport r = applyPlan(*plan, p.provider, p.dns, p.clock, p.verify);
+  EXPECT_EQ(r.verified, 1u);
+  EXPECT_EQ(r.plan.summary[RecordState::kInSync], 4u) << "3 counted + 1 verified";
+  EXPECT_TRUE(r.converged());
+}
+
 TEST(Reconcile, WaitsWithBackoffUntilDnsShowsTheChange) {
   Pass p;
   p.provider.own("203.0.113.10", "", "");

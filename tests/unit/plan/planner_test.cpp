@@ -73,6 +73,28 @@ TEST(Planner, WithoutInSyncEntriesInSyncIpsAreOnlyCounted) {
   EXPECT_FALSE(lean.converged());
 }
 
+TEST(Planner, WithoutInSyncEntriesTheCountsStayPerSource) {
+  PlanFixture f;
+  f.options.inSyncEntries = false;
+  for (int i = 1; i <= 5; ++i) {
+    std::string ip = "203.0.113." + std::to_string(i);
+    f.declare(ip, "h" + std::to_string(i) + ".example.com.");
+    f.own(ip, "h" + std::to_string(i) + ".example.com.");
+  }
+  Plan p = f.plan();
+  EXPECT_TRUE(p.entries.empty());
+  EXPECT_EQ(p.inSyncOmitted, 5u);
+  ASSERT_EQ(p.inSyncOmittedBySource.size(), f.desired.sources.size());
+  EXPECT_EQ(p.inSyncOmittedBySource[0], 5u);
+  EXPECT_TRUE(p.converged());
+
+  f.options.inSyncEntries = true;
+  Plan full = f.plan();
+  EXPECT_EQ(full.inSyncOmitted, 0u);
+  EXPECT_TRUE(full.inSyncOmittedBySource.empty());
+  EXPECT_EQ(full.summary.counts, p.summary.counts);
+}
+
 TEST(Planner, SetWhenForwardAnswerContainsTheIp) {
   PlanFixture f;
   f.declare("203.0.113.10", kMail, 12);

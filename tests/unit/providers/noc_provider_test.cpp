@@ -97,6 +97,32 @@ TEST(NocProviderTest, InventoryFollowsCursors) {
   EXPECT_EQ(header((*f.requests)[0], "Authorization"), "Bearer tok-secret");
 }
 
+TEST(NocProviderTest, InventoryPagesAreHandedOverOneByOneAndAFailedPageIsAnError) {
+  Fixture f;
+  bool secondFails = false;
+  f.handler = [&secondFails](const http::Request& r) -> Result<http::Response> {
+    if (r.url.find("cursor=") == std::string::npos)
+      return reply(200, R"({"items": [{"ip": "203.0.113.10", "ptr": "a.example.com.",
+        "default_ptr": "d10.noc.test."}, {"ip": "203.0.113.11", "ptr": null}],
+        "next_cursor": "c2"})");
+    if (secondFails) return reply(200, "not json");
+    return reply(200, R"({"items": [{"ip": "203.0.113.12", "ptr": null}], "next_cursor": null})");
+  };
+  auto p = f.make();
+  std::vector<size_t> pages;
+  auto count = [&](std::vector<providers::OwnedAddress>&& page) { pages.push_back(page.size()); };
+  auto zones = p->inventoryPages(count);
+  ASSERT_TRUE(zones.ok()) << zones.error().message;
+  EXPECT_TRUE(zones->empty());
+  EXPECT_EQ(pages, (std::vector<size_t>{2, 1}));
+
+  secondFails = true;
+  pages.clear();
+  zones = p->inventoryPages(count);
+  EXPECT_FALSE(zones.ok()) << "a listing that breaks off is an error, never a short inventory";
+  EXPECT_EQ(pages, (std::vector<size_t>{2}));
+}
+
 TEST(NocProviderTest, GarbageInventoryIsAnError) {
   for (const char* body :
        {"not json", R"({"items": 3})", R"({"items": [{"ptr": "x."}]})", R"([1,2])"}) {

@@ -127,6 +127,27 @@ TEST_F(MappingLoaderTest, BulkFilesWithCrlfAndCsvHeader) {
   EXPECT_EQ(d.records[1].ip.str(), "203.0.113.3");
 }
 
+TEST_F(MappingLoaderTest, UnsortedBulkLinesAreSortedMergedAndConflictsDropped) {
+  // Records are put in address order in place (following the sort's cycles):
+  // every record must land once, with its own name and line.
+  std::string text;
+  const int order[] = {7, 3, 9, 1, 8, 2, 6, 4, 5, 3, 0};  // .3 twice (a harmless repeat)
+  for (int i : order)
+    text += "203.0.113." + std::to_string(i) + " h" + std::to_string(i) + ".example.com\n";
+  text += "203.0.113.8 other.example.com\n";  // .8 twice with two names: neither stands
+  auto d = load("fleet.txt", text);
+  ASSERT_THAT(d.records, SizeIs(9));
+  for (size_t k = 0; k < d.records.size(); ++k) {
+    const int i = int(k) + (k >= 8 ? 1 : 0);  // .8 is gone
+    EXPECT_EQ(d.records[k].ip.str(), "203.0.113." + std::to_string(i));
+    EXPECT_EQ(d.records[k].hostname, "h" + std::to_string(i) + ".example.com.");
+  }
+  EXPECT_EQ(d.find(*IpAddress::parse("203.0.113.0"))->line, 11u);
+  EXPECT_EQ(d.find(*IpAddress::parse("203.0.113.3"))->line, 2u);
+  EXPECT_EQ(d.duplicates(), 1u);
+  EXPECT_THAT(errorTexts(d), SizeIs(1));
+}
+
 TEST_F(MappingLoaderTest, RangesExpandAndRecordsWin) {
   auto d = load("p.yaml", std::string(kHeader) +
                               "  records:\n"

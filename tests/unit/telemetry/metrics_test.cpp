@@ -146,5 +146,22 @@ TEST(Metrics, PerSourceCountsByNameAndGoneSourcesDisappear) {
   EXPECT_THAT(text, HasSubstr("ptrd_source_records{source=\"mail-fleet\",state=\"set\"} 2"));
 }
 
+TEST(Metrics, PerSourceCountsIncludeInSyncIpsThePlanOnlyCounted) {
+  DesiredState desired;
+  desired.sources = {SourceSummary{"mappings/mail.yaml", "mail-fleet"},
+                     SourceSummary{"mappings/web.txt", "web.txt"}};
+  Plan plan;
+  PlanEntry set;
+  set.state = RecordState::kSet;
+  set.source.file = "mappings/web.txt";
+  plan.entries = {set};
+  plan.inSyncOmitted = 7;
+  plan.inSyncOmittedBySource = {4, 3};
+  auto bySource = countBySource(plan, desired);
+  EXPECT_EQ(bySource["mail-fleet"][RecordState::kInSync], 4u);
+  EXPECT_EQ(bySource["web.txt"][RecordState::kInSync], 3u);
+  EXPECT_EQ(bySource["web.txt"][RecordState::kSet], 1u);
+}
+
 }  // namespace
 }  // namespace ptrd::testing
