@@ -37,6 +37,10 @@
 
 namespace ptrd {
 
+namespace dns {
+class CaresEngine;
+}
+
 struct CaresOptions {
   // "127.0.0.1:5300", "[::1]:5300", or an address alone for port 53. IP literals
   // only. Empty: the system's resolv.conf -- tests must never rely on that.
@@ -73,13 +77,20 @@ class CaresResolver final : public Resolver {
 
   std::vector<PtrLookup> lookupPtr(const std::vector<IpAddress>& ips) override;
   std::vector<ForwardLookup> lookupForward(const std::vector<ForwardQuestion>& questions) override;
+  // Pipelined: each PTR answer's names are asked forward at once, ahead of the
+  // PTRs still queued, in the same window (see cares_engine.h).
+  PtrAndForward lookupPtrAndForward(const std::vector<IpAddress>& ips) override;
 
-  class Engine;  // the queue and event loop, in the .cpp
+  // The sum over channels of the most queries each ever had outstanding: an
+  // upper bound of what was in flight at once (tests check it against
+  // max_in_flight).
+  size_t peakInFlight() const;
 
  private:
   explicit CaresResolver(CaresOptions options);
   CaresOptions options_;
-  std::vector<std::unique_ptr<Engine>> engines_;  // one channel each; [0] runs on the caller
+  std::vector<std::unique_ptr<dns::CaresEngine>>
+      engines_;  // one channel each; [0] runs on the caller
 };
 
 }  // namespace ptrd
