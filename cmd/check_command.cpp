@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <future>
 
 #include "cmd/check_report.h"
 #include "cmd/check_targets.h"
@@ -98,13 +99,26 @@ int runCheck(const CheckArgs& args) {
   CheckReport report(
       args.output == "json" ? CheckReport::Format::kJson : CheckReport::Format::kText,
       any_declared);
-  std::vector<IpAddress> ips;
+  // The resolver asks chunk k+1 on another thread while this one judges and
+  // writes chunk k: the DNS server never waits for the rendering. One batch at
+  // a time still (get() before the next ask), as the resolver requires.
+  auto ask = [&](size_t start) {
+    std::vector<IpAddress> ips;
+    for (size_t i = start; i < std::min(list.size(), start + kChunk); ++i)
+      ips.push_back(list[i].ip);
+    return std::async(std::launch::async, [&r = **resolver, ips = std::move(ips)] {
+      return r.lookupPtrAndForward(ips);
+    });
+  };
+  std::future<PtrAndForward> pending;
+  if (!list.empty()) pending = ask(0);
   std::vector<CheckRow> rows;
   for (size_t start = 0; start < list.size(); start += kChunk) {
     const size_t end = std::min(list.size(), start + kChunk);
-    ips.clear();
-    for (size_t i = start; i < end; ++i) ips.push_back(list[i].ip);
-    std::vector<fcrdns::Observation> observations = fcrdns::observe(**resolver, ips);
+    PtrAndForward lookups = pending.get();
+    if (end < list.size()) pending = ask(end);
+    std::vector<fcrdns::Observation> observations = fcrdns::judgeAll(lookups);
+    lookups = {};
     for (size_t from = start; from < end; from += kRenderChunk) {
       rows.clear();
       for (size_t i = from; i < std::min(end, from + kRenderChunk); ++i)

@@ -89,8 +89,8 @@ void CaresEngine::submit(EngineRequest request) {
   int query_len = 0;
   // No EDNS (max_udp_size 0): replies over 512 bytes come back truncated and
   // c-ares retries them over TCP. RD set so recursive resolvers work too.
-  int rc = ares_create_query(request.name.c_str(), 1 /*IN*/, request.qtype, 0, 1, &query,
-                             &query_len, 0);
+  int rc =
+      ares_create_query(request.name.c_str(), 1 /*IN*/, request.qtype, 0, 1, &query, &query_len, 0);
   if (rc != ARES_SUCCESS) {
     AnswerStep step;
     step.outcome = LookupOutcome::kOther;
@@ -114,8 +114,7 @@ void CaresEngine::complete(const EngineRequest& request, int status, const unsig
     step.outcome = classifyStatus(status);
     step.detail =
         fmt::format("{} {}: {}", typeName(request.qtype), request.name, ares_strerror(status));
-  } else if (auto parsed = parseMessageInto(abuf, alen > 0 ? size_t(alen) : 0, message_);
-             !parsed) {
+  } else if (auto parsed = parseMessageInto(abuf, alen > 0 ? size_t(alen) : 0, message_); !parsed) {
     step.outcome = LookupOutcome::kOther;
     step.detail = fmt::format("{} {}: malformed answer: {}", typeName(request.qtype), request.name,
                               parsed.error().message);

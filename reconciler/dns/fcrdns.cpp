@@ -133,7 +133,10 @@ std::vector<ForwardQuestion> forwardQuestions(const std::vector<PtrLookup>& ptrs
 }
 
 std::vector<Observation> observe(Resolver& resolver, const std::vector<IpAddress>& ips) {
-  const PtrAndForward got = resolver.lookupPtrAndForward(ips);
+  return judgeAll(resolver.lookupPtrAndForward(ips));
+}
+
+std::vector<Observation> judgeAll(const PtrAndForward& got) {
   // Forward answers come sorted by question: binary search.
   auto answerFor = [&](const std::string& name, IpAddress::Family family) -> const ForwardLookup* {
     auto it = std::lower_bound(got.forwards.begin(), got.forwards.end(), family,

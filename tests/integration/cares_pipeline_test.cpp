@@ -56,8 +56,8 @@ lab::NsdOptions zones() {
 
 using Counts = std::map<std::pair<std::string, std::string>, int>;
 
-std::unique_ptr<CaresResolver> resolver(const lab::NsdServer& nsd, size_t threads,
-                                        size_t window, Counts& counts) {
+std::unique_ptr<CaresResolver> resolver(const lab::NsdServer& nsd, size_t threads, size_t window,
+                                        Counts& counts) {
   CaresOptions o;
   o.servers = {nsd.address()};
   o.threads = threads;
@@ -139,10 +139,9 @@ TEST_P(CaresPipeline, AnswersLikeTwoBatchesAsksEachNameOnceAndKeepsTheWindow) {
   }
   EXPECT_EQ(refused, 1u);
   EXPECT_EQ(nx, size_t((kIps + 400) / 401));
-  EXPECT_TRUE(std::is_sorted(got.forwards.begin(), got.forwards.end(),
-                             [](const ForwardLookup& a, const ForwardLookup& b) {
-                               return a.question < b.question;
-                             }));
+  EXPECT_TRUE(std::is_sorted(
+      got.forwards.begin(), got.forwards.end(),
+      [](const ForwardLookup& a, const ForwardLookup& b) { return a.question < b.question; }));
   for (const auto& f : got.forwards) EXPECT_EQ(f.question.name.find("bad"), std::string::npos);
 
   // One A query per distinct usable name (shared. once, per channel at most),
