@@ -165,10 +165,11 @@ void CaresEngine::followPtr(uint32_t ptr_slot, uint16_t qtype) {
   const auto family = qtype == kTypeA ? IpAddress::Family::kV4 : IpAddress::Family::kV6;
   // Backwards, as each goes to the queue's front: the names keep their own order.
   for (size_t i = results_[ptr_slot].names.size(); i-- > 0;) {
-    std::string name = results_[ptr_slot].names[i];
-    if (!isForwardable(name)) continue;
+    const std::string_view key = results_[ptr_slot].names[i];
+    if (!isForwardable(key)) continue;
     const auto slot = uint32_t(results_.size());
-    if (!asked_[qtype == kTypeA ? 0 : 1].emplace(name, slot).second) continue;
+    if (!asked_[qtype == kTypeA ? 0 : 1].emplace(key, slot).second) continue;
+    std::string name(key);  // before results_ grows: key stays valid, but not a reference
     results_.emplace_back();
     chains_.emplace_back();
     chain_ttls_.push_back(kNoTtl);

@@ -97,8 +97,11 @@ class CaresEngine {
   std::vector<std::vector<std::string>> chains_;
   std::vector<uint32_t> chain_ttls_;
   std::vector<ForwardQuestion> followed_;
-  // Forward questions already asked in this batch, per type (A, AAAA): name -> slot.
-  std::unordered_map<std::string, uint32_t> asked_[2];
+  // Forward questions already asked in this batch, per type (A, AAAA): name ->
+  // slot. The keys view the names inside the PTR steps in results_, which stay
+  // put (a step's names vector is never touched again, and moving a vector
+  // keeps its elements where they are) until run() clears this.
+  std::unordered_map<std::string_view, uint32_t> asked_[2];
 };
 
 }  // namespace ptrd::dns
