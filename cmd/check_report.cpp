@@ -44,6 +44,38 @@ void appendIndented(std::string& out, const std::string& dumped, size_t depth) {
   }
 }
 
+// A JSON string exactly as nlohmann's dump prints it: printable ASCII without
+// quote or backslash verbatim (the rows' usual content, without building a
+// json value), anything else through nlohmann itself.
+void appendJsonString(std::string& out, std::string_view s) {
+  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+  });
+  if (!plain) {
+    out += dumpJson(nlohmann::ordered_json(std::string(s)));
+    return;
+  }
+  out += '"';
+  out += s;
+  out += '"';
+}
+
+// A row member of strings as dump(2) prints it inside a row 4 deep.
+template <typename T, typename Text>
+void appendJsonList(std::string& out, const std::vector<T>& items, Text text) {
+  if (items.empty()) {
+    out += "[]";
+    return;
+  }
+  out += '[';
+  for (size_t i = 0; i < items.size(); ++i) {
+    out += i == 0 ? "\n        " : ",\n        ";
+    appendJsonString(out, text(items[i]));
+  }
+  out += "\n      ]";
+}
+
 size_t verdictIndex(fcrdns::Verdict v) {
   return static_cast<size_t>(v);
 }
@@ -119,21 +151,29 @@ std::string CheckReport::jsonRows(const std::vector<CheckRow>& rows) {
   std::string out;
   if (!opened_) out += "{\n  \"results\": [";
   opened_ = true;
+  // Written directly, the way dump(2) of the row object re-indented 4 deep
+  // prints it (a unit test compares them byte for byte): building a json value
+  // per row cost more than the DNS work for it.
   for (const auto& r : rows) {
     const auto& o = r.observation;
-    nlohmann::ordered_json j;
-    j["ip"] = o.ip.str();
-    j["ptr"] = o.ptr;
-    j["forward"] = addressTexts(o.forward);
-    j["verdict"] = fcrdns::verdictName(o.verdict);
-    j["detail"] = o.detail;
-    if (!r.declared.empty()) {
-      j["declared"] = r.declared;
-      j["ptr_matches_declared"] = r.matchesDeclared();
-    }
-    out += started_ ? ",\n    " : "\n    ";
+    out += started_ ? ",\n    {\n      \"ip\": " : "\n    {\n      \"ip\": ";
     started_ = true;
-    appendIndented(out, dumpJson(j), 4);
+    appendJsonString(out, o.ip.str());
+    out += ",\n      \"ptr\": ";
+    appendJsonList(out, o.ptr, [](const std::string& n) -> std::string_view { return n; });
+    out += ",\n      \"forward\": ";
+    appendJsonList(out, o.forward, [](const IpAddress& a) { return a.str(); });
+    out += ",\n      \"verdict\": ";
+    appendJsonString(out, fcrdns::verdictName(o.verdict));
+    out += ",\n      \"detail\": ";
+    appendJsonString(out, o.detail);
+    if (!r.declared.empty()) {
+      out += ",\n      \"declared\": ";
+      appendJsonString(out, r.declared);
+      out += r.matchesDeclared() ? ",\n      \"ptr_matches_declared\": true"
+                                 : ",\n      \"ptr_matches_declared\": false";
+    }
+    out += "\n    }";
   }
   return out;
 }

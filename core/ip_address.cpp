@@ -112,8 +112,30 @@ std::string IpAddress::expandedStr() const {
   return out;
 }
 
+namespace {
+
+// Appends "a.b.c.d" (octets in the given order) without a format string: both
+// run several times per address when a million are checked.
+void appendDottedQuad(std::string& out, uint8_t a, uint8_t b, uint8_t c, uint8_t d) {
+  char buf[16];
+  char* p = buf;
+  for (uint8_t octet : {a, b, c, d}) {
+    if (p != buf) *p++ = '.';
+    if (octet >= 100) *p++ = char('0' + octet / 100);
+    if (octet >= 10) *p++ = char('0' + octet / 10 % 10);
+    *p++ = char('0' + octet % 10);
+  }
+  out.append(buf, size_t(p - buf));
+}
+
+}  // namespace
+
 std::string IpAddress::str() const {
-  if (isV4()) return fmt::format("{}.{}.{}.{}", bytes_[0], bytes_[1], bytes_[2], bytes_[3]);
+  if (isV4()) {
+    std::string out;
+    appendDottedQuad(out, bytes_[0], bytes_[1], bytes_[2], bytes_[3]);
+    return out;
+  }
   uint16_t groups[8];
   for (int i = 0; i < 8; ++i) groups[i] = uint16_t((bytes_[2 * i] << 8) | bytes_[2 * i + 1]);
   // RFC 5952 §5: IPv4-mapped addresses print their IPv4 part dotted.
@@ -152,8 +174,13 @@ std::string IpAddress::str() const {
 }
 
 std::string IpAddress::reverseName() const {
-  if (isV4())
-    return fmt::format("{}.{}.{}.{}.in-addr.arpa.", bytes_[3], bytes_[2], bytes_[1], bytes_[0]);
+  if (isV4()) {
+    std::string out;
+    out.reserve(29);
+    appendDottedQuad(out, bytes_[3], bytes_[2], bytes_[1], bytes_[0]);
+    out += ".in-addr.arpa.";
+    return out;
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(73);

@@ -3,236 +3,23 @@
 #include <ares.h>
 #include <arpa/inet.h>
 #include <fmt/format.h>
-#include <poll.h>
 
 #include <algorithm>
-#include <charconv>
 #include <cstring>
-#include <deque>
 #include <future>
 #include <iterator>
-#include <limits>
 #include <mutex>
+#include <numeric>
 
-#include "reconciler/dns/dns_answer.h"
-#include "reconciler/dns/dns_message.h"
-#include "core/hostname.h"
 #include "core/host_port.h"
+#include "core/hostname.h"
+#include "reconciler/dns/cares_engine.h"
 
 namespace ptrd {
-namespace {
 
-constexpr uint32_t kNoTtl = std::numeric_limits<uint32_t>::max();
-
-const char* typeName(uint16_t qtype) {
-  switch (qtype) {
-    case dns::kTypePtr:
-      return "PTR";
-    case dns::kTypeA:
-      return "A";
-    case dns::kTypeAaaa:
-      return "AAAA";
-  }
-  return "OTHER";
-}
-
-LookupOutcome classifyStatus(int status) {
-  switch (status) {
-    case ARES_ETIMEOUT:
-      return LookupOutcome::kTimeout;
-    case ARES_ESERVFAIL:
-      return LookupOutcome::kServfail;
-    case ARES_EREFUSED:
-      return LookupOutcome::kRefused;
-    case ARES_ENOTFOUND:
-      return LookupOutcome::kNxdomain;
-    case ARES_ENODATA:
-      return LookupOutcome::kNodata;
-  }
-  return LookupOutcome::kOther;
-}
-
-// One question travelling through the engine; `slot` is its index in the batch.
-struct Request {
-  std::string name;
-  uint16_t qtype = 0;
-  uint32_t slot = 0;
-};
-
-}  // namespace
-
-// Owns the channel and runs one batch at a time: a queue feeds the channel up to
-// the in-flight bound, a poll() loop drives it, CNAME follow-ups go back on the
-// queue. Results are whole AnswerSteps per slot, with the chain of every response.
-class CaresResolver::Engine {
- public:
-  explicit Engine(ares_channel channel) : channel_(channel) {}
-  ~Engine() { ares_destroy(channel_); }
-
-  // Queries sent since the last call, per (type, outcome), handed to `on_query`
-  // after the loop: a counter bump per reply inside the loop, no std::function
-  // call and no user code running inside c-ares callbacks.
-  void reportCounts(const std::function<void(std::string_view, LookupOutcome)>& on_query) {
-    for (size_t t = 0; t < kTypes; ++t)
-      for (size_t o = 0; o < kOutcomes; ++o) {
-        for (uint64_t n = 0; on_query && n < counts_[t][o]; ++n)
-          on_query(kTypeNames[t], LookupOutcome(o));
-        counts_[t][o] = 0;
-      }
-  }
-
-  // `window`: the queries this engine may have outstanding during the batch.
-  std::vector<dns::AnswerStep> run(std::vector<Request> requests, size_t window) {
-    max_in_flight_ = std::max<size_t>(window, 1);
-    results_.assign(requests.size(), {});
-    chains_.assign(requests.size(), {});
-    chain_ttls_.assign(requests.size(), kNoTtl);
-    queue_.assign(std::make_move_iterator(requests.begin()),
-                  std::make_move_iterator(requests.end()));
-    loop();
-    return std::move(results_);
-  }
-
- private:
-  struct InFlight {
-    Engine* engine;
-    Request request;
-  };
-
-  static void onDone(void* arg, int status, int /*timeouts*/, unsigned char* abuf, int alen) {
-    auto* flight = static_cast<InFlight*>(arg);
-    std::unique_ptr<InFlight> owned(flight);
-    if (status == ARES_EDESTRUCTION) return;  // channel torn down; nobody waits
-    flight->engine->complete(flight->request, status, abuf, alen);
-  }
-
-  void submit(Request request) {
-    unsigned char* query = nullptr;
-    int query_len = 0;
-    // No EDNS (max_udp_size 0): replies over 512 bytes come back truncated and
-    // c-ares retries them over TCP. RD set so recursive resolvers work too.
-    int rc = ares_create_query(request.name.c_str(), 1 /*IN*/, request.qtype, 0, 1, &query,
-                               &query_len, 0);
-    if (rc != ARES_SUCCESS) {
-      dns::AnswerStep step;
-      step.outcome = LookupOutcome::kOther;
-      step.detail = fmt::format("cannot ask {} {}: {}", typeName(request.qtype), request.name,
-                                ares_strerror(rc));
-      finish(request, std::move(step));
-      return;
-    }
-    ++in_flight_;
-    auto* flight = new InFlight{this, std::move(request)};
-    ares_send(channel_, query, query_len, &Engine::onDone, flight);  // may call back at once
-    ares_free_string(query);
-  }
-
-  void complete(const Request& request, int status, const unsigned char* abuf, int alen) {
-    --in_flight_;
-    dns::AnswerStep step;
-    if (status != ARES_SUCCESS) {
-      step.outcome = classifyStatus(status);
-      step.detail =
-          fmt::format("{} {}: {}", typeName(request.qtype), request.name, ares_strerror(status));
-    } else if (auto parsed = dns::parseMessageInto(abuf, alen > 0 ? size_t(alen) : 0, message_);
-               !parsed) {
-      step.outcome = LookupOutcome::kOther;
-      step.detail = fmt::format("{} {}: malformed answer: {}", typeName(request.qtype),
-                                request.name, parsed.error().message);
-    } else {
-      step = dns::interpretResponse(message_, request.name, request.qtype,
-                                    chains_[request.slot].size());
-    }
-    ++counts_[typeIndex(request.qtype)]
-             [size_t(step.follow ? LookupOutcome::kAnswer : step.outcome)];
-    finish(request, std::move(step));
-    // Refill at once, from inside c-ares' read loop: waiting until the loop has
-    // drained every ready reply lets the window run dry and turns the pipeline
-    // into lock-step bursts (half the throughput, measured).
-    pump();
-  }
-
-  // Sends queued questions while the window has room. Re-entrant calls (a send
-  // that fails synchronously calls back into complete()) return at once; the
-  // outer call keeps going, so the stack stays flat.
-  void pump() {
-    if (pumping_) return;
-    pumping_ = true;
-    while (in_flight_ < max_in_flight_ && !queue_.empty()) {
-      Request next = std::move(queue_.front());
-      queue_.pop_front();
-      submit(std::move(next));
-    }
-    pumping_ = false;
-  }
-
-  void finish(const Request& request, dns::AnswerStep step) {
-    auto& chain = chains_[request.slot];
-    chain.insert(chain.end(), step.cnames.begin(), step.cnames.end());
-    if (step.follow) {
-      // The CNAME's own TTL bounds how long the final answer may be trusted.
-      chain_ttls_[request.slot] = std::min(chain_ttls_[request.slot], step.ttl);
-      queue_.push_back(Request{step.next, request.qtype, request.slot});
-      return;
-    }
-    if (step.outcome == LookupOutcome::kAnswer)
-      step.ttl = std::min(step.ttl, chain_ttls_[request.slot]);
-    step.cnames = std::move(chain);
-    results_[request.slot] = std::move(step);
-  }
-
-  void loop() {
-    std::vector<pollfd> fds;
-    while (true) {
-      pump();
-      if (in_flight_ == 0) {
-        if (queue_.empty()) return;
-        continue;
-      }
-      ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-      int bits = ares_getsock(channel_, socks, ARES_GETSOCK_MAXNUM);
-      fds.clear();
-      for (int i = 0; i < ARES_GETSOCK_MAXNUM; ++i) {
-        short events = 0;
-        if (ARES_GETSOCK_READABLE(bits, i)) events |= POLLIN;
-        if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
-        if (events != 0) fds.push_back(pollfd{socks[i], events, 0});
-      }
-      timeval tv{};
-      timeval* tvp = ares_timeout(channel_, nullptr, &tv);
-      int wait_ms = tvp == nullptr ? 1000 : int(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
-      int ready = poll(fds.data(), fds.size(), wait_ms);
-      if (ready <= 0) {  // timeout (or EINTR): let c-ares expire and retry queries
-        ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
-        continue;
-      }
-      for (const auto& p : fds) {
-        if (p.revents == 0) continue;
-        bool readable = (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
-        bool writable = (p.revents & POLLOUT) != 0;
-        ares_process_fd(channel_, readable ? p.fd : ARES_SOCKET_BAD,
-                        writable ? p.fd : ARES_SOCKET_BAD);
-      }
-    }
-  }
-
-  ares_channel channel_;
-  size_t max_in_flight_ = 1;
-  size_t in_flight_ = 0;
-  bool pumping_ = false;
-  static constexpr size_t kTypes = 3;
-  static constexpr size_t kOutcomes = size_t(LookupOutcome::kOther) + 1;
-  static constexpr const char* kTypeNames[kTypes] = {"PTR", "A", "AAAA"};
-  static size_t typeIndex(uint16_t qtype) {
-    return qtype == dns::kTypePtr ? 0 : qtype == dns::kTypeA ? 1 : 2;
-  }
-  uint64_t counts_[kTypes][kOutcomes] = {};
-  dns::Message message_;  // reused for every reply (see parseMessageInto)
-  std::deque<Request> queue_;
-  std::vector<dns::AnswerStep> results_;
-  std::vector<std::vector<std::string>> chains_;
-  std::vector<uint32_t> chain_ttls_;
-};
+using dns::CaresEngine;
+using dns::EngineRequest;
+using dns::kNoTtl;
 
 Result<ServerAddress> parseServerAddress(std::string_view spec) {
   auto a = parseHostPort(spec, PortRule::kOptional, 53);
@@ -311,7 +98,7 @@ Result<std::unique_ptr<CaresResolver>> CaresResolver::create(CaresOptions option
       ares_destroy(channel);
       return set.error();
     }
-    resolver->engines_.push_back(std::make_unique<Engine>(channel));
+    resolver->engines_.push_back(std::make_unique<CaresEngine>(channel));
   }
   return resolver;
 }
@@ -319,23 +106,49 @@ Result<std::unique_ptr<CaresResolver>> CaresResolver::create(CaresOptions option
 CaresResolver::CaresResolver(CaresOptions options) : options_(std::move(options)) {}
 CaresResolver::~CaresResolver() = default;
 
+size_t CaresResolver::peakInFlight() const {
+  size_t sum = 0;
+  for (const auto& e : engines_) sum += e->peakInFlight();
+  return sum;
+}
+
 namespace {
 
-std::vector<dns::AnswerStep> runBatch(
-    const std::vector<std::unique_ptr<CaresResolver::Engine>>& engines,
-    std::vector<Request> requests, const CaresOptions& options) {
+// What a batch found: one step per request, in input order, and the forward
+// questions the engines asked on their own (PTR follow-ups) with their steps.
+struct BatchResult {
+  std::vector<dns::AnswerStep> steps;
+  std::vector<ForwardQuestion> followed;
+  std::vector<dns::AnswerStep> followed_steps;
+};
+
+// Moves one engine's output into `out`: its first `count` steps answer its
+// requests, the rest its follow-ups.
+void collect(CaresEngine& engine, std::vector<dns::AnswerStep> steps, size_t count,
+             BatchResult& out) {
+  std::move(steps.begin(), steps.begin() + long(count), std::back_inserter(out.steps));
+  std::move(steps.begin() + long(count), steps.end(), std::back_inserter(out.followed_steps));
+  const auto& followed = engine.followed();
+  out.followed.insert(out.followed.end(), followed.begin(), followed.end());
+}
+
+BatchResult runBatch(const std::vector<std::unique_ptr<CaresEngine>>& engines,
+                     std::vector<EngineRequest> requests, const CaresOptions& options) {
   const size_t total = requests.size();
   const size_t parts =
       total >= CaresResolver::kParallelBatch ? std::min(engines.size(), total) : size_t(1);
+  BatchResult out;
+  out.steps.reserve(total);
   if (parts == 1) {
-    auto out = engines[0]->run(std::move(requests), options.max_in_flight);
+    auto steps = engines[0]->run(std::move(requests), options.max_in_flight);
+    collect(*engines[0], std::move(steps), total, out);
     engines[0]->reportCounts(options.on_query);
     return out;
   }
   // Contiguous parts, slots renumbered from 0 in each; part k's answers go back
   // at its offset, so the order is the input's whatever finishes first.
   const size_t window = (options.max_in_flight + parts - 1) / parts;
-  std::vector<std::vector<Request>> split(parts);
+  std::vector<std::vector<EngineRequest>> split(parts);
   std::vector<size_t> begin(parts + 1);
   for (size_t k = 0; k <= parts; ++k) begin[k] = total * k / parts;
   for (size_t k = 0; k < parts; ++k) {
@@ -351,52 +164,88 @@ std::vector<dns::AnswerStep> runBatch(
     others.push_back(std::async(std::launch::async, [&engines, &split, k, window] {
       return engines[k]->run(std::move(split[k]), window);
     }));
-  std::vector<dns::AnswerStep> out = engines[0]->run(std::move(split[0]), window);
-  out.reserve(total);
-  for (auto& f : others) {  // get() rethrows what a part threw, after it finished
-    auto part = f.get();
-    std::move(part.begin(), part.end(), std::back_inserter(out));
-  }
+  auto first = engines[0]->run(std::move(split[0]), window);
+  collect(*engines[0], std::move(first), begin[1], out);
+  for (size_t k = 1; k < parts; ++k)  // get() rethrows what a part threw, after it finished
+    collect(*engines[k], others[k - 1].get(), begin[k + 1] - begin[k], out);
   for (size_t k = 0; k < parts; ++k) engines[k]->reportCounts(options.on_query);
   return out;
+}
+
+PtrLookup toPtrLookup(const IpAddress& ip, dns::AnswerStep& step) {
+  PtrLookup out;
+  out.ip = ip;
+  out.outcome = step.outcome;
+  out.names = std::move(step.names);
+  out.ttl = step.ttl == kNoTtl ? 0 : step.ttl;
+  out.detail = std::move(step.detail);
+  return out;
+}
+
+ForwardLookup toForwardLookup(ForwardQuestion question, dns::AnswerStep& step) {
+  ForwardLookup out;
+  out.question = std::move(question);
+  out.outcome = step.outcome;
+  out.addresses = std::move(step.addresses);
+  out.cnames = std::move(step.cnames);
+  out.ttl = step.ttl == kNoTtl ? 0 : step.ttl;
+  out.detail = std::move(step.detail);
+  return out;
+}
+
+uint16_t forwardType(IpAddress::Family family) {
+  return family == IpAddress::Family::kV4 ? dns::kTypeA : dns::kTypeAaaa;
 }
 
 }  // namespace
 
 std::vector<PtrLookup> CaresResolver::lookupPtr(const std::vector<IpAddress>& ips) {
-  std::vector<Request> requests;
+  std::vector<EngineRequest> requests;
   requests.reserve(ips.size());
   for (uint32_t i = 0; i < ips.size(); ++i)
-    requests.push_back(Request{ips[i].reverseName(), dns::kTypePtr, i});
-  auto steps = runBatch(engines_, std::move(requests), options_);
-  std::vector<PtrLookup> out(ips.size());
-  for (size_t i = 0; i < ips.size(); ++i) {
-    out[i].ip = ips[i];
-    out[i].outcome = steps[i].outcome;
-    out[i].names = std::move(steps[i].names);
-    out[i].ttl = steps[i].ttl == kNoTtl ? 0 : steps[i].ttl;
-    out[i].detail = std::move(steps[i].detail);
-  }
+    requests.push_back(EngineRequest{ips[i].reverseName(), dns::kTypePtr, i, 0});
+  auto batch = runBatch(engines_, std::move(requests), options_);
+  std::vector<PtrLookup> out;
+  out.reserve(ips.size());
+  for (size_t i = 0; i < ips.size(); ++i) out.push_back(toPtrLookup(ips[i], batch.steps[i]));
   return out;
 }
 
 std::vector<ForwardLookup> CaresResolver::lookupForward(
     const std::vector<ForwardQuestion>& questions) {
-  std::vector<Request> requests;
+  std::vector<EngineRequest> requests;
   requests.reserve(questions.size());
-  for (uint32_t i = 0; i < questions.size(); ++i) {
-    uint16_t qtype = questions[i].family == IpAddress::Family::kV4 ? dns::kTypeA : dns::kTypeAaaa;
-    requests.push_back(Request{canonicalName(questions[i].name), qtype, i});
-  }
-  auto steps = runBatch(engines_, std::move(requests), options_);
-  std::vector<ForwardLookup> out(questions.size());
-  for (size_t i = 0; i < questions.size(); ++i) {
-    out[i].question = questions[i];
-    out[i].outcome = steps[i].outcome;
-    out[i].addresses = std::move(steps[i].addresses);
-    out[i].cnames = std::move(steps[i].cnames);
-    out[i].ttl = steps[i].ttl == kNoTtl ? 0 : steps[i].ttl;
-    out[i].detail = std::move(steps[i].detail);
+  for (uint32_t i = 0; i < questions.size(); ++i)
+    requests.push_back(
+        EngineRequest{canonicalName(questions[i].name), forwardType(questions[i].family), i, 0});
+  auto batch = runBatch(engines_, std::move(requests), options_);
+  std::vector<ForwardLookup> out;
+  out.reserve(questions.size());
+  for (size_t i = 0; i < questions.size(); ++i)
+    out.push_back(toForwardLookup(questions[i], batch.steps[i]));
+  return out;
+}
+
+PtrAndForward CaresResolver::lookupPtrAndForward(const std::vector<IpAddress>& ips) {
+  std::vector<EngineRequest> requests;
+  requests.reserve(ips.size());
+  for (uint32_t i = 0; i < ips.size(); ++i)
+    requests.push_back(
+        EngineRequest{ips[i].reverseName(), dns::kTypePtr, i, forwardType(ips[i].family())});
+  auto batch = runBatch(engines_, std::move(requests), options_);
+  PtrAndForward out;
+  out.ptrs.reserve(ips.size());
+  for (size_t i = 0; i < ips.size(); ++i) out.ptrs.push_back(toPtrLookup(ips[i], batch.steps[i]));
+  // Each engine asked a name once; two engines may both have asked it: sorted,
+  // the first of equal questions is kept.
+  std::vector<uint32_t> order(batch.followed.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t a, uint32_t b) { return batch.followed[a] < batch.followed[b]; });
+  out.forwards.reserve(order.size());
+  for (uint32_t k : order) {
+    if (!out.forwards.empty() && out.forwards.back().question == batch.followed[k]) continue;
+    out.forwards.push_back(toForwardLookup(std::move(batch.followed[k]), batch.followed_steps[k]));
   }
   return out;
 }

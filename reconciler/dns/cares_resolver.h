@@ -1,11 +1,10 @@
 // CaresResolver: the Resolver on c-ares 1.18, for many lookups in one batch.
 //
-// Each lookupPtr/lookupForward call runs its questions to completion with at most
-// `max_in_flight` queries outstanding (the rest wait in a queue): more in flight
-// overflows the UDP receive buffer and costs a whole retry timeout per dropped
-// reply. Queries go out without EDNS, so a reply over 512 bytes comes back
-// truncated and c-ares repeats it over TCP. No search domains are applied: every
-// name is asked exactly as given.
+// Each lookupPtr/lookupForward/lookupPtrAndForward call runs its questions to
+// completion with at most `max_in_flight` queries outstanding (the rest wait in a queue): more in
+// flight overflows the UDP receive buffer and costs a whole retry timeout per dropped reply.
+// Queries go out without EDNS, so a reply over 512 bytes comes back truncated and c-ares repeats it
+// over TCP. No search domains are applied: every name is asked exactly as given.
 //
 // Large batches use both cores: with `threads` > 1, a batch of at least
 // kParallelBatch questions is cut into that many contiguous parts, each run by
@@ -15,7 +14,13 @@
 // with one channel. (At 1 M addresses one thread spent the DNS phase CPU-bound
 // on reading replies at about half of what the server answers.)
 //
-// Not thread-safe: one batch at a time per instance.
+// lookupPtrAndForward is one stream: a PTR answer's names go into the same
+// window as their forward questions at once, ahead of the PTRs still queued
+// (cares_engine.h), so the window does not drain between the two halves of
+// FCrDNS. A name is asked once per part; the parts' answers are merged.
+//
+// Not thread-safe: one batch at a time per instance (successive batches may
+// come from different threads).
 //
 //   CaresOptions o;
 //   o.servers = {"127.0.0.1:5300"};
@@ -36,6 +41,10 @@
 #include "reconciler/dns/resolver.h"
 
 namespace ptrd {
+
+namespace dns {
+class CaresEngine;
+}
 
 struct CaresOptions {
   // "127.0.0.1:5300", "[::1]:5300", or an address alone for port 53. IP literals
@@ -73,13 +82,20 @@ class CaresResolver final : public Resolver {
 
   std::vector<PtrLookup> lookupPtr(const std::vector<IpAddress>& ips) override;
   std::vector<ForwardLookup> lookupForward(const std::vector<ForwardQuestion>& questions) override;
+  // Pipelined: each PTR answer's names are asked forward at once, ahead of the
+  // PTRs still queued, in the same window (see cares_engine.h).
+  PtrAndForward lookupPtrAndForward(const std::vector<IpAddress>& ips) override;
 
-  class Engine;  // the queue and event loop, in the .cpp
+  // The sum over channels of the most queries each ever had outstanding: an
+  // upper bound of what was in flight at once (tests check it against
+  // max_in_flight).
+  size_t peakInFlight() const;
 
  private:
   explicit CaresResolver(CaresOptions options);
   CaresOptions options_;
-  std::vector<std::unique_ptr<Engine>> engines_;  // one channel each; [0] runs on the caller
+  std::vector<std::unique_ptr<dns::CaresEngine>>
+      engines_;  // one channel each; [0] runs on the caller
 };
 
 }  // namespace ptrd

@@ -28,20 +28,40 @@ bool isAtOrBelow(std::string_view name, std::string_view ancestor) {
 // the chain, or a DNAME at or above one (RFC 6672: a resolver adds the DNAME and
 // the CNAME it synthesised). A record about some other name means the server (or
 // whoever forged the packet) is not answering this question.
-Status checkOwners(const Message& msg, const std::vector<std::string>& chain) {
+// The chain is `qname` (canonical) followed by `cnames`.
+Status checkOwners(const Message& msg, const std::string& qname,
+                   const std::vector<std::string>& cnames) {
   for (const auto& rr : msg.answers) {
     if (rr.klass != kClassIn)
       return Error::permanent(
           fmt::format("answer record for {} has class {}, not IN", rr.owner, rr.klass));
-    bool ours = std::find(chain.begin(), chain.end(), rr.owner) != chain.end();
+    bool ours =
+        rr.owner == qname || std::find(cnames.begin(), cnames.end(), rr.owner) != cnames.end();
     if (!ours && rr.type == kTypeDname)
-      ours = std::any_of(chain.begin(), chain.end(),
+      ours = isAtOrBelow(qname, rr.owner) ||
+             std::any_of(cnames.begin(), cnames.end(),
                          [&](const std::string& n) { return isAtOrBelow(n, rr.owner); });
     if (!ours)
-      return Error::permanent(fmt::format("answer record for {} (type {}) is not about {}",
-                                          rr.owner, rr.type, chain.front()));
+      return Error::permanent(
+          fmt::format("answer record for {} (type {}) is not about {}", rr.owner, rr.type, qname));
   }
   return okStatus();
+}
+
+// True when `canonical` is canonicalName(name), without building it: this runs
+// for every reply.
+bool isCanonicalOf(std::string_view canonical, std::string_view name) {
+  if (name.empty() || name.back() != '.') {
+    if (canonical.size() != name.size() + 1 || canonical.back() != '.') return false;
+    canonical.remove_suffix(1);
+  } else if (canonical.size() != name.size()) {
+    return false;
+  }
+  for (size_t i = 0; i < name.size(); ++i) {
+    const char c = name[i] >= 'A' && name[i] <= 'Z' ? char(name[i] - 'A' + 'a') : name[i];
+    if (canonical[i] != c) return false;
+  }
+  return true;
 }
 
 const Record* findAuthority(const Message& msg, uint16_t type) {
@@ -61,7 +81,7 @@ Status checkReply(const Message& msg, std::string_view qname, uint16_t qtype) {
         fmt::format("reply carries {} questions, not the one asked", msg.questions.size()));
   const Question& q = msg.questions.front();
   // Both sides canonical (lower case, trailing dot): names compare case-insensitively.
-  if (q.name != canonicalName(qname) || q.type != qtype || q.klass != kClassIn)
+  if (!isCanonicalOf(q.name, qname) || q.type != qtype || q.klass != kClassIn)
     return Error::permanent(fmt::format("reply is for {} type {} class {}, not the question asked",
                                         q.name, q.type, q.klass));
   return okStatus();
@@ -76,7 +96,8 @@ AnswerStep interpretResponse(const Message& msg, std::string_view qname, uint16_
     return step;
   }
   uint32_t ttl = std::numeric_limits<uint32_t>::max();
-  std::string current = canonicalName(qname);
+  const std::string asked = canonicalName(qname);
+  std::string_view current = asked;
   // Walk the chain inside this response. A loop exceeds the limit, so no extra
   // visited set is needed.
   while (const Record* cname = findCname(msg, current)) {
@@ -91,9 +112,7 @@ AnswerStep interpretResponse(const Message& msg, std::string_view qname, uint16_
     step.cnames.push_back(cname->target);
     current = cname->target;
   }
-  std::vector<std::string> chain{canonicalName(qname)};
-  chain.insert(chain.end(), step.cnames.begin(), step.cnames.end());
-  if (auto owners = checkOwners(msg, chain); !owners) {
+  if (auto owners = checkOwners(msg, asked, step.cnames); !owners) {
     step.outcome = LookupOutcome::kOther;
     step.detail = fmt::format("reply rejected: {}", owners.error().message);
     return step;

@@ -49,8 +49,8 @@ NameResult judgeName(const IpAddress& ip, const std::string& name, const Forward
       f->cnames.empty() ? "" : fmt::format(" (via CNAME {})", fmt::join(f->cnames, " -> "));
   switch (f->outcome) {
     case LookupOutcome::kAnswer:
-      if (std::binary_search(f->addresses.begin(), f->addresses.end(), ip))
-        return {Verdict::kConfirmed, fmt::format("{} resolves back to {}{}", name, ip.str(), via)};
+      if (std::binary_search(f->addresses.begin(), f->addresses.end(), ip))  // the usual row
+        return {Verdict::kConfirmed, name + " resolves back to " + ip.str() + via};
       return {Verdict::kForwardMismatch, fmt::format("{} resolves to {}{}, not {}", name,
                                                      joinAddresses(f->addresses), via, ip.str())};
     case LookupOutcome::kNxdomain:
@@ -62,10 +62,6 @@ NameResult judgeName(const IpAddress& ip, const std::string& name, const Forward
               fmt::format("{} lookup of {} failed ({}){}{}", type, name, outcomeName(f->outcome),
                           f->detail.empty() ? "" : ": ", f->detail)};
   }
-}
-
-bool isPlausibleHostname(const std::string& name) {
-  return normaliseHostname(name).ok();
 }
 
 }  // namespace
@@ -133,36 +129,32 @@ Observation judge(const PtrLookup& ptr, const std::vector<const ForwardLookup*>&
 }
 
 std::vector<ForwardQuestion> forwardQuestions(const std::vector<PtrLookup>& ptrs) {
-  std::vector<ForwardQuestion> out;
-  for (const auto& p : ptrs) {
-    if (p.outcome != LookupOutcome::kAnswer) continue;
-    for (const auto& name : p.names)
-      if (isPlausibleHostname(name)) out.push_back(ForwardQuestion{name, p.ip.family()});
-  }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return forwardQuestionsFor(ptrs);
 }
 
 std::vector<Observation> observe(Resolver& resolver, const std::vector<IpAddress>& ips) {
-  std::vector<PtrLookup> ptrs = resolver.lookupPtr(ips);
-  std::vector<ForwardQuestion> questions = forwardQuestions(ptrs);
-  std::vector<ForwardLookup> answers = resolver.lookupForward(questions);
-  // questions is sorted, and answers come back in question order: binary search.
-  auto answerFor = [&](const ForwardQuestion& q) -> const ForwardLookup* {
-    auto it = std::lower_bound(questions.begin(), questions.end(), q);
-    if (it == questions.end() || !(*it == q)) return nullptr;
-    size_t i = size_t(it - questions.begin());
-    return i < answers.size() ? &answers[i] : nullptr;
+  return judgeAll(resolver.lookupPtrAndForward(ips));
+}
+
+std::vector<Observation> judgeAll(const PtrAndForward& got) {
+  // Forward answers come sorted by question: binary search.
+  auto answerFor = [&](const std::string& name, IpAddress::Family family) -> const ForwardLookup* {
+    auto it = std::lower_bound(got.forwards.begin(), got.forwards.end(), family,
+                               [&](const ForwardLookup& f, IpAddress::Family fam) {
+                                 if (int c = f.question.name.compare(name); c != 0) return c < 0;
+                                 return f.question.family < fam;
+                               });
+    if (it == got.forwards.end() || it->question.name != name || it->question.family != family)
+      return nullptr;
+    return &*it;
   };
   std::vector<Observation> out;
-  out.reserve(ptrs.size());
+  out.reserve(got.ptrs.size());
   std::vector<const ForwardLookup*> mine;
-  for (const auto& p : ptrs) {
+  for (const auto& p : got.ptrs) {
     mine.clear();
     if (p.outcome == LookupOutcome::kAnswer)
-      for (const auto& name : p.names)
-        mine.push_back(answerFor(ForwardQuestion{name, p.ip.family()}));
+      for (const auto& name : p.names) mine.push_back(answerFor(name, p.ip.family()));
     out.push_back(judge(p, mine));
   }
   return out;

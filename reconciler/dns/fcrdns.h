@@ -12,8 +12,8 @@
 //   lookup_error      a PTR or forward lookup failed (timeout, SERVFAIL, REFUSED,
 //                     ...): nothing is known, so it is never reported as no_ptr
 //
-// judge() is pure; observe() asks a Resolver in two batches (all PTRs, then every
-// distinct forward question once) and judges each IP.
+// judge() is pure; observe() asks a Resolver for the PTRs and every distinct
+// forward question once (Resolver::lookupPtrAndForward) and judges each IP.
 #pragma once
 
 #include <array>
@@ -58,5 +58,9 @@ std::vector<ForwardQuestion> forwardQuestions(const std::vector<PtrLookup>& ptrs
 
 // One Observation per IP, in input order.
 std::vector<Observation> observe(Resolver& resolver, const std::vector<IpAddress>& ips);
+
+// observe()'s second half: one Observation per PTR lookup, in its order (for a
+// caller that judges one batch while the resolver asks the next).
+std::vector<Observation> judgeAll(const PtrAndForward& lookups);
 
 }  // namespace ptrd::fcrdns

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/ip_address.h"
@@ -54,6 +55,20 @@ struct ForwardLookup {
   std::string detail;
 };
 
+// True when a PTR name is worth asking forward: a valid hostname. Anything else
+// (escaped bytes, spaces, over-long labels) cannot confirm an address.
+bool isForwardable(std::string_view ptr_name);
+
+// The distinct forward questions the PTR answers raise (each forwardable name,
+// A for an IPv4 address, AAAA for IPv6), sorted.
+std::vector<ForwardQuestion> forwardQuestionsFor(const std::vector<PtrLookup>& ptrs);
+
+// What FCrDNS needs to know about some addresses.
+struct PtrAndForward {
+  std::vector<PtrLookup> ptrs;          // one per IP, in input order
+  std::vector<ForwardLookup> forwards;  // forwardQuestionsFor(ptrs), one each, in its order
+};
+
 class Resolver {
  public:
   virtual ~Resolver() = default;
@@ -61,6 +76,10 @@ class Resolver {
   virtual std::vector<PtrLookup> lookupPtr(const std::vector<IpAddress>& ips) = 0;
   virtual std::vector<ForwardLookup> lookupForward(
       const std::vector<ForwardQuestion>& questions) = 0;
+  // The PTRs of `ips` and the forward lookups of their names. The default asks in
+  // two batches (every PTR, then every forward question); an implementation may
+  // pipeline them (ask a name forward as soon as its PTR answer arrives).
+  virtual PtrAndForward lookupPtrAndForward(const std::vector<IpAddress>& ips);
 };
 
 }  // namespace ptrd

@@ -153,6 +153,17 @@ TEST(CheckReport, JsonIsTheOneShotDocumentWhateverTheChunking) {
   EXPECT_TRUE(nlohmann::json::accept(want));
 }
 
+TEST(CheckReport, JsonEscapesAsTheOneShotDocument) {
+  // What the direct row writer hands to nlohmann: valid UTF-8, DEL, control
+  // bytes, a backslash, a slash, a quote in a name.
+  auto rows = sampleRows();
+  rows.push_back(row("203.0.113.201", {"caf\xc3\xa9.example.org.", "q\"uote.example.org."}, {},
+                     fcrdns::Verdict::kNoPtr, "del \x7f ctl \x01\x1f back\\slash a/b",
+                     "caf\xc3\xa9.example.org."));
+  for (size_t chunk : {size_t(1), size_t(3), rows.size()})
+    EXPECT_EQ(streamed(CheckReport::Format::kJson, rows, chunk), referenceJson(rows)) << chunk;
+}
+
 TEST(CheckReport, JsonOfNothingIsTheOneShotDocument) {
   EXPECT_EQ(streamed(CheckReport::Format::kJson, {}, 4), referenceJson({}));
 }

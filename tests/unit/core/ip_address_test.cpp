@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace ptrd {
 namespace {
 
@@ -105,6 +107,20 @@ TEST(CidrTest, RejectsBadPrefixes) {
   EXPECT_THAT(Cidr::parse("198.51.100.0").error().message, HasSubstr("prefix length"));
   EXPECT_THAT(Cidr::parse("198.51.100.0/2x").error().message, HasSubstr("not a number"));
   EXPECT_THAT(Cidr::parse("198.51.100.0/024").error().message, HasSubstr("not a number"));
+}
+
+// str() and reverseName() of IPv4 print octets by hand: every octet value, in
+// every position, as the decimal text.
+TEST(IpAddressText, EveryOctetValueInEveryPosition) {
+  for (uint32_t v = 0; v < 256; ++v) {
+    const std::string d = std::to_string(v);
+    const uint32_t other = (v * 37 + 11) % 256;
+    const std::string o = std::to_string(other);
+    EXPECT_EQ(IpAddress::v4((v << 24) | (other << 16) | (v << 8) | other).str(),
+              d + "." + o + "." + d + "." + o);
+    EXPECT_EQ(IpAddress::v4((other << 24) | (v << 16) | (other << 8) | v).reverseName(),
+              d + "." + o + "." + d + "." + o + ".in-addr.arpa.");
+  }
 }
 
 }  // namespace

@@ -150,6 +150,59 @@ TEST(Observe, EmptyInputAsksNothingWorthAsking) {
   EXPECT_TRUE(r.forward_batches[0].empty());
 }
 
+// A resolver that pipelines (overrides lookupPtrAndForward): observe takes its
+// forward answers as they are and never asks in two batches; a name the
+// resolver did not look up is a lookup error, never a confirmation or "no PTR".
+class PipelinedResolver final : public FakeResolver {
+ public:
+  int pipelined = 0;
+  std::vector<ForwardLookup> given;  // sorted by question, as the contract says
+  PtrAndForward lookupPtrAndForward(const std::vector<IpAddress>& ips) override {
+    ++pipelined;
+    PtrAndForward out;
+    out.ptrs = FakeResolver::lookupPtr(ips);
+    out.forwards = given;
+    return out;
+  }
+};
+
+TEST(Observe, UsesTheResolversOwnPtrAndForwardLookups) {
+  PipelinedResolver r;
+  r.ptrs[ip("192.0.2.1")] = ptrAnswer("192.0.2.1", {"a.example.com."});
+  r.ptrs[ip("192.0.2.2")] = ptrAnswer("192.0.2.2", {"b.example.com."});
+  r.ptrs[ip("2001:db8::1")] = ptrAnswer("2001:db8::1", {"a.example.com."});
+  r.given = {
+      fwd("a.example.com.", LookupOutcome::kAnswer, {ip("192.0.2.1")}),
+      fwd("a.example.com.", LookupOutcome::kAnswer, {ip("2001:db8::1")}, IpAddress::Family::kV6),
+      fwd("c.example.com.", LookupOutcome::kAnswer, {ip("192.0.2.2")})};
+  auto obs = observe(r, {ip("192.0.2.1"), ip("192.0.2.2"), ip("2001:db8::1")});
+  EXPECT_EQ(r.pipelined, 1);
+  EXPECT_EQ(r.ptr_batches, 1);
+  EXPECT_TRUE(r.forward_batches.empty());
+  ASSERT_EQ(obs.size(), 3u);
+  EXPECT_EQ(obs[0].verdict, Verdict::kConfirmed);
+  EXPECT_EQ(obs[1].verdict, Verdict::kLookupError) << obs[1].detail;  // b. not looked up
+  EXPECT_NE(obs[1].detail.find("was not looked up"), std::string::npos) << obs[1].detail;
+  EXPECT_EQ(obs[2].verdict, Verdict::kConfirmed);  // matched by name AND family
+}
+
+TEST(ForwardQuestionsFor, OnlyAnswersAndOnlyHostnamesSortedAndDistinct) {
+  std::vector<PtrLookup> ptrs = {
+      ptrAnswer("192.0.2.2", {"b.example.com.", "a.example.com."}),
+      ptrAnswer("192.0.2.1", {"a.example.com.", "odd\\032name.example.com."}),
+      ptrOutcome("192.0.2.3", LookupOutcome::kServfail),
+      ptrAnswer("2001:db8::1", {"a.example.com."}),
+  };
+  ptrs[2].names = {"never.example.com."};  // a failed lookup's names are not asked
+  EXPECT_EQ(forwardQuestionsFor(ptrs),
+            (std::vector<ForwardQuestion>{{"a.example.com.", IpAddress::Family::kV4},
+                                          {"a.example.com.", IpAddress::Family::kV6},
+                                          {"b.example.com.", IpAddress::Family::kV4}}));
+  EXPECT_TRUE(isForwardable("mail.example.com."));
+  EXPECT_FALSE(isForwardable("mail x.example.com."));
+  EXPECT_FALSE(isForwardable("mail\\032x.example.com."));
+}
+
 // Issue #10 case 11: a PTR target that is not a hostname (escaped bytes from the
 // wire, a space, over 253 octets, a label over 63) is never `confirmed`, even
 // when a forward lookup of that odd name would return the IP: it is
