@@ -38,6 +38,7 @@
 #include "reconciler/daemon/fcrdns_monitor.h"
 #include "reconciler/daemon/file_watch.h"
 #include "reconciler/daemon/mapping_cache.h"
+#include "reconciler/daemon/memory_probe.h"
 #include "reconciler/telemetry/logger.h"
 #include "reconciler/telemetry/metrics.h"
 #include "reconciler/apply/reconcile.h"
@@ -134,6 +135,7 @@ class DaemonLoop {
   JitteredExponentialBackOff backoff_;
   FileWatcher watcher_;
   FcrdnsMonitor monitor_;
+  MemoryProbe probe_;  // per-phase peaks, only with PTRD_MEMORY_PROBE set
 
   std::optional<PassConnections> conns_;    // built from config_, see reconcile()
   std::vector<FileFingerprint> connKey_;    // what conns_ was built from

@@ -47,33 +47,43 @@ uint32_t FcrdnsMonitor::secondOf(Clock::TimePoint t, bool roundUp) const {
   return uint32_t(std::min<int64_t>(s, std::numeric_limits<uint32_t>::max() - 1));
 }
 
-void FcrdnsMonitor::track(const std::vector<IpAddress>& watched) {
+void FcrdnsMonitor::track(const IpWalk& walk) {
   // Declared records come sorted and unique; anything else is sorted here.
-  const std::vector<IpAddress>* ips = &watched;
+  bool ascending = true, same = true;
+  size_t n = 0;
+  const IpAddress* prev = nullptr;
+  walk([&](const IpAddress& ip) {
+    if (prev && !(*prev < ip)) ascending = false;
+    same = same && n < entries_.size() && entries_[n].ip == ip;
+    prev = &ip;
+    ++n;
+  });
+  if (same && n == entries_.size()) return;  // the usual pass: same fleet, nothing to move
   std::vector<IpAddress> sorted;
-  auto notAscending = [](const IpAddress& a, const IpAddress& b) { return !(a < b); };
-  if (std::adjacent_find(watched.begin(), watched.end(), notAscending) != watched.end()) {
-    sorted = watched;
+  IpWalk inOrder = walk;
+  if (!ascending) {
+    sorted.reserve(n);
+    walk([&](const IpAddress& ip) { sorted.push_back(ip); });
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    ips = &sorted;
+    inOrder = [&sorted](const std::function<void(const IpAddress&)>& f) {
+      for (const auto& ip : sorted) f(ip);
+    };
   }
-  if (ips->size() == entries_.size() &&
-      std::equal(ips->begin(), ips->end(), entries_.begin(),
-                 [](const IpAddress& ip, const Entry& e) { return ip == e.ip; }))
-    return;  // the usual pass: same fleet, nothing to move
   std::vector<Entry> next;
-  next.reserve(ips->size());
+  next.reserve(ascending ? n : sorted.size());
   auto old = entries_.begin();
-  for (const auto& ip : *ips) {
+  inOrder([&](const IpAddress& ip) {
     while (old != entries_.end() && old->ip < ip) ++old;
     next.push_back(old != entries_.end() && old->ip == ip ? *old : Entry{ip});
-  }
+  });
   entries_ = std::move(next);
   observed_ = size_t(std::count_if(entries_.begin(), entries_.end(),
                                    [](const Entry& e) { return e.verdict != kUnseen; }));
   std::erase_if(mismatches_, [&](const auto& kv) {
-    return !std::binary_search(ips->begin(), ips->end(), kv.first);
+    auto it = std::lower_bound(entries_.begin(), entries_.end(), kv.first,
+                               [](const Entry& e, const IpAddress& v) { return e.ip < v; });
+    return it == entries_.end() || !(it->ip == kv.first);
   });
 }
 
@@ -139,6 +149,15 @@ size_t FcrdnsMonitor::observeChunk(const std::vector<uint32_t>& picked, Resolver
 
 size_t FcrdnsMonitor::refresh(const std::vector<IpAddress>& watched, Resolver& resolver,
                               Clock::TimePoint now, std::chrono::milliseconds interval) {
+  return refreshEach(
+      [&watched](const std::function<void(const IpAddress&)>& f) {
+        for (const auto& ip : watched) f(ip);
+      },
+      resolver, now, interval);
+}
+
+size_t FcrdnsMonitor::refreshEach(const IpWalk& watched, Resolver& resolver, Clock::TimePoint now,
+                                  std::chrono::milliseconds interval) {
   const double perSecond = std::max(options_.queriesPerSecond, 0.001);
   if (!lastRefresh_) {
     base_ = now;  // the first refresh may spend one interval's worth at once

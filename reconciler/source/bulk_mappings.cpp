@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "reconciler/source/bulk_line.h"
 #include "core/hostname.h"
 
@@ -48,6 +50,10 @@ void walkBulkText(std::string_view text, const BulkOrigin& origin, bool allowIpO
 void addBulkMappings(std::string_view text, const BulkOrigin& origin, uint32_t source,
                      DesiredStateBuilder& builder) {
   if (builder.budgetHit() != DesiredStateBuilder::Bound::kNone) return;
+  // One record a line at most; the shortest line that makes one ("::1 a.b") is 7
+  // bytes and its newline, so blank lines cannot make the reservation large.
+  const auto lines = uint64_t(std::count(text.begin(), text.end(), '\n')) + 1;
+  builder.reserveFor(std::min<uint64_t>(lines, text.size() / 8 + 1));
   walkBulkText(text, origin, /*allowIpOnly=*/false, [&](const BulkEntry& e) {
     const BulkLine& b = e.fields;
     auto at = [&](uint32_t col) { return SourceLocation{origin.file, e.line, e.indent + col}; };

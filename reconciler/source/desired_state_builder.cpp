@@ -93,6 +93,12 @@ bool DesiredStateBuilder::mergeGroup(const std::vector<DesiredRecord*>& group) {
   return true;
 }
 
+void DesiredStateBuilder::reserveFor(uint64_t n) {
+  auto room = [](uint64_t limit, uint64_t used) { return limit > used ? limit - used : 0; };
+  n = std::min({n, room(perFileLimit_, perFileCount_), room(totalLimit_, totalCount_)});
+  pending_.reserve(pending_.size() + size_t(n));
+}
+
 DesiredState DesiredStateBuilder::finish() && {
   // Sort small keys rather than the records themselves: with a million bulk lines
   // moving 70-byte records around dominates the load. The index breaks ties, so

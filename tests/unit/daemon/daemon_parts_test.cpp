@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 
 #include "reconciler/daemon/fcrdns_monitor.h"
+#include "reconciler/daemon/memory_probe.h"
 #include "reconciler/telemetry/http_endpoint.h"
 #include "reconciler/telemetry/logger.h"
 #include "reconciler/telemetry/metrics.h"
@@ -55,6 +56,32 @@ TEST(FcrdnsMonitor, RechecksWhenTheTtlRunsOutNotBefore) {
   EXPECT_GT(m.refresh(ips, dns, t + seconds(31), seconds(60)), 0u);  // ptrd changed it: look again
   EXPECT_EQ(m.refresh({}, dns, t + seconds(100), seconds(60)), 0u);
   EXPECT_EQ(m.observed(), 0u);  // undeclared IPs are forgotten
+}
+
+// What a probe logged to a temporary file.
+std::string probeOutput(bool enabled) {
+  if (enabled)
+    ::setenv("PTRD_MEMORY_PROBE", "1", 1);
+  else
+    ::unsetenv("PTRD_MEMORY_PROBE");
+  std::FILE* out = std::tmpfile();
+  Logger log(LogFormat::kLogfmt, out);
+  MemoryProbe probe;
+  probe.mark(log, "monitor");
+  ::unsetenv("PTRD_MEMORY_PROBE");
+  std::string text(4096, '\0');
+  std::rewind(out);
+  text.resize(std::fread(text.data(), 1, text.size(), out));
+  std::fclose(out);
+  return text;
+}
+
+TEST(MemoryProbe, LogsThePhasePeakOnlyWhenAskedTo) {
+  EXPECT_EQ(probeOutput(false), "");
+  const std::string line = probeOutput(true);
+  EXPECT_THAT(line, HasSubstr("msg=\"memory probe\" phase=monitor hwm_kb="));
+  EXPECT_THAT(line, HasSubstr(" rss_kb="));
+  EXPECT_THAT(line, ::testing::Not(HasSubstr("hwm_kb=-1")));
 }
 
 TEST(Logger, LogfmtQuotesWhatNeedsQuotingAndJsonIsOneObject) {

@@ -3,6 +3,8 @@
 // refreshes, asks in bounded chunks, and keeps a small fixed state per address.
 #include <gmock/gmock.h>
 
+#include <algorithm>
+#include <functional>
 #include <map>
 
 #include "reconciler/daemon/fcrdns_monitor.h"
@@ -132,6 +134,32 @@ TEST(FcrdnsMonitorBudget, AsksInBoundedChunksAndKeepsSmallStatePerAddress) {
   const std::vector<IpAddress> half(ips.begin(), ips.begin() + 20'000);
   EXPECT_EQ(m.refresh(half, dns, Clock::TimePoint{} + seconds(1), seconds(10)), 0u);
   EXPECT_EQ(m.observed(), 20'000u);
+}
+
+}  // namespace
+}  // namespace ptrd::testing
+
+namespace ptrd::testing {
+namespace {
+
+// The daemon hands its declared records over one by one (refreshEach); unsorted
+// or repeated addresses are tracked once each, and a fleet that shrinks is
+// forgotten, as with a vector.
+TEST(FcrdnsMonitorTracking, AWalkedFleetIsSortedDeduplicatedAndFollowed) {
+  CountingResolver dns;
+  FcrdnsMonitor m(MonitorOptions{1000, seconds(1), seconds(3600)});
+  std::vector<IpAddress> ips = fleet(50);
+  std::reverse(ips.begin(), ips.end());
+  ips.push_back(ips.front());  // a repeat
+  auto walk = [&ips](const std::function<void(const IpAddress&)>& f) {
+    for (const auto& ip : ips) f(ip);
+  };
+  Clock::TimePoint t{};
+  EXPECT_EQ(m.refreshEach(walk, dns, t, seconds(10)), 100u);  // 50 PTR + 50 A, once each
+  EXPECT_EQ(m.observed(), 50u);
+  ips.resize(10);  // the fleet shrinks: 10 addresses left, still unsorted
+  m.refreshEach(walk, dns, t + seconds(1), seconds(10));
+  EXPECT_EQ(m.observed(), 10u);
 }
 
 }  // namespace
