@@ -107,6 +107,49 @@ Result<std::string> normaliseHostname(std::string_view text) {
   return name;
 }
 
+namespace {
+
+// What each octet is in a hostname; a table keeps isHostname's loop short.
+enum : unsigned char { kBad = 0, kDigit, kLetter, kHyphen, kDot };
+struct HostCharTable {
+  unsigned char kind[256] = {};
+  constexpr HostCharTable() {
+    for (int c = '0'; c <= '9'; ++c) kind[c] = kDigit;
+    for (int c = 'a'; c <= 'z'; ++c) kind[c] = kLetter;
+    for (int c = 'A'; c <= 'Z'; ++c) kind[c] = kLetter;
+    kind[int('-')] = kHyphen;
+    kind[int('.')] = kDot;
+  }
+};
+constexpr HostCharTable kHostChar;
+
+}  // namespace
+
+bool isHostname(std::string_view text) {
+  if (text.empty()) return false;
+  std::string_view body = text.back() == '.' ? text.substr(0, text.size() - 1) : text;
+  if (body.empty() || body.size() > kMaxName) return false;
+  size_t labels = 1, label_start = 0;
+  bool last_all_digits = true;
+  auto labelOk = [&](size_t end) {
+    const size_t n = end - label_start;
+    return n != 0 && n <= kMaxLabel && body[label_start] != '-' && body[end - 1] != '-';
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    const unsigned char kind = kHostChar.kind[static_cast<unsigned char>(body[i])];
+    if (kind == kDot) {
+      if (!labelOk(i)) return false;
+      ++labels;
+      label_start = i + 1;
+      last_all_digits = true;
+      continue;
+    }
+    if (kind == kBad) return false;  // also every octet >= 0x80
+    last_all_digits = last_all_digits && kind == kDigit;
+  }
+  return labelOk(body.size()) && labels >= 2 && !last_all_digits;
+}
+
 std::string canonicalName(std::string_view name) {
   std::string out;
   out.reserve(name.size() + 1);

@@ -22,6 +22,10 @@ namespace ptrd {
 
 Result<std::string> normaliseHostname(std::string_view text);
 
+// True exactly when normaliseHostname(text) succeeds, without building the name
+// or the error: for names read from DNS, judged a hundred thousand times a second.
+bool isHostname(std::string_view text);
+
 // Lower case with one trailing dot, without validation: for names that come from
 // DNS or a provider and only need to be compared.
 std::string canonicalName(std::string_view name);

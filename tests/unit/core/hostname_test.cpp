@@ -57,3 +57,55 @@ TEST(HostnameTest, CanonicalNameOnlyNormalises) {
 
 }  // namespace
 }  // namespace ptrd
+
+namespace ptrd {
+namespace {
+
+// isHostname is the resolver's fast answer to "would normaliseHostname accept
+// this?": it must never differ, or a PTR name would be asked forward (or not)
+// against the rules the mappings are held to.
+TEST(HostnameTest, IsHostnameAgreesWithNormaliseHostname) {
+  const std::string label63(63, 'a');
+  const std::vector<std::string> names = {
+      "Mail.Example.COM",
+      "mail.example.com.",
+      "a-1.b2.example",
+      "1-2-3-4.pool.example.net.",
+      "mail",
+      "mail.",
+      "",
+      ".",
+      "..",
+      "mail..example.com",
+      ".example.com",
+      "mail.example.com..",
+      "-mail.example.com",
+      "mail-.example.com",
+      "mail.example.com-",
+      "mail_1.example.com",
+      "mail example.com",
+      "1.2.3.4",
+      "1.2.3.4.",
+      "host.123",
+      "host.12a",
+      "a.b",
+      "x\\046y.example.com.",
+      "m\xc3\xbcller.example.com",
+      "mail.-.com",
+      "a.-",
+      std::string(64, 'a') + ".example.com",
+      label63 + ".example.com",
+      label63 + "." + label63 + "." + label63 + "." + label63,
+      label63 + "." + label63 + "." + label63 + "." + std::string(61, 'b'),
+      label63 + "." + label63 + "." + label63 + "." + std::string(61, 'b') + ".",
+      label63 + "." + label63 + "." + label63 + "." + std::string(62, 'b'),
+      std::string("a\0b.example.com", 15),
+      "*.example.com",
+      "a.b\t",
+      "A-B.C-D"};
+  for (const auto& n : names)
+    EXPECT_EQ(isHostname(n), normaliseHostname(n).ok()) << "\"" << n << "\"";
+}
+
+}  // namespace
+}  // namespace ptrd
