@@ -36,6 +36,7 @@ void DesiredStateBuilder::add(DesiredRecord record) {
   if (!fits(1, state_.where(record))) return;
   ++perFileCount_, ++totalCount_;
   ++state_.sources[record.source].valid;
+  if (onRecord_) onRecord_(record.ip);
   pending_.push_back(std::move(record));
 }
 

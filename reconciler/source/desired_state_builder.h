@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ class DesiredStateBuilder {
   void reserveFor(uint64_t n);
   // Both count against the budget below; past a bound they add nothing.
   void add(DesiredRecord record);
+  // Called with each record's address as add() takes it, in load order, before
+  // any merging (LoadOptions::onRecord).
+  void onRecord(std::function<void(const IpAddress&)> callback) { onRecord_ = std::move(callback); }
   void addInvalid(uint32_t source, std::optional<IpAddress> ip, SourceLocation where,
                   std::string reason);
   void addFileError(SourceLocation where, std::string reason);
@@ -69,6 +73,7 @@ class DesiredStateBuilder {
 
   DesiredState state_;
   std::vector<DesiredRecord> pending_;
+  std::function<void(const IpAddress&)> onRecord_;
   uint64_t perFileLimit_ = UINT64_MAX, totalLimit_ = UINT64_MAX;
   uint64_t perFileCount_ = 0, totalCount_ = 0;
   Bound hit_ = Bound::kNone;

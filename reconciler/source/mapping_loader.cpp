@@ -13,6 +13,7 @@ DesiredState loadMappings(const std::vector<std::string>& paths, const LoadOptio
   using Bound = DesiredStateBuilder::Bound;
   DesiredStateBuilder builder;
   builder.setBudget(options.maxAddressesPerFile, options.maxAddressesTotal);
+  if (options.onRecord) builder.onRecord(options.onRecord);
   MappingFileList list = listMappingFiles(paths, options.walk);
   for (auto& e : list.errors) builder.addFileError(std::move(e.where), std::move(e.reason));
   FileSystem& files = options.fileSystem != nullptr ? *options.fileSystem : FileSystem::real();

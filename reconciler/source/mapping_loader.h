@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,10 @@ struct LoadOptions {
   ReadLimits read;                   // size of one file, torn-read retries
   WalkLimits walk;                   // directory depth and entries
   FileSystem* fileSystem = nullptr;  // null = the real one (tests inject faults)
+  // Each valid declaration's address as it is read, in load order, before the
+  // files are merged (so also ones a later conflict or error drops): `check`
+  // asks DNS about the first ones while the rest loads. Null: nothing.
+  std::function<void(const IpAddress&)> onRecord;
 };
 
 DesiredState loadMappings(const std::vector<std::string>& paths, const LoadOptions& options = {});
