@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <iterator>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 namespace ptrd::cmd {
@@ -10,19 +12,19 @@ namespace {
 
 constexpr size_t kNamesShown = 2;  // text table: more PTR names collapse to "+N more"
 
-std::string joinShort(const std::vector<std::string>& items) {
-  if (items.empty()) return "-";
-  std::string out;
-  for (size_t i = 0; i < items.size() && i < kNamesShown; ++i) out += (i ? "," : "") + items[i];
-  if (items.size() > kNamesShown) out += fmt::format(" (+{} more)", items.size() - kNamesShown);
-  return out;
-}
-
-std::vector<std::string> addressTexts(const std::vector<IpAddress>& addresses) {
-  std::vector<std::string> out;
-  out.reserve(addresses.size());
-  for (const auto& a : addresses) out.push_back(a.str());
-  return out;
+// A PTR or FORWARD cell: "-", or the first kNamesShown items then " (+N more)".
+template <typename T, typename Text>
+void appendShort(std::string& out, const std::vector<T>& items, Text text) {
+  if (items.empty()) {
+    out += '-';
+    return;
+  }
+  for (size_t i = 0; i < items.size() && i < kNamesShown; ++i) {
+    if (i) out += ',';
+    out += text(items[i]);
+  }
+  if (items.size() > kNamesShown)
+    fmt::format_to(std::back_inserter(out), " (+{} more)", items.size() - kNamesShown);
 }
 
 std::string dumpJson(const nlohmann::ordered_json& j) {
@@ -90,6 +92,12 @@ CheckReport::CheckReport(Format format, bool anyDeclared)
     : format_(format), anyDeclared_(anyDeclared) {}
 
 std::string CheckReport::add(const std::vector<CheckRow>& rows) {
+  std::string out;
+  add(rows, out);
+  return out;
+}
+
+void CheckReport::add(const std::vector<CheckRow>& rows, std::string& out) {
   for (const auto& r : rows) {
     ++counts_[verdictIndex(r.observation.verdict)];
     if (!r.declared.empty() && !r.matchesDeclared()) ++differs_;
@@ -98,57 +106,87 @@ std::string CheckReport::add(const std::vector<CheckRow>& rows) {
       allGood_ = false;
   }
   rows_ += rows.size();
-  return format_ == Format::kJson ? jsonRows(rows) : textRows(rows);
+  if (format_ == Format::kJson)
+    jsonRows(rows, out);
+  else
+    textRows(rows, out);
 }
 
-std::string CheckReport::textLine(const std::vector<std::string>& cells) const {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    line += cells[i];
-    if (i + 1 < cells.size())
-      line.append(std::max(width_[i], cells[i].size()) - cells[i].size() + 2, ' ');
+size_t CheckReport::columns() const {
+  return anyDeclared_ ? 5 : 4;
+}
+
+void CheckReport::appendCell(std::string& out, const CheckRow* r, size_t column) const {
+  static constexpr std::array<std::string_view, 5> kHeader = {"IP", "PTR", "FORWARD", "VERDICT",
+                                                              "DECLARED"};
+  if (r == nullptr) {
+    out += kHeader[column];
+    return;
   }
-  line += '\n';
-  return line;
+  const auto& o = r->observation;
+  switch (column) {
+    case 0:
+      out += o.ip.str();
+      return;
+    case 1:
+      appendShort(out, o.ptr, [](const std::string& n) -> const std::string& { return n; });
+      return;
+    case 2:
+      appendShort(out, o.forward, [](const IpAddress& a) { return a.str(); });
+      return;
+    case 3:
+      out += fcrdns::verdictName(o.verdict);
+      return;
+    default:
+      if (r->declared.empty()) {
+        out += '-';
+        return;
+      }
+      out += r->matchesDeclared() ? "ok " : "DIFFERS ";
+      out += r->declared;
+  }
 }
 
-std::string CheckReport::textRows(const std::vector<CheckRow>& rows) {
-  std::vector<std::vector<std::string>> table;
-  table.reserve(rows.size() + 1);
+void CheckReport::appendLine(std::string& out, const CheckRow* r) const {
+  for (size_t i = 0; i < columns(); ++i) {
+    const size_t start = out.size();
+    appendCell(out, r, i);
+    const size_t size = out.size() - start;
+    if (i + 1 < columns()) out.append(std::max(width_[i], size) - size + 2, ' ');
+  }
+  out += '\n';
+}
+
+void CheckReport::textRows(const std::vector<CheckRow>& rows, std::string& out) {
   if (!started_) {
-    table.push_back({"IP", "PTR", "FORWARD", "VERDICT"});
-    if (anyDeclared_) table.front().push_back("DECLARED");
+    // The first chunk sets the column widths: every cell measured once before
+    // the table's first line is written.
+    started_ = true;
+    width_.assign(columns(), 0);
+    std::string cell;
+    auto measure = [&](const CheckRow* r) {
+      for (size_t i = 0; i < columns(); ++i) {
+        cell.clear();
+        appendCell(cell, r, i);
+        width_[i] = std::max(width_[i], cell.size());
+      }
+    };
+    measure(nullptr);
+    for (const auto& r : rows) measure(&r);
+    appendLine(out, nullptr);
   }
   for (const auto& r : rows) {
-    const auto& o = r.observation;
-    std::vector<std::string> cells = {o.ip.str(), joinShort(o.ptr),
-                                      joinShort(addressTexts(o.forward)),
-                                      fcrdns::verdictName(o.verdict)};
-    if (anyDeclared_) {
-      cells.push_back(r.declared.empty()    ? "-"
-                      : r.matchesDeclared() ? "ok " + r.declared
-                                            : "DIFFERS " + r.declared);
-    }
-    table.push_back(std::move(cells));
+    appendLine(out, &r);
     // Why each problem row is not confirmed: one line each, below the table so
     // the table stays narrow.
+    const auto& o = r.observation;
     if (o.verdict != fcrdns::Verdict::kConfirmed)
-      problems_ +=
-          fmt::format("{}: {}: {}\n", o.ip.str(), fcrdns::verdictName(o.verdict), o.detail);
+      fmt::format_to(std::back_inserter(problems_), "{}: {}: {}\n", o.ip.str(),
+                     fcrdns::verdictName(o.verdict), o.detail);
   }
-  if (!started_) {
-    started_ = true;
-    width_.assign(table.front().size(), 0);
-    for (const auto& row : table)
-      for (size_t i = 0; i < row.size(); ++i) width_[i] = std::max(width_[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : table) out += textLine(row);
-  return out;
 }
 
-std::string CheckReport::jsonRows(const std::vector<CheckRow>& rows) {
-  std::string out;
+void CheckReport::jsonRows(const std::vector<CheckRow>& rows, std::string& out) {
   if (!opened_) out += "{\n  \"results\": [";
   opened_ = true;
   // Written directly, the way dump(2) of the row object re-indented 4 deep
@@ -175,7 +213,6 @@ std::string CheckReport::jsonRows(const std::vector<CheckRow>& rows) {
     }
     out += "\n    }";
   }
-  return out;
 }
 
 std::string CheckReport::summaryLine() const {
@@ -201,7 +238,7 @@ std::string CheckReport::finish() {
     out += "\n}\n";
     return out;
   }
-  if (!started_) out += textRows({});
+  if (!started_) textRows({}, out);
   if (!problems_.empty()) out += "\n" + problems_;
   out += "\n" + summaryLine() + "\n";
   return out;

@@ -62,16 +62,15 @@ Error badCharacter(std::string_view text, std::string_view body, size_t label_st
       text, label, c));
 }
 
-}  // namespace
-
-Result<std::string> normaliseHostname(std::string_view text) {
+// The one validation pass behind normaliseHostname and checkHostname: checks
+// characters and label lengths and, when `out` is given (body.size() + 1 bytes
+// of '.'), lower-cases into it. This is the hot loop when loading a million bulk
+// lines, and checkHostname runs it once per PTR name `check` judges: it must not
+// allocate on success.
+Status scanHostname(std::string_view text, char* out) {
   if (text.empty()) return Error::permanent("hostname is empty");
   std::string_view body = text.back() == '.' ? text.substr(0, text.size() - 1) : text;
   if (body.empty()) return Error::permanent("hostname \".\" is the root, not a host");
-
-  // One pass that lower-cases into the result and checks characters and label
-  // lengths; this is the hot loop when loading a million bulk lines.
-  std::string name(body.size() + 1, '.');
   size_t labels = 1, label_start = 0;
   bool last_all_digits = true;
   for (size_t i = 0; i < body.size(); ++i) {
@@ -88,7 +87,7 @@ Result<std::string> normaliseHostname(std::string_view text) {
     char l = lower(c);
     if (!isAlnum(l) && l != '-') return badCharacter(text, body, label_start, c);
     last_all_digits = last_all_digits && l >= '0' && l <= '9';
-    name[i] = l;
+    if (out != nullptr) out[i] = l;
   }
   std::string_view last = body.substr(label_start);
   if (Status st = checkLabel(text, last); !st) return st.error();
@@ -96,15 +95,29 @@ Result<std::string> normaliseHostname(std::string_view text) {
     return Error::permanent(fmt::format(
         "hostname is {} octets long (at most {} without the trailing dot)", body.size(), kMaxName));
   if (labels < 2) {
-    return Error::permanent(
-        fmt::format("hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text,
-                    name.substr(0, body.size())));
+    std::string lowered = canonicalName(body);
+    lowered.pop_back();
+    return Error::permanent(fmt::format(
+        "hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text, lowered));
   }
   if (last_all_digits)
     return Error::permanent(fmt::format(
         "hostname \"{}\" ends in the all-numeric label \"{}\" (an IP address is not a hostname)",
         text, last));
+  return okStatus();
+}
+
+}  // namespace
+
+Result<std::string> normaliseHostname(std::string_view text) {
+  const size_t body = text.empty() || text.back() != '.' ? text.size() : text.size() - 1;
+  std::string name(body + 1, '.');
+  if (Status st = scanHostname(text, name.data()); !st) return st.error();
   return name;
+}
+
+Status checkHostname(std::string_view text) {
+  return scanHostname(text, nullptr);
 }
 
 std::string canonicalName(std::string_view name) {
