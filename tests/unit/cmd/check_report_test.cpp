@@ -177,6 +177,21 @@ TEST(CheckReport, JsonWithAnEmptyChunkFirstOpensTheDocumentOnce) {
   EXPECT_EQ(out, referenceJson(rows));
 }
 
+TEST(CheckReport, AddAppendsToTheCallersBufferWhatItWouldReturn) {
+  auto rows = sampleRows();
+  for (auto format : {CheckReport::Format::kJson, CheckReport::Format::kText}) {
+    CheckReport returned(format, true);
+    CheckReport appended(format, true);
+    std::string want = returned.add({rows[0], rows[1]});
+    want += returned.add({rows[2], rows[3], rows[4]});
+    std::string buffer = "kept";
+    appended.add({rows[0], rows[1]}, buffer);
+    appended.add({rows[2], rows[3], rows[4]}, buffer);
+    EXPECT_EQ(buffer, "kept" + want);
+    EXPECT_EQ(appended.finish(), returned.finish());
+  }
+}
+
 TEST(CheckReport, TextInOneChunkAlignsColumnsOnTheWidestCell) {
   auto rows = sampleRows();
   std::string text = streamed(CheckReport::Format::kText, rows, rows.size());

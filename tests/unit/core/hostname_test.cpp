@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace ptrd {
 namespace {
 
@@ -35,6 +38,25 @@ TEST(HostnameTest, EveryRuleHasItsOwnReason) {
   EXPECT_THAT(err("1.2.3.4"), HasSubstr("all-numeric"));
   EXPECT_THAT(err(std::string(64, 'a') + ".example.com"), HasSubstr("64 octets long (at most 63)"));
   EXPECT_THAT(err("müller.example.com"), HasSubstr("xn--mller-kva.example.com"));
+}
+
+TEST(HostnameTest, CheckHostnameIsNormaliseHostnamesVerdictAndReason) {
+  const std::string longName = std::string(63, 'a') + "." + std::string(63, 'b') + "." +
+                               std::string(63, 'c') + "." + std::string(63, 'd') + ".example";
+  for (const std::string& s : std::vector<std::string>{
+           "Mail.Example.COM", "mail.example.com.", "mail", "Mail", "", ".", "mail..example.com",
+           "-mail.example.com", "mail-.example.com", "mail_1.example.com", "mail example.com",
+           "1.2.3.4", std::string(64, 'a') + ".example.com",
+           std::string("m\xc3\xbcller.example.com"), longName}) {
+    auto normal = normaliseHostname(s);
+    auto checked = checkHostname(s);
+    ASSERT_EQ(checked.ok(), normal.ok()) << s;
+    if (!normal.ok()) {
+      EXPECT_EQ(checked.error().message, normal.error().message) << s;
+    }
+  }
+  // The example in "no domain" is the lower-cased name, built only for the error.
+  EXPECT_THAT(checkHostname("Mail").error().message, HasSubstr("such as mail.example.com"));
 }
 
 TEST(HostnameTest, LengthLimits) {
