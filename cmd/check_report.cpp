@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string_view>
 #include <nlohmann/json.hpp>
@@ -49,12 +51,34 @@ void appendIndented(std::string& out, const std::string& dumped, size_t depth) {
 // A JSON string exactly as nlohmann's dump prints it: printable ASCII without
 // quote or backslash verbatim (the rows' usual content, without building a
 // json value), anything else through nlohmann itself.
+// Printable ASCII other than '"' and '\\': the bytes dump() prints verbatim.
+bool plainByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+}
+
+// plainByte for every byte, eight at a time (each test below is exact for "some
+// byte of the word", which is all this needs): the detail and names of every
+// JSON row pass through here.
+bool plainText(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto hasZero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t below20 = (w - kOnes * 0x20) & ~w & kHigh;
+    if (below20 | (w & kHigh) | hasZero(w ^ (kOnes * '"')) | hasZero(w ^ (kOnes * '\\')) |
+        hasZero(w ^ (kOnes * 0x7f)))
+      return false;
+  }
+  for (; i < s.size(); ++i)
+    if (!plainByte(s[i])) return false;
+  return true;
+}
+
 void appendJsonString(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
-  });
-  if (!plain) {
+  if (!plainText(s)) {
     out += dumpJson(nlohmann::ordered_json(std::string(s)));
     return;
   }

@@ -177,6 +177,19 @@ TEST(CheckReport, JsonWithAnEmptyChunkFirstOpensTheDocumentOnce) {
   EXPECT_EQ(out, referenceJson(rows));
 }
 
+TEST(CheckReport, JsonEscapesEveryByteAtEveryPlaceInAWordAsTheOneShotDocument) {
+  // The writer tests eight bytes at a time for what needs escaping: each byte
+  // value at each offset of a word, and in the tail after the last whole word.
+  std::vector<CheckRow> rows;
+  for (int byte = 0; byte < 256; ++byte)
+    for (size_t at = 0; at < 11; ++at) {
+      std::string detail(11, 'x');
+      detail[at] = char(byte);
+      rows.push_back(row("192.0.2.1", {}, {}, fcrdns::Verdict::kNoPtr, detail));
+    }
+  EXPECT_EQ(streamed(CheckReport::Format::kJson, rows, 512), referenceJson(rows));
+}
+
 TEST(CheckReport, AddAppendsToTheCallersBufferWhatItWouldReturn) {
   auto rows = sampleRows();
   for (auto format : {CheckReport::Format::kJson, CheckReport::Format::kText}) {
