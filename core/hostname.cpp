@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <idn2.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -73,16 +74,16 @@ Error badCharacter(std::string_view text, std::string_view body, size_t label_st
 }
 
 // The one validation pass behind normaliseHostname and checkHostname: checks
-// characters and label lengths and, when `out` is given (body.size() + 1 bytes
-// of '.'), lower-cases into it. This is the hot loop when loading a million bulk
-// lines, and checkHostname runs it once per PTR name `check` judges: it must not
-// allocate on success.
+// characters and label lengths and, with kWrite, lower-cases into `out`
+// (body.size() + 1 bytes of '.'). This is the hot loop when loading a million
+// bulk lines, and checkHostname runs it once per PTR name `check` judges: it
+// must not allocate on success.
+template <bool kWrite>
 Status scanHostname(std::string_view text, char* out) {
   if (text.empty()) return Error::permanent("hostname is empty");
   std::string_view body = text.back() == '.' ? text.substr(0, text.size() - 1) : text;
   if (body.empty()) return Error::permanent("hostname \".\" is the root, not a host");
   size_t labels = 1, label_start = 0;
-  bool last_all_digits = true;
   // A label is checked (checkLabel, for its reason) only when it is wrong.
   auto badLabel = [&](size_t end) {
     const size_t size = end - label_start;
@@ -95,15 +96,13 @@ Status scanHostname(std::string_view text, char* out) {
       if (badLabel(i)) return checkLabel(text, body.substr(label_start, i - label_start)).error();
       ++labels;
       label_start = i + 1;
-      last_all_digits = true;
       continue;
     }
     if (l == 0) {
       if (static_cast<unsigned char>(c) >= 0x80) return nonAscii(text);
       return badCharacter(text, body, label_start, c);
     }
-    last_all_digits = last_all_digits && l >= '0' && l <= '9';
-    if (out != nullptr) out[i] = l;
+    if constexpr (kWrite) out[i] = l;
   }
   std::string_view last = body.substr(label_start);
   if (badLabel(body.size())) return checkLabel(text, last).error();
@@ -116,7 +115,7 @@ Status scanHostname(std::string_view text, char* out) {
     return Error::permanent(fmt::format(
         "hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text, lowered));
   }
-  if (last_all_digits)
+  if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; }))
     return Error::permanent(fmt::format(
         "hostname \"{}\" ends in the all-numeric label \"{}\" (an IP address is not a hostname)",
         text, last));
@@ -128,12 +127,12 @@ Status scanHostname(std::string_view text, char* out) {
 Result<std::string> normaliseHostname(std::string_view text) {
   const size_t body = text.empty() || text.back() != '.' ? text.size() : text.size() - 1;
   std::string name(body + 1, '.');
-  if (Status st = scanHostname(text, name.data()); !st) return st.error();
+  if (Status st = scanHostname<true>(text, name.data()); !st) return st.error();
   return name;
 }
 
 Status checkHostname(std::string_view text) {
-  return scanHostname(text, nullptr);
+  return scanHostname<false>(text, nullptr);
 }
 
 std::string canonicalName(std::string_view name) {
