@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <idn2.h>
 
-#include <algorithm>
-#include <array>
 #include <cstdlib>
 
 namespace ptrd {
@@ -13,22 +11,13 @@ namespace {
 constexpr size_t kMaxName = 253;
 constexpr size_t kMaxLabel = 63;
 
+bool isAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+}
+
 char lower(char c) {
   return (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
 }
-
-// Per byte: its lower-case form when a hostname may hold it (letters, digits,
-// '-', and '.' between labels), else 0. One load a character instead of range
-// tests: every bulk line and every PTR name `check` judges goes through here.
-constexpr std::array<char, 256> kHostChar = [] {
-  std::array<char, 256> t{};
-  for (char c = 'a'; c <= 'z'; ++c) t[static_cast<unsigned char>(c)] = c;
-  for (char c = 'A'; c <= 'Z'; ++c) t[static_cast<unsigned char>(c)] = char(c - 'A' + 'a');
-  for (char c = '0'; c <= '9'; ++c) t[static_cast<unsigned char>(c)] = c;
-  t['-'] = '-';
-  t['.'] = '.';
-  return t;
-}();
 
 Error nonAscii(std::string_view text) {
   std::string input(text);
@@ -73,66 +62,95 @@ Error badCharacter(std::string_view text, std::string_view body, size_t label_st
       text, label, c));
 }
 
-// The one validation pass behind normaliseHostname and checkHostname: checks
-// characters and label lengths and, with kWrite, lower-cases into `out`
-// (body.size() + 1 bytes of '.'). This is the hot loop when loading a million
-// bulk lines, and checkHostname runs it once per PTR name `check` judges: it
-// must not allocate on success.
-template <bool kWrite>
-Status scanHostname(std::string_view text, char* out) {
+}  // namespace
+
+Result<std::string> normaliseHostname(std::string_view text) {
+  // The usual, valid name (every bulk line `check` loads): isHostname's short
+  // loop, then only lower-casing. The walk below is for the reason of an error.
+  if (isHostname(text)) return canonicalName(text);
   if (text.empty()) return Error::permanent("hostname is empty");
   std::string_view body = text.back() == '.' ? text.substr(0, text.size() - 1) : text;
   if (body.empty()) return Error::permanent("hostname \".\" is the root, not a host");
+
+  // One pass that lower-cases into the result and checks characters and label
+  // lengths; this is the hot loop when loading a million bulk lines.
+  std::string name(body.size() + 1, '.');
   size_t labels = 1, label_start = 0;
-  // A label is checked (checkLabel, for its reason) only when it is wrong.
-  auto badLabel = [&](size_t end) {
-    const size_t size = end - label_start;
-    return size == 0 || size > kMaxLabel || body[label_start] == '-' || body[end - 1] == '-';
-  };
+  bool last_all_digits = true;
   for (size_t i = 0; i < body.size(); ++i) {
-    const char c = body[i];
-    const char l = kHostChar[static_cast<unsigned char>(c)];
-    if (l == '.') {
-      if (badLabel(i)) return checkLabel(text, body.substr(label_start, i - label_start)).error();
+    char c = body[i];
+    if (static_cast<unsigned char>(c) >= 0x80) return nonAscii(text);
+    if (c == '.') {
+      if (Status st = checkLabel(text, body.substr(label_start, i - label_start)); !st)
+        return st.error();
       ++labels;
       label_start = i + 1;
+      last_all_digits = true;
       continue;
     }
-    if (l == 0) {
-      if (static_cast<unsigned char>(c) >= 0x80) return nonAscii(text);
-      return badCharacter(text, body, label_start, c);
-    }
-    if constexpr (kWrite) out[i] = l;
+    char l = lower(c);
+    if (!isAlnum(l) && l != '-') return badCharacter(text, body, label_start, c);
+    last_all_digits = last_all_digits && l >= '0' && l <= '9';
+    name[i] = l;
   }
   std::string_view last = body.substr(label_start);
-  if (badLabel(body.size())) return checkLabel(text, last).error();
+  if (Status st = checkLabel(text, last); !st) return st.error();
   if (body.size() > kMaxName)
     return Error::permanent(fmt::format(
         "hostname is {} octets long (at most {} without the trailing dot)", body.size(), kMaxName));
   if (labels < 2) {
-    std::string lowered = canonicalName(body);
-    lowered.pop_back();
-    return Error::permanent(fmt::format(
-        "hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text, lowered));
+    return Error::permanent(
+        fmt::format("hostname \"{}\" has no domain (need an FQDN such as {}.example.com)", text,
+                    name.substr(0, body.size())));
   }
-  if (std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; }))
+  if (last_all_digits)
     return Error::permanent(fmt::format(
         "hostname \"{}\" ends in the all-numeric label \"{}\" (an IP address is not a hostname)",
         text, last));
-  return okStatus();
-}
-
-}  // namespace
-
-Result<std::string> normaliseHostname(std::string_view text) {
-  const size_t body = text.empty() || text.back() != '.' ? text.size() : text.size() - 1;
-  std::string name(body + 1, '.');
-  if (Status st = scanHostname<true>(text, name.data()); !st) return st.error();
   return name;
 }
 
-Status checkHostname(std::string_view text) {
-  return scanHostname<false>(text, nullptr);
+namespace {
+
+// What each octet is in a hostname; a table keeps isHostname's loop short.
+enum : unsigned char { kBad = 0, kDigit, kLetter, kHyphen, kDot };
+struct HostCharTable {
+  unsigned char kind[256] = {};
+  constexpr HostCharTable() {
+    for (int c = '0'; c <= '9'; ++c) kind[c] = kDigit;
+    for (int c = 'a'; c <= 'z'; ++c) kind[c] = kLetter;
+    for (int c = 'A'; c <= 'Z'; ++c) kind[c] = kLetter;
+    kind[int('-')] = kHyphen;
+    kind[int('.')] = kDot;
+  }
+};
+constexpr HostCharTable kHostChar;
+
+}  // namespace
+
+bool isHostname(std::string_view text) {
+  if (text.empty()) return false;
+  std::string_view body = text.back() == '.' ? text.substr(0, text.size() - 1) : text;
+  if (body.empty() || body.size() > kMaxName) return false;
+  size_t labels = 1, label_start = 0;
+  bool last_all_digits = true;
+  auto labelOk = [&](size_t end) {
+    const size_t n = end - label_start;
+    return n != 0 && n <= kMaxLabel && body[label_start] != '-' && body[end - 1] != '-';
+  };
+  for (size_t i = 0; i < body.size(); ++i) {
+    const unsigned char kind = kHostChar.kind[static_cast<unsigned char>(body[i])];
+    if (kind == kDot) {
+      if (!labelOk(i)) return false;
+      ++labels;
+      label_start = i + 1;
+      last_all_digits = true;
+      continue;
+    }
+    if (kind == kBad) return false;  // also every octet >= 0x80
+    last_all_digits = last_all_digits && kind == kDigit;
+  }
+  return labelOk(body.size()) && labels >= 2 && !last_all_digits;
 }
 
 std::string canonicalName(std::string_view name) {

@@ -22,9 +22,9 @@ namespace ptrd {
 
 Result<std::string> normaliseHostname(std::string_view text);
 
-// normaliseHostname's verdict (same errors) without building the normal form:
-// for a caller that only needs to know whether a name is valid.
-Status checkHostname(std::string_view text);
+// True exactly when normaliseHostname(text) succeeds, without building the name
+// or the error: for names read from DNS, judged a hundred thousand times a second.
+bool isHostname(std::string_view text);
 
 // Lower case with one trailing dot, without validation: for names that come from
 // DNS or a provider and only need to be compared.

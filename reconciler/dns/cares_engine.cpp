@@ -85,6 +85,15 @@ void CaresEngine::onDone(void* arg, int status, int /*timeouts*/, unsigned char*
 }
 
 void CaresEngine::submit(EngineRequest request) {
+  ++in_flight_;
+  peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
+  if (udp_ && udp_->ask(request)) return;  // sent at the loop's next flush
+  sendThroughCares(std::move(request));
+}
+
+// Counted in flight already. A name UdpPath does not send, or a truncated reply
+// (c-ares asks again over UDP, sees TC and repeats it over TCP).
+void CaresEngine::sendThroughCares(EngineRequest request) {
   unsigned char* query = nullptr;
   int query_len = 0;
   // No EDNS (max_udp_size 0): replies over 512 bytes come back truncated and
@@ -92,6 +101,7 @@ void CaresEngine::submit(EngineRequest request) {
   int rc =
       ares_create_query(request.name.c_str(), 1 /*IN*/, request.qtype, 0, 1, &query, &query_len, 0);
   if (rc != ARES_SUCCESS) {
+    --in_flight_;
     AnswerStep step;
     step.outcome = LookupOutcome::kOther;
     step.detail = fmt::format("cannot ask {} {}: {}", typeName(request.qtype), request.name,
@@ -99,11 +109,18 @@ void CaresEngine::submit(EngineRequest request) {
     finish(request, std::move(step));
     return;
   }
-  ++in_flight_;
-  peak_in_flight_ = std::max(peak_in_flight_, in_flight_);
   auto* flight = new InFlight{this, std::move(request)};
   ares_send(channel_, query, query_len, &CaresEngine::onDone, flight);  // may call back at once
   ares_free_string(query);
+}
+
+void CaresEngine::onUdpDone(EngineRequest request, int status, const unsigned char* reply,
+                            size_t len) {
+  complete(request, status, reply, int(len));
+}
+
+void CaresEngine::onUdpTruncated(EngineRequest request) {
+  sendThroughCares(std::move(request));
 }
 
 void CaresEngine::complete(const EngineRequest& request, int status, const unsigned char* abuf,
@@ -182,6 +199,7 @@ void CaresEngine::loop() {
   std::vector<pollfd> fds;
   while (true) {
     pump();
+    if (udp_) udp_->flush(*this);
     if (in_flight_ == 0) {
       if (queue_.empty()) return;
       continue;
@@ -195,21 +213,34 @@ void CaresEngine::loop() {
       if (ARES_GETSOCK_WRITABLE(bits, i)) events |= POLLOUT;
       if (events != 0) fds.push_back(pollfd{socks[i], events, 0});
     }
+    const size_t cares_fds = fds.size();
     timeval tv{};
     timeval* tvp = ares_timeout(channel_, nullptr, &tv);
     int wait_ms = tvp == nullptr ? 1000 : int(tv.tv_sec * 1000 + (tv.tv_usec + 999) / 1000);
+    if (udp_) {
+      for (int fd : udp_->sockets()) fds.push_back(pollfd{fd, POLLIN, 0});
+      const int udp_ms = udp_->msUntilDeadline();
+      if (udp_ms >= 0) wait_ms = std::min(wait_ms, udp_ms);
+    }
     int ready = poll(fds.data(), fds.size(), wait_ms);
     if (ready <= 0) {  // timeout (or EINTR): let c-ares expire and retry queries
       ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+      if (udp_) udp_->expire(*this);
       continue;
     }
-    for (const auto& p : fds) {
+    for (size_t i = 0; i < fds.size(); ++i) {
+      const auto& p = fds[i];
       if (p.revents == 0) continue;
       bool readable = (p.revents & (POLLIN | POLLERR | POLLHUP)) != 0;
+      if (i >= cares_fds) {
+        if (readable) udp_->receive(p.fd, *this);
+        continue;
+      }
       bool writable = (p.revents & POLLOUT) != 0;
       ares_process_fd(channel_, readable ? p.fd : ARES_SOCKET_BAD,
                       writable ? p.fd : ARES_SOCKET_BAD);
     }
+    if (udp_) udp_->expire(*this);
   }
 }
 

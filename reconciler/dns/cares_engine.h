@@ -1,7 +1,9 @@
-// CaresEngine: one c-ares channel (one socket) and the event loop that runs a
-// batch of questions through it with at most `window` queries outstanding. The
-// rest wait in a queue; CNAME follow-ups go back on it. Used by CaresResolver
-// (cares_resolver.h), which may run several engines on their own threads.
+// CaresEngine: the event loop that runs a batch of questions with at most
+// `window` queries outstanding. The rest wait in a queue; CNAME follow-ups go
+// back on it. A question goes over the engine's own UDP path (udp_path.h) when
+// it has one, else -- and for a truncated reply, over TCP -- through its c-ares
+// channel. Used by CaresResolver (cares_resolver.h), which may run several
+// engines on their own threads.
 //
 // FCrDNS as one stream: a PTR request may carry the forward type to ask for the
 // names its answer returns. When its final answer arrives, each plausible name's
@@ -18,6 +20,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -25,7 +28,9 @@
 
 #include "reconciler/dns/dns_answer.h"
 #include "reconciler/dns/dns_message.h"
+#include "reconciler/dns/engine_request.h"
 #include "reconciler/dns/resolver.h"
+#include "reconciler/dns/udp_path.h"
 
 namespace ptrd::dns {
 
@@ -34,18 +39,11 @@ inline constexpr uint32_t kNoTtl = 0xffffffffu;
 
 const char* typeName(uint16_t qtype);  // "PTR", "A", "AAAA"
 
-// One question travelling through the engine; `slot` is its index in the batch.
-struct EngineRequest {
-  std::string name;
-  uint16_t qtype = 0;
-  uint32_t slot = 0;
-  // For a PTR: ask this type (A/AAAA) for the answer's names; 0: do not.
-  uint16_t follow_qtype = 0;
-};
-
-class CaresEngine {
+class CaresEngine final : private UdpReplies {
  public:
-  explicit CaresEngine(ares_channel channel) : channel_(channel) {}
+  // `udp` may be null: then every question goes through c-ares.
+  CaresEngine(ares_channel channel, std::unique_ptr<UdpPath> udp)
+      : channel_(channel), udp_(std::move(udp)) {}
   ~CaresEngine() { ares_destroy(channel_); }
   CaresEngine(const CaresEngine&) = delete;
   CaresEngine& operator=(const CaresEngine&) = delete;
@@ -72,7 +70,11 @@ class CaresEngine {
     EngineRequest request;
   };
   static void onDone(void* arg, int status, int timeouts, unsigned char* abuf, int alen);
+  void onUdpDone(EngineRequest request, int status, const unsigned char* reply,
+                 size_t len) override;
+  void onUdpTruncated(EngineRequest request) override;
   void submit(EngineRequest request);
+  void sendThroughCares(EngineRequest request);
   void complete(const EngineRequest& request, int status, const unsigned char* abuf, int alen);
   void pump();
   void finish(const EngineRequest& request, AnswerStep step);
@@ -86,6 +88,7 @@ class CaresEngine {
   }
 
   ares_channel channel_;
+  std::unique_ptr<UdpPath> udp_;
   size_t max_in_flight_ = 1;
   size_t in_flight_ = 0;
   size_t peak_in_flight_ = 0;

@@ -88,6 +88,12 @@ Result<std::unique_ptr<CaresResolver>> CaresResolver::create(CaresOptions option
   ao.ndomains = 0;
   ao.socket_receive_buffer_size = options.receive_buffer_bytes;
   const size_t channels = std::max<size_t>(options.threads, 1);
+  std::vector<dns::UdpServer> udp_servers;
+  for (const auto& s : servers) udp_servers.push_back(dns::UdpServer{s.ip, s.port});
+  // With our own UDP path, what reaches c-ares is a reply UDP could not carry
+  // (TC) or a name the path does not build: straight to TCP (USEVC), not once
+  // more over UDP first.
+  if (!udp_servers.empty()) ao.flags |= ARES_FLAG_USEVC;
   std::unique_ptr<CaresResolver> resolver(new CaresResolver(std::move(options)));
   for (size_t i = 0; i < channels; ++i) {
     ares_channel channel = nullptr;
@@ -98,7 +104,20 @@ Result<std::unique_ptr<CaresResolver>> CaresResolver::create(CaresOptions option
       ares_destroy(channel);
       return set.error();
     }
-    resolver->engines_.push_back(std::make_unique<CaresEngine>(channel));
+    // Our own UDP path when the servers are named (tests, labs, any explicit
+    // resolver); with the system's resolv.conf, c-ares alone.
+    std::unique_ptr<dns::UdpPath> udp;
+    if (!udp_servers.empty()) {
+      auto opened =
+          dns::UdpPath::open(udp_servers, resolver->options_.timeout, resolver->options_.attempts,
+                             resolver->options_.receive_buffer_bytes);
+      if (!opened) {
+        ares_destroy(channel);
+        return opened.error();
+      }
+      udp = std::move(*opened);
+    }
+    resolver->engines_.push_back(std::make_unique<CaresEngine>(channel, std::move(udp)));
   }
   return resolver;
 }

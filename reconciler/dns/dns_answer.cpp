@@ -51,6 +51,7 @@ Status checkOwners(const Message& msg, const std::string& qname,
 // True when `canonical` is canonicalName(name), without building it: this runs
 // for every reply.
 bool isCanonicalOf(std::string_view canonical, std::string_view name) {
+  if (canonical == name) return true;  // the usual case: asked in canonical form
   if (name.empty() || name.back() != '.') {
     if (canonical.size() != name.size() + 1 || canonical.back() != '.') return false;
     canonical.remove_suffix(1);
@@ -96,7 +97,8 @@ AnswerStep interpretResponse(const Message& msg, std::string_view qname, uint16_
     return step;
   }
   uint32_t ttl = std::numeric_limits<uint32_t>::max();
-  const std::string asked = canonicalName(qname);
+  // checkReply found the question to be canonicalName(qname): no copy to build.
+  const std::string& asked = msg.questions.front().name;
   std::string_view current = asked;
   // Walk the chain inside this response. A loop exceeds the limit, so no extra
   // visited set is needed.

@@ -33,25 +33,64 @@ struct LabelTable {
 };
 constexpr LabelTable kLabel;
 
-void appendLabel(std::string& out, const unsigned char* label, size_t len) {
-  size_t old = out.size();
-  out.resize(old + len);
-  char* dst = out.data() + old;
+// Appends one label at `dst` in canonical text form (lower case; an octet
+// outside LDH as \DDD); returns the new end. `dst` has room for 4 chars per octet.
+char* appendLabel(char* dst, const unsigned char* label, size_t len) {
   for (size_t i = 0; i < len; ++i) {
-    char c = kLabel.plain[label[i]];
-    if (c == 0) {  // rare: escape from here on, one character at a time
-      out.resize(old + i);
-      for (size_t j = i; j < len; ++j) {
-        char p = kLabel.plain[label[j]];
-        if (p != 0)
-          out += p;
-        else
-          out += fmt::format("\\{:03d}", label[j]);
-      }
-      return;
+    const char c = kLabel.plain[label[i]];
+    if (c != 0) {
+      *dst++ = c;
+      continue;
     }
-    dst[i] = c;
+    const unsigned v = label[i];
+    *dst++ = '\\';
+    *dst++ = char('0' + v / 100);
+    *dst++ = char('0' + v / 10 % 10);
+    *dst++ = char('0' + v % 10);
   }
+  return dst;
+}
+
+// Walks the (possibly compressed) name at `pos`, checking it, and advances `pos`
+// past it as it appears there. Writes its canonical text at `text` unless null
+// (then only checks: a name ptrd never reads costs no text); `*end` is where the
+// text ends.
+Status walkName(const unsigned char* buf, size_t len, size_t& pos, char* text, char** end) {
+  char* out = text;
+  size_t p = pos;
+  bool jumped = false;
+  int hops = 0;
+  size_t wire = 1;  // the root label
+  while (true) {
+    if (p >= len) return Error::permanent("name runs past the end of the message");
+    unsigned char l = buf[p];
+    if ((l & 0xC0) == 0xC0) {
+      if (p + 1 >= len) return Error::permanent("name pointer cut short");
+      if (++hops > kMaxPointerHops) return Error::permanent("name pointer loop");
+      size_t target = ((l & 0x3F) << 8) | buf[p + 1];
+      if (!jumped) pos = p + 2;
+      jumped = true;
+      p = target;
+      continue;
+    }
+    if ((l & 0xC0) != 0) return Error::permanent("unsupported label type");
+    if (l == 0) {
+      if (!jumped) pos = p + 1;
+      break;
+    }
+    if (p + 1 + l > len) return Error::permanent("label runs past the end of the message");
+    wire += 1 + l;
+    if (wire > kMaxWireName)
+      return Error::permanent(fmt::format("name longer than {} octets", kMaxWireName));
+    if (out != nullptr) {
+      out = appendLabel(out, buf + p + 1, l);
+      *out++ = '.';
+    }
+    p += 1 + l;
+  }
+  if (out != nullptr && out == text) *out++ = '.';
+  if (end != nullptr) *end = out;
+  return okStatus();
 }
 
 // The fewest octets a question (root name + type + class) and a record (root
@@ -67,8 +106,16 @@ Status checkCount(size_t count, size_t min_size, size_t pos, size_t len, const c
   return okStatus();
 }
 
-Status readRecordInto(const unsigned char* buf, size_t len, size_t& pos, Record& rr) {
-  if (auto owner = readNameInto(buf, len, pos, rr.owner); !owner) return owner;
+// `keep_owner` false: the owner is checked but not kept (authority records: ptrd
+// reads only their type, the SOA's negative TTL and an NS target).
+Status readRecordInto(const unsigned char* buf, size_t len, size_t& pos, Record& rr,
+                      bool keep_owner) {
+  if (keep_owner) {
+    if (auto owner = readNameInto(buf, len, pos, rr.owner); !owner) return owner;
+  } else {
+    rr.owner.clear();
+    if (auto owner = walkName(buf, len, pos, nullptr, nullptr); !owner) return owner;
+  }
   if (pos + 10 > len) return Error::permanent("record header cut short");
   rr.type = get16(buf + pos);
   rr.klass = get16(buf + pos + 2);
@@ -103,9 +150,8 @@ Status readRecordInto(const unsigned char* buf, size_t len, size_t& pos, Record&
     case kTypeSoa: {
       size_t p = rdata;
       size_t end = rdata + rdlen;
-      std::string scratch;
-      if (auto m = readNameInto(buf, end, p, scratch); !m) return m;
-      if (auto r = readNameInto(buf, end, p, scratch); !r) return r;
+      if (auto m = walkName(buf, end, p, nullptr, nullptr); !m) return m;
+      if (auto r = walkName(buf, end, p, nullptr, nullptr); !r) return r;
       if (p + 20 > end) return Error::permanent("SOA record cut short");
       rr.negative_ttl = std::min(rr.ttl, get32(buf + p + 16));
       break;
@@ -119,37 +165,13 @@ Status readRecordInto(const unsigned char* buf, size_t len, size_t& pos, Record&
 }  // namespace
 
 Status readNameInto(const unsigned char* buf, size_t len, size_t& pos, std::string& out) {
-  out.clear();
-  size_t p = pos;
-  bool jumped = false;
-  int hops = 0;
-  size_t wire = 1;  // the root label
-  while (true) {
-    if (p >= len) return Error::permanent("name runs past the end of the message");
-    unsigned char l = buf[p];
-    if ((l & 0xC0) == 0xC0) {
-      if (p + 1 >= len) return Error::permanent("name pointer cut short");
-      if (++hops > kMaxPointerHops) return Error::permanent("name pointer loop");
-      size_t target = ((l & 0x3F) << 8) | buf[p + 1];
-      if (!jumped) pos = p + 2;
-      jumped = true;
-      p = target;
-      continue;
-    }
-    if ((l & 0xC0) != 0) return Error::permanent("unsupported label type");
-    if (l == 0) {
-      if (!jumped) pos = p + 1;
-      break;
-    }
-    if (p + 1 + l > len) return Error::permanent("label runs past the end of the message");
-    wire += 1 + l;
-    if (wire > kMaxWireName)
-      return Error::permanent(fmt::format("name longer than {} octets", kMaxWireName));
-    appendLabel(out, buf + p + 1, l);
-    out += '.';
-    p += 1 + l;
-  }
-  if (out.empty()) out = ".";
+  // Built on the stack and assigned once: every reply carries several names, and
+  // growing the string label by label was a tenth of a lookup's instructions.
+  // Worst case: 254 octets of labels, each written as \DDD, plus the dots.
+  char text[kMaxWireName * 4 + 1];
+  char* end = text;
+  if (auto walked = walkName(buf, len, pos, text, &end); !walked) return walked;
+  out.assign(text, size_t(end - text));
   return okStatus();
 }
 
@@ -186,13 +208,13 @@ Status parseMessageInto(const unsigned char* buf, size_t len, Message& msg) {
   if (auto c = checkCount(an, kMinRecord, pos, len, "answer"); !c) return c;
   msg.answers.resize(an);
   for (size_t i = 0; i < an; ++i) {
-    if (auto s = readRecordInto(buf, len, pos, msg.answers[i]); !s)
+    if (auto s = readRecordInto(buf, len, pos, msg.answers[i], true); !s)
       return Error::permanent(fmt::format("answer {}: {}", i + 1, s.error().message));
   }
   if (auto c = checkCount(ns, kMinRecord, pos, len, "authority"); !c) return c;
   msg.authority.resize(ns);
   for (size_t i = 0; i < ns; ++i) {
-    if (auto s = readRecordInto(buf, len, pos, msg.authority[i]); !s)
+    if (auto s = readRecordInto(buf, len, pos, msg.authority[i], false); !s)
       return Error::permanent(fmt::format("authority {}: {}", i + 1, s.error().message));
   }
   return okStatus();

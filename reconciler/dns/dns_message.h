@@ -64,7 +64,7 @@ struct Message {
   bool truncated = false;
   std::vector<Question> questions;
   std::vector<Record> answers;
-  std::vector<Record> authority;
+  std::vector<Record> authority;  // owners checked but not kept (empty): nothing reads them
 };
 
 // Fails (with a reason) on a message that is cut short, has a bad name pointer,

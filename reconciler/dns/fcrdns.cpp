@@ -42,10 +42,12 @@ NameResult judgeName(const IpAddress& ip, const std::string& name, const Forward
   const char* type = forwardTypeName(ip.family());
   // Checked first: an odd name must not be confirmed by whatever a lookup of it
   // (c-ares reads \DDD escapes back into bytes) might return.
-  if (auto valid = checkHostname(name); !valid)
+  if (!isHostname(name)) {
+    auto why = normaliseHostname(name);  // the reason, only for a name that has one
     return {Verdict::kForwardMismatch,
             fmt::format("PTR name {} is not a valid hostname ({}); not looked up", name,
-                        valid.error().message)};
+                        why ? "invalid" : why.error().message)};
+  }
   if (f == nullptr)
     return {Verdict::kLookupError, fmt::format("{} {} was not looked up", type, name)};
   std::string via =

@@ -32,7 +32,7 @@ bool isDefinitive(LookupOutcome o) {
 }
 
 bool isForwardable(std::string_view ptr_name) {
-  return normaliseHostname(ptr_name).ok();
+  return isHostname(ptr_name);
 }
 
 std::vector<ForwardQuestion> forwardQuestionsFor(const std::vector<PtrLookup>& ptrs) {
