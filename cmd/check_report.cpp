@@ -48,9 +48,6 @@ void appendIndented(std::string& out, const std::string& dumped, size_t depth) {
   }
 }
 
-// A JSON string exactly as nlohmann's dump prints it: printable ASCII without
-// quote or backslash verbatim (the rows' usual content, without building a
-// json value), anything else through nlohmann itself.
 // Printable ASCII other than '"' and '\\': the bytes dump() prints verbatim.
 bool plainByte(char c) {
   const auto u = static_cast<unsigned char>(c);
@@ -77,6 +74,9 @@ bool plainText(std::string_view s) {
   return true;
 }
 
+// A JSON string exactly as nlohmann's dump prints it: printable ASCII without
+// quote or backslash verbatim (the rows' usual content, without building a
+// json value), anything else through nlohmann itself.
 void appendJsonString(std::string& out, std::string_view s) {
   if (!plainText(s)) {
     out += dumpJson(nlohmann::ordered_json(std::string(s)));
