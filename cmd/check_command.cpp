@@ -112,18 +112,23 @@ int runCheck(const CheckArgs& args) {
   };
   std::future<PtrAndForward> pending;
   if (!list.empty()) pending = ask(0);
+  // The text table shows a detail only for a row that is not confirmed.
+  const fcrdns::Details details =
+      args.output == "json" ? fcrdns::Details::kAll : fcrdns::Details::kProblemsOnly;
   std::vector<CheckRow> rows;
+  std::string out;  // one buffer for every chunk's rows
   for (size_t start = 0; start < list.size(); start += kChunk) {
     const size_t end = std::min(list.size(), start + kChunk);
     PtrAndForward lookups = pending.get();
     if (end < list.size()) pending = ask(end);
-    std::vector<fcrdns::Observation> observations = fcrdns::judgeAll(lookups);
-    lookups = {};
+    std::vector<fcrdns::Observation> observations = fcrdns::judgeAll(std::move(lookups), details);
     for (size_t from = start; from < end; from += kRenderChunk) {
       rows.clear();
       for (size_t i = from; i < std::min(end, from + kRenderChunk); ++i)
         rows.push_back(CheckRow{std::move(observations[i - start]), std::move(list[i].declared)});
-      write(report.add(rows));
+      out.clear();
+      report.add(rows, out);
+      write(out);
     }
   }
   write(report.finish());

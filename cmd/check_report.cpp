@@ -3,6 +3,10 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
+#include <iterator>
+#include <string_view>
 #include <nlohmann/json.hpp>
 
 namespace ptrd::cmd {
@@ -10,19 +14,19 @@ namespace {
 
 constexpr size_t kNamesShown = 2;  // text table: more PTR names collapse to "+N more"
 
-std::string joinShort(const std::vector<std::string>& items) {
-  if (items.empty()) return "-";
-  std::string out;
-  for (size_t i = 0; i < items.size() && i < kNamesShown; ++i) out += (i ? "," : "") + items[i];
-  if (items.size() > kNamesShown) out += fmt::format(" (+{} more)", items.size() - kNamesShown);
-  return out;
-}
-
-std::vector<std::string> addressTexts(const std::vector<IpAddress>& addresses) {
-  std::vector<std::string> out;
-  out.reserve(addresses.size());
-  for (const auto& a : addresses) out.push_back(a.str());
-  return out;
+// A PTR or FORWARD cell: "-", or the first kNamesShown items then " (+N more)".
+template <typename T, typename Text>
+void appendShort(std::string& out, const std::vector<T>& items, Text text) {
+  if (items.empty()) {
+    out += '-';
+    return;
+  }
+  for (size_t i = 0; i < items.size() && i < kNamesShown; ++i) {
+    if (i) out += ',';
+    out += text(items[i]);
+  }
+  if (items.size() > kNamesShown)
+    fmt::format_to(std::back_inserter(out), " (+{} more)", items.size() - kNamesShown);
 }
 
 std::string dumpJson(const nlohmann::ordered_json& j) {
@@ -44,15 +48,37 @@ void appendIndented(std::string& out, const std::string& dumped, size_t depth) {
   }
 }
 
+// Printable ASCII other than '"' and '\\': the bytes dump() prints verbatim.
+bool plainByte(char c) {
+  const auto u = static_cast<unsigned char>(c);
+  return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
+}
+
+// plainByte for every byte, eight at a time (each test below is exact for "some
+// byte of the word", which is all this needs): the detail and names of every
+// JSON row pass through here.
+bool plainText(std::string_view s) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto hasZero = [](uint64_t v) { return (v - kOnes) & ~v & kHigh; };
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + i, 8);
+    const uint64_t below20 = (w - kOnes * 0x20) & ~w & kHigh;
+    if (below20 | (w & kHigh) | hasZero(w ^ (kOnes * '"')) | hasZero(w ^ (kOnes * '\\')) |
+        hasZero(w ^ (kOnes * 0x7f)))
+      return false;
+  }
+  for (; i < s.size(); ++i)
+    if (!plainByte(s[i])) return false;
+  return true;
+}
+
 // A JSON string exactly as nlohmann's dump prints it: printable ASCII without
 // quote or backslash verbatim (the rows' usual content, without building a
 // json value), anything else through nlohmann itself.
 void appendJsonString(std::string& out, std::string_view s) {
-  const bool plain = std::all_of(s.begin(), s.end(), [](char c) {
-    const auto u = static_cast<unsigned char>(c);
-    return u >= 0x20 && u < 0x7f && c != '"' && c != '\\';
-  });
-  if (!plain) {
+  if (!plainText(s)) {
     out += dumpJson(nlohmann::ordered_json(std::string(s)));
     return;
   }
@@ -90,6 +116,12 @@ CheckReport::CheckReport(Format format, bool anyDeclared)
     : format_(format), anyDeclared_(anyDeclared) {}
 
 std::string CheckReport::add(const std::vector<CheckRow>& rows) {
+  std::string out;
+  add(rows, out);
+  return out;
+}
+
+void CheckReport::add(const std::vector<CheckRow>& rows, std::string& out) {
   for (const auto& r : rows) {
     ++counts_[verdictIndex(r.observation.verdict)];
     if (!r.declared.empty() && !r.matchesDeclared()) ++differs_;
@@ -98,57 +130,87 @@ std::string CheckReport::add(const std::vector<CheckRow>& rows) {
       allGood_ = false;
   }
   rows_ += rows.size();
-  return format_ == Format::kJson ? jsonRows(rows) : textRows(rows);
+  if (format_ == Format::kJson)
+    jsonRows(rows, out);
+  else
+    textRows(rows, out);
 }
 
-std::string CheckReport::textLine(const std::vector<std::string>& cells) const {
-  std::string line;
-  for (size_t i = 0; i < cells.size(); ++i) {
-    line += cells[i];
-    if (i + 1 < cells.size())
-      line.append(std::max(width_[i], cells[i].size()) - cells[i].size() + 2, ' ');
+size_t CheckReport::columns() const {
+  return anyDeclared_ ? 5 : 4;
+}
+
+void CheckReport::appendCell(std::string& out, const CheckRow* r, size_t column) const {
+  static constexpr std::array<std::string_view, 5> kHeader = {"IP", "PTR", "FORWARD", "VERDICT",
+                                                              "DECLARED"};
+  if (r == nullptr) {
+    out += kHeader[column];
+    return;
   }
-  line += '\n';
-  return line;
+  const auto& o = r->observation;
+  switch (column) {
+    case 0:
+      out += o.ip.str();
+      return;
+    case 1:
+      appendShort(out, o.ptr, [](const std::string& n) -> const std::string& { return n; });
+      return;
+    case 2:
+      appendShort(out, o.forward, [](const IpAddress& a) { return a.str(); });
+      return;
+    case 3:
+      out += fcrdns::verdictName(o.verdict);
+      return;
+    default:
+      if (r->declared.empty()) {
+        out += '-';
+        return;
+      }
+      out += r->matchesDeclared() ? "ok " : "DIFFERS ";
+      out += r->declared;
+  }
 }
 
-std::string CheckReport::textRows(const std::vector<CheckRow>& rows) {
-  std::vector<std::vector<std::string>> table;
-  table.reserve(rows.size() + 1);
+void CheckReport::appendLine(std::string& out, const CheckRow* r) const {
+  for (size_t i = 0; i < columns(); ++i) {
+    const size_t start = out.size();
+    appendCell(out, r, i);
+    const size_t size = out.size() - start;
+    if (i + 1 < columns()) out.append(std::max(width_[i], size) - size + 2, ' ');
+  }
+  out += '\n';
+}
+
+void CheckReport::textRows(const std::vector<CheckRow>& rows, std::string& out) {
   if (!started_) {
-    table.push_back({"IP", "PTR", "FORWARD", "VERDICT"});
-    if (anyDeclared_) table.front().push_back("DECLARED");
+    // The first chunk sets the column widths: every cell measured once before
+    // the table's first line is written.
+    started_ = true;
+    width_.assign(columns(), 0);
+    std::string cell;
+    auto measure = [&](const CheckRow* r) {
+      for (size_t i = 0; i < columns(); ++i) {
+        cell.clear();
+        appendCell(cell, r, i);
+        width_[i] = std::max(width_[i], cell.size());
+      }
+    };
+    measure(nullptr);
+    for (const auto& r : rows) measure(&r);
+    appendLine(out, nullptr);
   }
   for (const auto& r : rows) {
-    const auto& o = r.observation;
-    std::vector<std::string> cells = {o.ip.str(), joinShort(o.ptr),
-                                      joinShort(addressTexts(o.forward)),
-                                      fcrdns::verdictName(o.verdict)};
-    if (anyDeclared_) {
-      cells.push_back(r.declared.empty()    ? "-"
-                      : r.matchesDeclared() ? "ok " + r.declared
-                                            : "DIFFERS " + r.declared);
-    }
-    table.push_back(std::move(cells));
+    appendLine(out, &r);
     // Why each problem row is not confirmed: one line each, below the table so
     // the table stays narrow.
+    const auto& o = r.observation;
     if (o.verdict != fcrdns::Verdict::kConfirmed)
-      problems_ +=
-          fmt::format("{}: {}: {}\n", o.ip.str(), fcrdns::verdictName(o.verdict), o.detail);
+      fmt::format_to(std::back_inserter(problems_), "{}: {}: {}\n", o.ip.str(),
+                     fcrdns::verdictName(o.verdict), o.detail);
   }
-  if (!started_) {
-    started_ = true;
-    width_.assign(table.front().size(), 0);
-    for (const auto& row : table)
-      for (size_t i = 0; i < row.size(); ++i) width_[i] = std::max(width_[i], row[i].size());
-  }
-  std::string out;
-  for (const auto& row : table) out += textLine(row);
-  return out;
 }
 
-std::string CheckReport::jsonRows(const std::vector<CheckRow>& rows) {
-  std::string out;
+void CheckReport::jsonRows(const std::vector<CheckRow>& rows, std::string& out) {
   if (!opened_) out += "{\n  \"results\": [";
   opened_ = true;
   // Written directly, the way dump(2) of the row object re-indented 4 deep
@@ -175,7 +237,6 @@ std::string CheckReport::jsonRows(const std::vector<CheckRow>& rows) {
     }
     out += "\n    }";
   }
-  return out;
 }
 
 std::string CheckReport::summaryLine() const {
@@ -201,7 +262,7 @@ std::string CheckReport::finish() {
     out += "\n}\n";
     return out;
   }
-  if (!started_) out += textRows({});
+  if (!started_) textRows({}, out);
   if (!problems_.empty()) out += "\n" + problems_;
   out += "\n" + summaryLine() + "\n";
   return out;

@@ -43,6 +43,8 @@ class CheckReport {
 
   // The output for the next rows, in input order.
   std::string add(const std::vector<CheckRow>& rows);
+  // The same, appended to `out` (a buffer the caller reuses chunk after chunk).
+  void add(const std::vector<CheckRow>& rows, std::string& out);
   // What follows the last row; call once.
   std::string finish();
 
@@ -50,9 +52,12 @@ class CheckReport {
   bool allGood() const { return allGood_; }
 
  private:
-  std::string textRows(const std::vector<CheckRow>& rows);
-  std::string textLine(const std::vector<std::string>& cells) const;
-  std::string jsonRows(const std::vector<CheckRow>& rows);
+  size_t columns() const;
+  // Cell `column` of a row, or of the header when `row` is null.
+  void appendCell(std::string& out, const CheckRow* row, size_t column) const;
+  void appendLine(std::string& out, const CheckRow* row) const;
+  void textRows(const std::vector<CheckRow>& rows, std::string& out);
+  void jsonRows(const std::vector<CheckRow>& rows, std::string& out);
   std::string summaryLine() const;
 
   Format format_;

@@ -46,7 +46,7 @@ struct Observation {
   std::vector<std::string> ptr;    // the PTR RRset, canonical, sorted
   std::vector<IpAddress> forward;  // what the PTR name(s) resolve to (same family), sorted
   Verdict verdict = Verdict::kLookupError;
-  std::string detail;  // one line for a person
+  std::string detail;  // one line for a person (none for a confirmed one under kProblemsOnly)
 };
 
 // `forwards` are the lookups of ptr.names (any order, matched by name); a name
@@ -59,8 +59,15 @@ std::vector<ForwardQuestion> forwardQuestions(const std::vector<PtrLookup>& ptrs
 // One Observation per IP, in input order.
 std::vector<Observation> observe(Resolver& resolver, const std::vector<IpAddress>& ips);
 
+// Which observations carry a detail: all of them, or only those not confirmed
+// (for output that shows details only for problems: the confirmed detail is
+// the one string built per address otherwise).
+enum class Details { kAll, kProblemsOnly };
+
 // observe()'s second half: one Observation per PTR lookup, in its order (for a
 // caller that judges one batch while the resolver asks the next).
-std::vector<Observation> judgeAll(const PtrAndForward& lookups);
+std::vector<Observation> judgeAll(const PtrAndForward& lookups, Details details = Details::kAll);
+// The same, moving the PTR names out of lookups the caller no longer needs.
+std::vector<Observation> judgeAll(PtrAndForward&& lookups, Details details = Details::kAll);
 
 }  // namespace ptrd::fcrdns

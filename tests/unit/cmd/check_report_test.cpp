@@ -177,6 +177,34 @@ TEST(CheckReport, JsonWithAnEmptyChunkFirstOpensTheDocumentOnce) {
   EXPECT_EQ(out, referenceJson(rows));
 }
 
+TEST(CheckReport, JsonEscapesEveryByteAtEveryPlaceInAWordAsTheOneShotDocument) {
+  // The writer tests eight bytes at a time for what needs escaping: each byte
+  // value at each offset of a word, and in the tail after the last whole word.
+  std::vector<CheckRow> rows;
+  for (int byte = 0; byte < 256; ++byte)
+    for (size_t at = 0; at < 11; ++at) {
+      std::string detail(11, 'x');
+      detail[at] = char(byte);
+      rows.push_back(row("192.0.2.1", {}, {}, fcrdns::Verdict::kNoPtr, detail));
+    }
+  EXPECT_EQ(streamed(CheckReport::Format::kJson, rows, 512), referenceJson(rows));
+}
+
+TEST(CheckReport, AddAppendsToTheCallersBufferWhatItWouldReturn) {
+  auto rows = sampleRows();
+  for (auto format : {CheckReport::Format::kJson, CheckReport::Format::kText}) {
+    CheckReport returned(format, true);
+    CheckReport appended(format, true);
+    std::string want = returned.add({rows[0], rows[1]});
+    want += returned.add({rows[2], rows[3], rows[4]});
+    std::string buffer = "kept";
+    appended.add({rows[0], rows[1]}, buffer);
+    appended.add({rows[2], rows[3], rows[4]}, buffer);
+    EXPECT_EQ(buffer, "kept" + want);
+    EXPECT_EQ(appended.finish(), returned.finish());
+  }
+}
+
 TEST(CheckReport, TextInOneChunkAlignsColumnsOnTheWidestCell) {
   auto rows = sampleRows();
   std::string text = streamed(CheckReport::Format::kText, rows, rows.size());

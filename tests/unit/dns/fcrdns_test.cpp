@@ -80,6 +80,73 @@ TEST(Judge, MultiplePtrEvenWhenOneConfirms) {
   EXPECT_EQ(o.forward, std::vector<IpAddress>{ip("192.0.2.10")});
 }
 
+// One of each verdict (and a CNAME chain), forward answers sorted by question
+// as the resolver hands them over.
+PtrAndForward everyVerdict() {
+  PtrAndForward got;
+  got.ptrs = {ptrAnswer("192.0.2.10", {"mail.example.com."}),
+              ptrAnswer("192.0.2.11", {"web.example.com."}),
+              ptrOutcome("192.0.2.12", LookupOutcome::kNxdomain),
+              ptrAnswer("192.0.2.13", {"gone.example.com."}),
+              ptrAnswer("192.0.2.14", {"a.example.com.", "b.example.com."}),
+              ptrOutcome("192.0.2.15", LookupOutcome::kTimeout),
+              ptrAnswer("192.0.2.16", {"bad_name.example.com."}),
+              ptrAnswer("2001:db8::1", {"v6.example.com."}),
+              ptrAnswer("192.0.2.17", {"alias.example.com."})};
+  got.forwards = {
+      fwd("a.example.com.", LookupOutcome::kAnswer, {ip("192.0.2.14")}),
+      fwd("alias.example.com.", LookupOutcome::kAnswer, {ip("192.0.2.17")}),
+      fwd("b.example.com.", LookupOutcome::kServfail),
+      fwd("gone.example.com.", LookupOutcome::kNxdomain),
+      fwd("mail.example.com.", LookupOutcome::kAnswer, {ip("192.0.2.10")}),
+      fwd("v6.example.com.", LookupOutcome::kAnswer, {ip("2001:db8::1")}, IpAddress::Family::kV6),
+      fwd("web.example.com.", LookupOutcome::kAnswer, {ip("192.0.2.99")})};
+  got.forwards[1].cnames = {"host.example.net."};
+  return got;
+}
+
+void expectSameFindings(const Observation& a, const Observation& b) {
+  EXPECT_EQ(a.ip, b.ip);
+  EXPECT_EQ(a.ptr, b.ptr) << a.ip.str();
+  EXPECT_EQ(a.forward, b.forward) << a.ip.str();
+  EXPECT_EQ(a.verdict, b.verdict) << a.ip.str();
+}
+
+TEST(JudgeAll, MovingTheLookupsGivesTheSameObservations) {
+  PtrAndForward got = everyVerdict();
+  auto copied = judgeAll(got);
+  auto moved = judgeAll(std::move(got));
+  ASSERT_EQ(moved.size(), copied.size());
+  for (size_t i = 0; i < moved.size(); ++i) {
+    expectSameFindings(moved[i], copied[i]);
+    EXPECT_EQ(moved[i].detail, copied[i].detail);
+  }
+  EXPECT_EQ(copied[0].detail, "mail.example.com. resolves back to 192.0.2.10");
+  EXPECT_EQ(copied[8].detail,
+            "alias.example.com. resolves back to 192.0.2.17 (via CNAME host.example.net.)");
+  EXPECT_EQ(copied[7].verdict, Verdict::kConfirmed);
+}
+
+TEST(JudgeAll, ProblemsOnlyDropsJustTheConfirmedDetail) {
+  const PtrAndForward got = everyVerdict();
+  auto all = judgeAll(got);
+  auto problems = judgeAll(got, Details::kProblemsOnly);
+  ASSERT_EQ(problems.size(), all.size());
+  std::map<Verdict, int> seen;
+  for (size_t i = 0; i < all.size(); ++i) {
+    expectSameFindings(problems[i], all[i]);
+    ++seen[all[i].verdict];
+    EXPECT_FALSE(all[i].detail.empty()) << all[i].ip.str();
+    const std::string want = all[i].verdict == Verdict::kConfirmed ? "" : all[i].detail;
+    EXPECT_EQ(problems[i].detail, want) << all[i].ip.str();
+  }
+  EXPECT_EQ(seen.size(), kAllVerdicts.size());
+  // A confirming name among several still explains itself.
+  EXPECT_NE(problems[4].detail.find("confirmed: a.example.com. resolves back to 192.0.2.14"),
+            std::string::npos)
+      << problems[4].detail;
+}
+
 TEST(Verdicts, NamesAreTheContractWords) {
   std::vector<std::string> names;
   for (auto v : kAllVerdicts) names.push_back(verdictName(v));
