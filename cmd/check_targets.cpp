@@ -22,8 +22,11 @@ bool endsWith(const std::string& s, std::string_view suffix) {
 
 }  // namespace
 
-Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::string>& paths) {
-  DesiredState desired = loadMappings(paths);
+Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::string>& paths,
+                                                     const TargetSeen& seen) {
+  LoadOptions options;
+  options.onRecord = seen;
+  DesiredState desired = loadMappings(paths, options);
   std::vector<std::string> errors;
   for (const auto& e : desired.fileErrors) errors.push_back(e.str());
   for (const auto& e : desired.invalid) errors.push_back(e.diagnostic.str());
@@ -40,7 +43,8 @@ namespace {
 // Bulk lines through the mapping loader's walk (reconciler/source/bulk_mappings.h), so
 // comments, separators and the CSV header read as in a mapping file; a bare IP
 // is a target with nothing declared.
-Result<std::vector<CheckTarget>> fromBulkText(const std::string& path, std::string_view text) {
+Result<std::vector<CheckTarget>> fromBulkText(const std::string& path, std::string_view text,
+                                              const TargetSeen& seen) {
   std::vector<CheckTarget> out;
   // One allocation instead of the vector's growth: at most one target a line,
   // and the shortest line that makes one ("::" and its newline) is 3 bytes, so
@@ -67,6 +71,7 @@ Result<std::vector<CheckTarget>> fromBulkText(const std::string& path, std::stri
       if (!host) return error(b.hostnameColumn, host.error().message);
       t.declared = std::move(*host);
     }
+    if (seen) seen(t.ip);
     out.push_back(std::move(t));
     return true;
   });
@@ -87,8 +92,8 @@ Result<std::vector<CheckTarget>> targetsFromArguments(const std::vector<std::str
   return out;
 }
 
-Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path) {
-  if (endsWith(path, ".yaml") || endsWith(path, ".yml")) return targetsFromMappings({path});
+Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path, const TargetSeen& seen) {
+  if (endsWith(path, ".yaml") || endsWith(path, ".yml")) return targetsFromMappings({path}, seen);
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     return Error::permanent(fmt::format("{}: is a directory", path));
@@ -103,7 +108,7 @@ Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path) {
   while (in.read(buf.data(), std::streamsize(buf.size())) || in.gcount() > 0)
     text.append(buf.data(), size_t(in.gcount()));
   if (in.bad()) return Error::permanent(fmt::format("{}: cannot read file", path));
-  return fromBulkText(path, text);
+  return fromBulkText(path, text, seen);
 }
 
 std::vector<CheckTarget> dedupeTargets(std::vector<CheckTarget> targets) {

@@ -6,6 +6,7 @@
 // blank lines allowed.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -22,12 +23,19 @@ struct CheckTarget {
 // Parses IP arguments; the error names the offending argument.
 Result<std::vector<CheckTarget>> targetsFromArguments(const std::vector<std::string>& args);
 
+// Called with each address as it is read, in file order, before repeats are
+// dropped or (mapping files) the records sorted: `check` asks DNS about the
+// first ones while the rest loads (check_prefetch.h).
+using TargetSeen = std::function<void(const IpAddress&)>;
+
 // Reads a file; errors are "file:line:col: reason", one a line.
-Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path);
+Result<std::vector<CheckTarget>> targetsFromFile(const std::string& path,
+                                                 const TargetSeen& seen = {});
 
 // Every record the mapping files and directories declare (loadMappings); a
 // `reset: true` record is checked without a declared name.
-Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::string>& paths);
+Result<std::vector<CheckTarget>> targetsFromMappings(const std::vector<std::string>& paths,
+                                                     const TargetSeen& seen = {});
 
 // Drops repeated IPs (the first declaration wins), keeping input order.
 std::vector<CheckTarget> dedupeTargets(std::vector<CheckTarget> targets);

@@ -151,6 +151,10 @@ void CaresEngine::complete(const EngineRequest& request, int status, const unsig
 // outer call keeps going, so the stack stays flat.
 void CaresEngine::pump() {
   if (pumping_) return;
+  if (cancelled()) {
+    dropEverything();
+    return;
+  }
   pumping_ = true;
   while (in_flight_ < max_in_flight_ && !queue_.empty()) {
     EngineRequest next = std::move(queue_.front());
@@ -158,6 +162,24 @@ void CaresEngine::pump() {
     submit(std::move(next));
   }
   pumping_ = false;
+}
+
+// A cancelled batch: every question still queued fails unasked, every one out
+// fails now (their replies, if any come, are dropped).
+void CaresEngine::dropEverything() {
+  pumping_ = true;  // the failures below must not send anything
+  while (!queue_.empty()) {
+    EngineRequest next = std::move(queue_.front());
+    queue_.pop_front();
+    AnswerStep step;
+    step.outcome = LookupOutcome::kOther;
+    step.detail = fmt::format("{} {}: cancelled", typeName(next.qtype), next.name);
+    finish(next, std::move(step));
+  }
+  if (udp_) udp_->abandon(ARES_ECANCELLED, *this);
+  ares_cancel(channel_);  // calls back with ARES_ECANCELLED
+  pumping_ = false;
+  queue_.clear();  // follow-ups a cancelled answer could not have queued; for certainty
 }
 
 void CaresEngine::finish(const EngineRequest& request, AnswerStep step) {
@@ -222,6 +244,8 @@ void CaresEngine::loop() {
       const int udp_ms = udp_->msUntilDeadline();
       if (udp_ms >= 0) wait_ms = std::min(wait_ms, udp_ms);
     }
+    // A cancel is seen within a fifth of a second, even while every query waits.
+    if (cancelled_ != nullptr) wait_ms = std::min(wait_ms, 200);
     int ready = poll(fds.data(), fds.size(), wait_ms);
     if (ready <= 0) {  // timeout (or EINTR): let c-ares expire and retry queries
       ares_process_fd(channel_, ARES_SOCKET_BAD, ARES_SOCKET_BAD);

@@ -16,6 +16,7 @@
 
 #include <ares.h>
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -41,9 +42,12 @@ const char* typeName(uint16_t qtype);  // "PTR", "A", "AAAA"
 
 class CaresEngine final : private UdpReplies {
  public:
-  // `udp` may be null: then every question goes through c-ares.
-  CaresEngine(ares_channel channel, std::unique_ptr<UdpPath> udp)
-      : channel_(channel), udp_(std::move(udp)) {}
+  // `udp` may be null: then every question goes through c-ares. Once
+  // `*cancelled` is true, run() ends early: queued questions fail unasked and
+  // outstanding ones are dropped (ARES_ECANCELLED).
+  CaresEngine(ares_channel channel, std::unique_ptr<UdpPath> udp,
+              const std::atomic<bool>* cancelled = nullptr)
+      : channel_(channel), udp_(std::move(udp)), cancelled_(cancelled) {}
   ~CaresEngine() { ares_destroy(channel_); }
   CaresEngine(const CaresEngine&) = delete;
   CaresEngine& operator=(const CaresEngine&) = delete;
@@ -87,8 +91,14 @@ class CaresEngine final : private UdpReplies {
     return qtype == kTypePtr ? 0 : qtype == kTypeA ? 1 : 2;
   }
 
+  bool cancelled() const {
+    return cancelled_ != nullptr && cancelled_->load(std::memory_order_relaxed);
+  }
+  void dropEverything();
+
   ares_channel channel_;
   std::unique_ptr<UdpPath> udp_;
+  const std::atomic<bool>* cancelled_;
   size_t max_in_flight_ = 1;
   size_t in_flight_ = 0;
   size_t peak_in_flight_ = 0;

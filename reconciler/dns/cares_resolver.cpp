@@ -117,7 +117,8 @@ Result<std::unique_ptr<CaresResolver>> CaresResolver::create(CaresOptions option
       }
       udp = std::move(*opened);
     }
-    resolver->engines_.push_back(std::make_unique<CaresEngine>(channel, std::move(udp)));
+    resolver->engines_.push_back(
+        std::make_unique<CaresEngine>(channel, std::move(udp), &resolver->cancelled_));
   }
   return resolver;
 }

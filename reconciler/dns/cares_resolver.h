@@ -29,6 +29,7 @@
 //   auto ptrs = (*r)->lookupPtr(ips);
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -85,6 +86,7 @@ class CaresResolver final : public Resolver {
   // Pipelined: each PTR answer's names are asked forward at once, ahead of the
   // PTRs still queued, in the same window (see cares_engine.h).
   PtrAndForward lookupPtrAndForward(const std::vector<IpAddress>& ips) override;
+  void cancel() override { cancelled_.store(true); }
 
   // The sum over channels of the most queries each ever had outstanding: an
   // upper bound of what was in flight at once (tests check it against
@@ -94,6 +96,7 @@ class CaresResolver final : public Resolver {
  private:
   explicit CaresResolver(CaresOptions options);
   CaresOptions options_;
+  std::atomic<bool> cancelled_{false};  // read by every engine's loop
   std::vector<std::unique_ptr<dns::CaresEngine>>
       engines_;  // one channel each; [0] runs on the caller
 };

@@ -80,6 +80,11 @@ class Resolver {
   // two batches (every PTR, then every forward question); an implementation may
   // pipeline them (ask a name forward as soon as its PTR answer arrives).
   virtual PtrAndForward lookupPtrAndForward(const std::vector<IpAddress>& ips);
+  // From any thread: the batch under way, and every later one, ends early; what
+  // is not answered yet fails (kOther, "cancelled"), never reads as absent. For
+  // a caller that no longer needs the answers (`check` after a broken file).
+  // The default does nothing: the batch runs to its end.
+  virtual void cancel() {}
 };
 
 }  // namespace ptrd

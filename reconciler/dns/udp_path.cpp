@@ -334,6 +334,17 @@ void UdpPath::expire(UdpReplies& sink) {
   }
 }
 
+void UdpPath::abandon(int status, UdpReplies& sink) {
+  for (auto& p : pending_) p.clear();
+  for (uint32_t i = 0; i < slots_.size(); ++i) {
+    if (!slots_[i].busy) continue;
+    EngineRequest request = std::move(slots_[i].request);
+    slots_[i].queued = false;
+    settle(i);
+    sink.onUdpDone(std::move(request), status, nullptr, 0);
+  }
+}
+
 int UdpPath::msUntilDeadline() {
   const auto now = Clock::now();
   bool any = false;

@@ -83,6 +83,8 @@ class UdpPath {
   void receive(int fd, UdpReplies& sink);
   // Retries or fails every query whose deadline has passed.
   void expire(UdpReplies& sink);
+  // Fails every outstanding query with `status` at once (a cancelled batch).
+  void abandon(int status, UdpReplies& sink);
 
   size_t outstanding() const { return busy_; }
   // Milliseconds until the earliest deadline (0 if one has passed); -1: none.

@@ -70,6 +70,10 @@ void NsdServer::writeFiles() const {
   conf += "  pidfile: \"" + dir_ + "/nsd.pid\"\n";
   conf += "  logfile: \"" + dir_ + "/nsd.log\"\n";
   conf += "  server-count: " + std::to_string(options_.server_count) + "\n";
+  // No response rate limiting: Debian's NSD limits error answers (REFUSED,
+  // NXDOMAIN) to 200 a second per source by default, and one test process
+  // asking a few thousand would see random drops -- timeouts no test means.
+  conf += "  rrl-ratelimit: 0\n";
   conf += "  verbosity: 1\n";
   conf += "remote-control:\n  control-enable: no\n";
   for (const auto& z : options_.zones) {
