@@ -14,7 +14,7 @@
 // away (abandon() cuts the chunk being asked short): DNS queries are all
 // `check` ever sends.
 //
-//   CheckPrefetch prefetch(resolver, 16384, 8);
+//   CheckPrefetch prefetch(resolver, 8192, 16);
 //   auto targets = load(path, [&](const IpAddress& ip) { prefetch.add(ip); });
 //   prefetch.stop();
 //   if (auto got = prefetch.take(0, first_chunk_ips)) ...

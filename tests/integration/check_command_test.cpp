@@ -143,8 +143,8 @@ TEST_F(CheckCommandTest, AFileLargerThanAChunkIsCheckedInFileOrder) {
 
 // A broken last line is an error at once, with no row written, even while the
 // first chunk's questions wait on a DNS server that never answers: they are
-// cancelled, not waited out (16,384 of them at the default 2 s + 4 s, 100 at a
-// time, would take a quarter of an hour; the test's time limit is a minute).
+// cancelled, not waited out (a chunk of 8,192 at the default 2 s + 4 s, 100 at
+// a time, would take eight minutes; the test's time limit is a minute).
 TEST_F(CheckCommandTest, ABrokenLargeFileFailsAtOnceWhileTheFirstChunkWaitsOnDns) {
   lab::SilentServer silent;
   std::string text;
