@@ -92,7 +92,7 @@ void CaresEngine::submit(EngineRequest request) {
 }
 
 // Counted in flight already. A name UdpPath does not send, or a truncated reply
-// (c-ares asks again over UDP, sees TC and repeats it over TCP).
+// (with a UDP path the channel is TCP-only: USEVC, see cares_resolver.cpp).
 void CaresEngine::sendThroughCares(EngineRequest request) {
   unsigned char* query = nullptr;
   int query_len = 0;
@@ -150,11 +150,7 @@ void CaresEngine::complete(const EngineRequest& request, int status, const unsig
 // that fails synchronously calls back into complete()) return at once; the
 // outer call keeps going, so the stack stays flat.
 void CaresEngine::pump() {
-  if (pumping_) return;
-  if (cancelled()) {
-    dropEverything();
-    return;
-  }
+  if (pumping_ || cancelled()) return;  // cancelled: loop() drops the rest
   pumping_ = true;
   while (in_flight_ < max_in_flight_ && !queue_.empty()) {
     EngineRequest next = std::move(queue_.front());
@@ -165,7 +161,9 @@ void CaresEngine::pump() {
 }
 
 // A cancelled batch: every question still queued fails unasked, every one out
-// fails now (their replies, if any come, are dropped).
+// fails now (their replies, if any come, are dropped). Called from loop() only,
+// never from inside a c-ares callback: ares_cancel() there would call back the
+// query being ended a second time.
 void CaresEngine::dropEverything() {
   pumping_ = true;  // the failures below must not send anything
   while (!queue_.empty()) {
@@ -220,6 +218,7 @@ void CaresEngine::followPtr(uint32_t ptr_slot, uint16_t qtype) {
 void CaresEngine::loop() {
   std::vector<pollfd> fds;
   while (true) {
+    if (cancelled()) dropEverything();
     pump();
     if (udp_) udp_->flush(*this);
     if (in_flight_ == 0) {

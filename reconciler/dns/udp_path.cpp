@@ -183,10 +183,12 @@ void UdpPath::send(uint32_t index, Clock::time_point now) {
   Slot& s = slots_[index];
   const size_t servers = fds_.size();
   const size_t round = s.tries / servers;
-  s.server = static_cast<uint8_t>(s.tries % servers);
+  s.server = static_cast<uint32_t>(s.tries % servers);
   ++s.tries;
   ++s.generation;
-  s.deadline = now + timeout_ * (1 << round);
+  // Doubling per round as c-ares does; capped so a large --attempts cannot
+  // overflow the shift (2^16 rounds of timeout is beyond any wait anyway).
+  s.deadline = now + timeout_ * (int64_t(1) << std::min<size_t>(round, 16));
   timers_[round].push_back(Timer{s.deadline, index, s.generation});
   s.queued = true;
   pending_[s.server].push_back(index);

@@ -98,8 +98,8 @@ class UdpPath {
     uint32_t generation = 0;  // bumped on every (re)send; stale timer entries differ
     uint16_t id = 0;
     uint16_t length = 0;  // of the query in `query`
-    uint8_t tries = 0;    // sends so far
-    uint8_t server = 0;   // where the last try went
+    uint32_t tries = 0;   // sends so far
+    uint32_t server = 0;  // where the last try went
     bool busy = false;
     bool queued = false;                // waiting in pending_ for flush()
     int error = 0;                      // the c-ares status to report if every try fails
