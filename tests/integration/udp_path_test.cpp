@@ -156,6 +156,16 @@ bool ask(UdpPath& path, std::string name, uint16_t qtype = kTypePtr) {
   return path.ask(r);
 }
 
+// Asks one question and runs the path until it is settled: its one outcome.
+Outcome askOne(UdpPath& path, std::string name = "10.2.0.192.in-addr.arpa.",
+               uint16_t qtype = kTypePtr) {
+  Recorder sink;
+  EXPECT_TRUE(ask(path, std::move(name), qtype));
+  drive(path, sink);
+  EXPECT_EQ(sink.outcomes.size(), 1u);
+  return sink.outcomes.empty() ? Outcome{} : sink.outcomes.front();
+}
+
 TEST(UdpPath, QueriesAreWellFormedWithUnpredictableIds) {
   ScriptedServer server([](const Bytes& q, int) { return std::vector<Datagram>{{replyTo(q)}}; });
   auto path = openPath({server.address()});
@@ -207,13 +217,10 @@ TEST(UdpPath, ForgedAndStrayDatagramsNeverBecomeTheAnswer) {
     };
   });
   auto path = openPath({server.address()});
-  Recorder sink;
-  ASSERT_TRUE(ask(*path, "10.2.0.192.in-addr.arpa."));
-  drive(*path, sink);
-  ASSERT_EQ(sink.outcomes.size(), 1u);
-  EXPECT_EQ(sink.outcomes[0].status, ARES_SUCCESS);
-  ASSERT_GE(sink.outcomes[0].reply.size(), 12u);
-  EXPECT_EQ(sink.outcomes[0].reply[3], 3) << "the genuine reply, not a forged one";
+  const Outcome o = askOne(*path);
+  EXPECT_EQ(o.status, ARES_SUCCESS);
+  ASSERT_GE(o.reply.size(), 12u);
+  EXPECT_EQ(o.reply[3], 3) << "the genuine reply, not a forged one";
   EXPECT_EQ(server.queries().size(), 1u) << "answered on the first try";
 }
 
@@ -225,11 +232,7 @@ TEST(UdpPath, AQuestionEchoedInOtherCaseIsStillTheAnswer) {
     })}};
   });
   auto path = openPath({server.address()});
-  Recorder sink;
-  ASSERT_TRUE(ask(*path, "mail.example.com.", kTypeA));
-  drive(*path, sink);
-  ASSERT_EQ(sink.outcomes.size(), 1u);
-  EXPECT_EQ(sink.outcomes[0].status, ARES_SUCCESS);
+  EXPECT_EQ(askOne(*path, "mail.example.com.", kTypeA).status, ARES_SUCCESS);
 }
 
 TEST(UdpPath, TruncatedOrOversizedRepliesGoToTheFallback) {
@@ -250,11 +253,7 @@ TEST(UdpPath, TruncatedOrOversizedRepliesGoToTheFallback) {
 TEST(UdpPath, SilenceIsATimeoutAfterEveryTryWithTheSameId) {
   ScriptedServer server([](const Bytes&, int) { return std::vector<Datagram>{}; });
   auto path = openPath({server.address()}, 3, 20ms);
-  Recorder sink;
-  ASSERT_TRUE(ask(*path, "10.2.0.192.in-addr.arpa."));
-  drive(*path, sink);
-  ASSERT_EQ(sink.outcomes.size(), 1u);
-  EXPECT_EQ(sink.outcomes[0].status, ARES_ETIMEOUT);
+  EXPECT_EQ(askOne(*path).status, ARES_ETIMEOUT);
   const auto queries = server.queries();
   ASSERT_EQ(queries.size(), 3u) << "three attempts";
   EXPECT_EQ(queries[0], queries[2]) << "the same query, ID included";
@@ -272,22 +271,14 @@ TEST(UdpPath, ALateAnswerToAnEarlierTryCounts) {
     return std::vector<Datagram>{{replyTo(first)}};
   });
   auto path = openPath({server.address()}, 2, 20ms);
-  Recorder sink;
-  ASSERT_TRUE(ask(*path, "10.2.0.192.in-addr.arpa."));
-  drive(*path, sink);
-  ASSERT_EQ(sink.outcomes.size(), 1u);
-  EXPECT_EQ(sink.outcomes[0].status, ARES_SUCCESS);
+  EXPECT_EQ(askOne(*path).status, ARES_SUCCESS);
 }
 
 TEST(UdpPath, TheNextTryGoesToTheNextServer) {
   ScriptedServer silent([](const Bytes&, int) { return std::vector<Datagram>{}; });
   ScriptedServer answering([](const Bytes& q, int) { return std::vector<Datagram>{{replyTo(q)}}; });
   auto path = openPath({silent.address(), answering.address()}, 1, 20ms);
-  Recorder sink;
-  ASSERT_TRUE(ask(*path, "10.2.0.192.in-addr.arpa."));
-  drive(*path, sink);
-  ASSERT_EQ(sink.outcomes.size(), 1u);
-  EXPECT_EQ(sink.outcomes[0].status, ARES_SUCCESS);
+  EXPECT_EQ(askOne(*path).status, ARES_SUCCESS);
   EXPECT_EQ(silent.queries().size(), 1u);
   EXPECT_EQ(answering.queries().size(), 1u);
 }
